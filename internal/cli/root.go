@@ -140,4 +140,3 @@ func isUsage(err error) bool {
 	}
 	return false
 }
-
