@@ -21,6 +21,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/hoard-dev/hoard/export"
 	"github.com/spf13/cobra"
 )
 
@@ -106,10 +107,35 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	g := &Globals{Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	root := NewRoot(g)
 	root.SetArgs(args)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	err := root.ExecuteContext(ctx)
+	var se export.SignalError
+	if errors.As(context.Cause(ctx), &se) {
+		if err != nil {
+			fmt.Fprintln(stderr, "hoard:", err)
+		}
+		if s, ok := se.Signal.(syscall.Signal); ok {
+			return 128 + int(s)
+		}
+		return ExitInterrupted
+	}
 	return exitCode(err, stderr)
+}
+
+// signalContext returns a context cancelled on SIGINT or SIGTERM, with an
+// export.SignalError cause so that exporters forward the same signal to
+// their children.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if s, ok := <-ch; ok {
+			cancel(export.SignalError{Signal: s})
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
 func exitCode(err error, stderr io.Writer) int {

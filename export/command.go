@@ -1,0 +1,225 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/pathtmpl"
+)
+
+func init() {
+	Register(Kind{
+		Name:       "command",
+		NewParams:  func() any { return &CommandParams{} },
+		New:        newCommandFromConfig,
+		DefaultExt: "",
+	})
+}
+
+// CommandParams are the keys of `exporter = "command"`.
+type CommandParams struct {
+	// Command is the program and its arguments, run without a shell.
+	// Placeholders: {secrets} (the secrets file's path), {source}.
+	Command []string `toml:"command"`
+}
+
+// SignalError is the context cause hoard sets when it receives a signal;
+// the command exporter forwards that same signal to its child.
+type SignalError struct{ Signal os.Signal }
+
+func (e SignalError) Error() string { return "received " + e.Signal.String() }
+
+// KillGrace is how long a child has to exit after the forwarded signal
+// before its whole process group is killed.
+var KillGrace = 5 * time.Second
+
+// Command runs a program and captures its standard output: the arctee path.
+// Its standard error passes through live. The program runs in its own
+// process group; on timeout or interrupt the group gets SIGTERM (or the
+// signal hoard received), then SIGKILL after KillGrace.
+type Command struct {
+	Args []string // program and arguments, placeholders not yet expanded
+	Dir  string   // working directory; "" means hoard's
+}
+
+func newCommandFromConfig(src *config.Source) (Exporter, error) {
+	p := src.Params.(*CommandParams)
+	if len(p.Command) == 0 || p.Command[0] == "" {
+		return nil, errors.New(`missing key "command" (e.g. command = ["/path/to/exporter", "--secrets", "{secrets}"])`)
+	}
+	c := &Command{Args: p.Command}
+	usesSecrets := false
+	for _, a := range p.Command {
+		if _, err := pathtmpl.Expand(a, commandVars(src.Name, "x")); err != nil {
+			return nil, fmt.Errorf("command: %w", err)
+		}
+		usesSecrets = usesSecrets || pathtmpl.Uses(a, "secrets")
+	}
+	if usesSecrets && src.Secrets == "" {
+		return nil, errors.New(`command uses {secrets} but the source sets no "secrets" file`)
+	}
+	return c, nil
+}
+
+func commandVars(source, secretsPath string) map[string]string {
+	return map[string]string{"source": source, "secrets": secretsPath}
+}
+
+// CommandError is a command's failure: its exit status and the end of its
+// standard error.
+type CommandError struct {
+	Path     string
+	ExitCode int    // -1 when killed by a signal
+	Signal   string // the signal that killed it, if any
+	Stderr   string // last lines of standard error (redacted by the runner)
+}
+
+func (e *CommandError) Error() string {
+	var b strings.Builder
+	if e.Signal != "" {
+		fmt.Fprintf(&b, "command %s was killed by %s", e.Path, e.Signal)
+	} else {
+		fmt.Fprintf(&b, "command %s exited with status %d", e.Path, e.ExitCode)
+	}
+	if e.Stderr != "" {
+		fmt.Fprintf(&b, ": %s", e.Stderr)
+	}
+	return b.String()
+}
+
+// Export implements Exporter.
+func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
+	args := make([]string, len(c.Args))
+	for i, a := range c.Args {
+		v, err := pathtmpl.Expand(a, commandVars(env.Source, env.SecretsPath))
+		if err != nil {
+			return Permanent(err)
+		}
+		args[i] = v
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = c.Dir
+	cmd.Stdout = w
+	tail := &tailBuffer{max: 2048}
+	cmd.Stderr = io.MultiWriter(env.Stderr, tail)
+	cmd.Env = append(os.Environ(), secretEnv(env)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// A background process that inherited stdout could keep Wait blocked
+	// forever; after this long the output is declared incomplete.
+	cmd.WaitDelay = 30 * time.Second
+	if err := cmd.Start(); err != nil {
+		return Permanent(fmt.Errorf("cannot start %s: %w", args[0], err))
+	}
+	stop := killOnDone(ctx, cmd.Process.Pid)
+	err := cmd.Wait()
+	stop()
+	if err == nil {
+		return nil
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		ce := &CommandError{Path: args[0], ExitCode: ee.ExitCode(), Stderr: tail.lastLines(3)}
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			ce.Signal = ws.Signal().String()
+		}
+		return ce
+	}
+	return fmt.Errorf("%s: %w", args[0], err)
+}
+
+// secretEnv returns HOARD_SECRET_<KEY>=value for each secret.
+func secretEnv(env *Env) []string {
+	var out []string
+	for _, k := range env.Secrets.Keys() {
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' {
+				return r - 'a' + 'A'
+			}
+			if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+				return r
+			}
+			return '_'
+		}, k)
+		out = append(out, "HOARD_SECRET_"+name+"="+env.Secrets[k])
+	}
+	return out
+}
+
+// killOnDone signals the process group pgid when ctx is done: first the
+// signal hoard received (SIGTERM on timeout), then SIGKILL after KillGrace.
+// The returned stop function must be called once the process was waited
+// for; it also kills any of the group left behind after a cancellation.
+func killOnDone(ctx context.Context, pgid int) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		sig := syscall.SIGTERM
+		var se SignalError
+		if errors.As(context.Cause(ctx), &se) {
+			if s, ok := se.Signal.(syscall.Signal); ok {
+				sig = s
+			}
+		}
+		syscall.Kill(-pgid, sig)
+		t := time.NewTimer(KillGrace)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			syscall.Kill(-pgid, syscall.SIGKILL)
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		if ctx.Err() != nil {
+			syscall.Kill(-pgid, syscall.SIGKILL) // stragglers of a cancelled run
+		}
+	}
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+// lastLines returns up to n last non-empty lines, joined by " | ", with
+// invalid UTF-8 replaced so messages stay printable.
+func (t *tailBuffer) lastLines(n int) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(string(bytes.ToValidUTF8(t.buf, []byte("?")))), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, " | "))
+}

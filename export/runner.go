@@ -1,0 +1,264 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+
+	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/snapshot"
+)
+
+// Target is where an attempt's snapshot is written.
+type Target interface {
+	// Create starts a snapshot stamped t. The caller commits or aborts it.
+	Create(t time.Time) (*snapshot.Pending, error)
+}
+
+// StoreTarget writes into a source directory of an exports root.
+type StoreTarget struct {
+	Store  *snapshot.Store
+	Source string
+	Ext    string
+	Codec  snapshot.Codec
+}
+
+// Create implements Target.
+func (t StoreTarget) Create(at time.Time) (*snapshot.Pending, error) {
+	return t.Store.Create(t.Source, at, t.Ext, t.Codec)
+}
+
+// Job is one export to run: which exporter, where to, how persistently.
+type Job struct {
+	Source      string
+	Exporter    Exporter
+	Target      Target
+	Attempts    int           // total attempts, >= 1
+	Timeout     time.Duration // per attempt; 0 means none
+	Secrets     secret.Secrets
+	SecretsPath string
+	State       *State // nil means a state that is never saved
+}
+
+// Attempt describes one try of a job, for observers.
+type Attempt struct {
+	Source string
+	N, Of  int       // attempt number (from 1) and total allowed
+	Start  time.Time // when it started
+	bytes  *atomic.Int64
+}
+
+// Bytes returns the uncompressed bytes written so far. It is safe to call
+// from another goroutine while the attempt runs.
+func (a *Attempt) Bytes() int64 { return a.bytes.Load() }
+
+// Observer is told about attempts as they happen, e.g. to draw progress.
+// Calls for one job come from the goroutine running it, in order.
+type Observer interface {
+	AttemptStarted(a *Attempt)
+	AttemptEnded(a *Attempt, res *snapshot.Result, err error)
+	Retrying(a *Attempt, wait time.Duration)
+}
+
+// Result is the outcome of a job.
+type Result struct {
+	Snapshot *snapshot.Result // nil unless the job succeeded
+	Attempts int
+	Start    time.Time
+	End      time.Time
+	Err      error // nil on success; redacted
+}
+
+// Runner runs jobs: attempts with backoff, per-attempt timeout, streaming
+// into the target, commit on success and abort on failure, then the
+// incremental state commit. The zero value is usable.
+type Runner struct {
+	Stderr   io.Writer        // exporter diagnostics; default io.Discard
+	Log      *slog.Logger     // default discards
+	Observer Observer         // may be nil
+	Redactor *secret.Redactor // default: one built from each job's secrets
+	// Sleep waits d or until ctx is done; tests replace it.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Now   func() time.Time
+}
+
+// MaxBackoff caps the wait between attempts.
+const MaxBackoff = 60 * time.Second
+
+// Backoff returns the wait before attempt n+1 after attempt n failed:
+// 1 s, 2 s, 4 s ... capped at MaxBackoff, plus up to 25% random jitter.
+func Backoff(n int) time.Duration {
+	d := MaxBackoff
+	if n < 7 {
+		d = min(time.Second<<(n-1), MaxBackoff)
+	}
+	return d + rand.N(d/4+1)
+}
+
+// Run runs job to completion and returns its result. It never panics on a
+// failing exporter, and it leaves no snapshot unless an attempt succeeded.
+func (r *Runner) Run(ctx context.Context, job Job) Result {
+	red := r.redactor(job.Secrets)
+	res := Result{Start: r.now()}
+	for n := 1; n <= job.Attempts; n++ {
+		res.Attempts = n
+		a := &Attempt{Source: job.Source, N: n, Of: job.Attempts, Start: r.now(), bytes: new(atomic.Int64)}
+		snap, err := r.attempt(ctx, job, a, red)
+		if err == nil {
+			res.Snapshot, res.End = snap, r.now()
+			return res
+		}
+		res.Err = red.Error(err)
+		if n == job.Attempts || ctx.Err() != nil || IsPermanent(err) {
+			break
+		}
+		wait := Backoff(n)
+		r.log().Warn("attempt failed, retrying", "source", job.Source, "attempt", n, "of", job.Attempts, "wait", wait.Round(time.Millisecond), "error", res.Err)
+		if r.Observer != nil {
+			r.Observer.Retrying(a, wait)
+		}
+		if err := r.sleep(ctx, wait); err != nil {
+			break
+		}
+	}
+	res.End = r.now()
+	return res
+}
+
+// attempt runs the exporter once into a fresh pending snapshot.
+func (r *Runner) attempt(ctx context.Context, job Job, a *Attempt, red *secret.Redactor) (*snapshot.Result, error) {
+	if r.Observer != nil {
+		r.Observer.AttemptStarted(a)
+	}
+	snap, err := r.tryOnce(ctx, job, a, red)
+	if r.Observer != nil {
+		r.Observer.AttemptEnded(a, snap, red.Error(err))
+	}
+	return snap, err
+}
+
+func (r *Runner) tryOnce(ctx context.Context, job Job, a *Attempt, red *secret.Redactor) (*snapshot.Result, error) {
+	state := job.State
+	if state == nil {
+		state = NewState("")
+	}
+	defer state.discard()
+	p, err := job.Target.Create(a.Start)
+	if err != nil {
+		return nil, Permanent(err)
+	}
+	defer p.Abort()
+	actx, cancel := attemptContext(ctx, job.Timeout)
+	defer cancel()
+	stderr := newRedactingWriter(r.stderr(), red)
+	env := &Env{
+		Source: job.Source, Secrets: job.Secrets, SecretsPath: job.SecretsPath,
+		Redactor: red, Stderr: stderr, Log: r.log().With("source", job.Source),
+		State: state, Progress: NopProgress{},
+	}
+	err = job.Exporter.Export(actx, countingWriter{p, a.bytes}, env)
+	stderr.Flush()
+	if err == nil && actx.Err() != nil {
+		err = actx.Err() // an exporter that ignored cancellation still fails
+	}
+	if err != nil {
+		return nil, explainCancel(actx, err, job.Timeout)
+	}
+	res, err := p.Commit()
+	if err != nil {
+		return nil, err
+	}
+	if err := state.commit(); err != nil {
+		return &res, fmt.Errorf("snapshot %s is saved, but saving the incremental state failed (the next run will fetch some data again): %w", res.Path, err)
+	}
+	return &res, nil
+}
+
+// ErrTimeout is wrapped by the error of an attempt that ran out of time.
+var ErrTimeout = errors.New("timed out")
+
+// ErrInterrupted is wrapped by the error of an attempt cut short because
+// hoard was interrupted or its caller cancelled it.
+var ErrInterrupted = errors.New("interrupted")
+
+func attemptContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, timeout, ErrTimeout)
+}
+
+// explainCancel replaces the error of an attempt cut short with one that
+// says why.
+func explainCancel(actx context.Context, err error, timeout time.Duration) error {
+	cause := context.Cause(actx)
+	switch {
+	case errors.Is(cause, ErrTimeout):
+		return fmt.Errorf("%w after %s (the exporter's process group was killed): %v", ErrTimeout, timeout, err)
+	case cause != nil:
+		return fmt.Errorf("%w (%v): %v", ErrInterrupted, cause, err)
+	}
+	return err
+}
+
+func (r *Runner) redactor(s secret.Secrets) *secret.Redactor {
+	if r.Redactor != nil {
+		r.Redactor.AddSecrets(s)
+		return r.Redactor
+	}
+	red := &secret.Redactor{}
+	red.AddSecrets(s)
+	return red
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) sleep(ctx context.Context, d time.Duration) error {
+	if r.Sleep != nil {
+		return r.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (r *Runner) stderr() io.Writer {
+	if r.Stderr != nil {
+		return r.Stderr
+	}
+	return io.Discard
+}
+
+func (r *Runner) log() *slog.Logger {
+	if r.Log != nil {
+		return r.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// countingWriter counts bytes for progress display.
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n.Add(int64(n))
+	return n, err
+}
