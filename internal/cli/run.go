@@ -150,4 +150,3 @@ func runExit(results []runResult) error {
 	}
 	return nil
 }
-

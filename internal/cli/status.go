@@ -226,4 +226,3 @@ func ago(t *time.Time, now time.Time) string {
 	}
 	return fmt.Sprintf("%dd ago", int(d.Hours()/24))
 }
-
