@@ -65,15 +65,15 @@ type Options struct {
 	// size Burst, default 1).
 	RequestsPerSecond float64
 	Burst             int
-	Auth              Auth              // nil: no authentication
-	Header            http.Header       // added to every request (e.g. Accept)
-	UserAgent         string            // default UserAgent()
-	ETags             *ETags            // non-nil: conditional GETs
-	Redactor          *secret.Redactor  // masks secrets in logs and errors
-	Log               *slog.Logger      // default: discard
-	Clock             Clock             // default: real time
-	Rand              func() float64    // jitter source in [0,1); default math/rand/v2
-	Retryable         func(int) bool    // extra statuses to retry; nil: none
+	Auth              Auth             // nil: no authentication
+	Header            http.Header      // added to every request (e.g. Accept)
+	UserAgent         string           // default UserAgent()
+	ETags             *ETags           // non-nil: conditional GETs
+	Redactor          *secret.Redactor // masks secrets in logs and errors
+	Log               *slog.Logger     // default: discard
+	Clock             Clock            // default: real time
+	Rand              func() float64   // jitter source in [0,1); default math/rand/v2
+	Retryable         func(int) bool   // extra statuses to retry; nil: none
 	CheckRedirect     func(*http.Request, []*http.Request) error
 	AttemptHook       func(attempt int) // test hook, called before each attempt
 }
