@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // locator finds the line where a key is defined. BurntSushi/toml reports
 // lines for parse errors but not for undecoded keys, so hoard looks them up
-// itself: the table header, then the first "key =" line inside it.
+// itself: the deepest table header that prefixes the key, then the first
+// "key =" line inside that table. It returns 0 when it cannot tell.
 type locator struct{ lines []string }
 
 func newLocator(data []byte) locator {
@@ -22,58 +24,63 @@ func newLocator(data []byte) locator {
 	return l
 }
 
-var headerRE = regexp.MustCompile(`^\s*\[+\s*([^\]]+?)\s*\]+`)
+var headerRE = regexp.MustCompile(`^\s*\[\[?\s*(.+?)\s*\]\]?\s*(#.*)?$`)
 
 // line returns the 1-based line of the key path, or 0 when not found.
 func (l locator) line(key ...string) int {
-	table, start := "", 0
-	for i := len(key); i >= 0; i-- { // the longest table prefix that has a header
-		if n := l.header(strings.Join(key[:i], ".")); n > 0 || i == 0 {
-			table, start = strings.Join(key[:i], "."), n
+	n, start := len(key), 0
+	for ; n > 0; n-- {
+		if start = l.header(key[:n]); start > 0 {
 			break
 		}
 	}
-	rest := key[len(splitKey(table)):]
+	rest := key[n:]
 	if len(rest) == 0 {
 		return start
 	}
-	want := strings.Join(rest, ".")
 	for i := start; i < len(l.lines); i++ {
 		if i > start && headerRE.MatchString(l.lines[i]) {
 			break
 		}
 		k, _, ok := strings.Cut(l.lines[i], "=")
-		if ok && normKey(k) == want {
+		if ok && slices.Equal(splitKey(k), rest) {
 			return i + 1
 		}
 	}
 	return start
 }
 
-func splitKey(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ".")
-}
-
-func (l locator) header(name string) int {
-	if name == "" {
-		return 0
-	}
+// header returns the line of the table header [key...], or 0.
+func (l locator) header(key []string) int {
 	for i, ln := range l.lines {
-		if m := headerRE.FindStringSubmatch(ln); m != nil && normKey(m[1]) == name {
+		if m := headerRE.FindStringSubmatch(ln); m != nil && slices.Equal(splitKey(m[1]), key) {
 			return i + 1
 		}
 	}
 	return 0
 }
 
-// normKey removes quotes and spaces around dotted key parts.
-func normKey(k string) string {
-	parts := strings.Split(strings.TrimSpace(k), ".")
-	for i, p := range parts {
-		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
+// splitKey splits a dotted TOML key into its parts, honouring quotes.
+func splitKey(k string) []string {
+	var parts []string
+	var cur strings.Builder
+	var quote byte
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteByte(c)
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '.':
+			parts = append(parts, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		case c == ' ' || c == '\t':
+		default:
+			cur.WriteByte(c)
+		}
 	}
-	return strings.Join(parts, ".")
+	return append(parts, strings.TrimSpace(cur.String()))
 }

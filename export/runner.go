@@ -110,7 +110,7 @@ func (r *Runner) Run(ctx context.Context, job Job) Result {
 		a := &Attempt{Source: job.Source, N: n, Of: job.Attempts, Start: r.now(), bytes: new(atomic.Int64)}
 		snap, err := r.attempt(ctx, job, a, red)
 		if err == nil {
-			res.Snapshot, res.End = snap, r.now()
+			res.Snapshot, res.End, res.Err = snap, r.now(), nil
 			return res
 		}
 		res.Err = red.Error(err)

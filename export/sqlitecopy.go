@@ -65,7 +65,7 @@ func sqliteURI(path string, params string) string {
 
 // backupSQLite runs the online backup from src to dst.
 func backupSQLite(ctx context.Context, src, dst string) error {
-	db, err := sql.Open("sqlite", sqliteURI(src, "mode=ro&_pragma=busy_timeout(10000)"))
+	db, err := sql.Open("sqlite", sqliteURI(src, "mode=ro&_pragma=busy_timeout(2000)"))
 	if err != nil {
 		return err
 	}
