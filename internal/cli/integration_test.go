@@ -569,4 +569,3 @@ func TestVersionAndCompletion(t *testing.T) {
 		t.Errorf("unknown command: exit %d, want 2", code)
 	}
 }
-
