@@ -1,0 +1,269 @@
+package dal
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+
+	"github.com/hoard-dev/hoard/snapshot"
+)
+
+func init() {
+	register(&Decoder{Name: "json", Version: 1, Exts: []string{"json"}, Records: jsonRecords})
+	register(&Decoder{Name: "jsonl", Version: 1, Exts: []string{"jsonl", "ndjson"}, Records: jsonlRecords})
+}
+
+// openErr opens a snapshot, turning a failure into a ReadError.
+func openErr(path string) (io.ReadCloser, error) {
+	rc, err := snapshot.Open(path)
+	if err != nil {
+		return nil, &ReadError{File: path, Err: unwrapPath(err, path)}
+	}
+	return rc, nil
+}
+
+// unwrapPath drops a "path: " prefix that an error already carries, since
+// ReadError names the file itself.
+func unwrapPath(err error, path string) error {
+	msg := err.Error()
+	if strings.HasPrefix(msg, path+": ") {
+		return errors.New(strings.TrimPrefix(msg, path+": "))
+	}
+	return err
+}
+
+// jsonRecords yields the items of a JSON document: the elements of each
+// collection named by spec.Items, or of the top-level array.
+func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		rc, err := openErr(path)
+		if err != nil {
+			yield(Record{}, err)
+			return
+		}
+		defer rc.Close()
+		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx}
+		for _, p := range spec.Items {
+			w.paths = append(w.paths, ParsePath(p))
+			w.kinds = append(w.kinds, p)
+		}
+		w.found = make([]bool, len(w.paths))
+		err = w.document()
+		if err == nil {
+			err = w.missing()
+		}
+		if err != nil && !w.stopped {
+			yield(Record{}, err)
+		}
+	}
+}
+
+// errStopped ends a walk when the consumer stops iterating.
+var errStopped = errors.New("stopped")
+
+type jsonWalker struct {
+	s       *stream
+	ctx     context.Context
+	yield   func(Record, error) bool
+	paths   []Path
+	kinds   []string
+	found   []bool
+	stopped bool
+}
+
+func (w *jsonWalker) document() error {
+	c, err := w.s.peek()
+	if err == io.EOF {
+		return &ReadError{File: w.s.file, Err: errors.New("empty file")}
+	}
+	if err != nil {
+		return w.s.errAt(w.s.pos, err)
+	}
+	if len(w.paths) == 0 {
+		if c != '[' {
+			return w.topLevelHint(c)
+		}
+		if err := w.collection(DefaultKind); err != nil {
+			return err
+		}
+	} else {
+		all := make([]int, len(w.paths))
+		for i := range all {
+			all[i] = i
+		}
+		if err := w.walk(0, all); err != nil {
+			return err
+		}
+	}
+	return w.s.done()
+}
+
+// walk looks for the collections cands (indexes into w.paths) whose first
+// depth segments match the current position.
+func (w *jsonWalker) walk(depth int, cands []int) error {
+	for _, j := range cands {
+		if len(w.paths[j]) == depth {
+			w.found[j] = true
+			return w.collection(w.kinds[j])
+		}
+	}
+	c, err := w.s.peek()
+	if err != nil || c != '{' {
+		return w.s.skip()
+	}
+	return w.s.members(func(name string) error {
+		var sub []int
+		for _, j := range cands {
+			if w.paths[j][depth] == name {
+				sub = append(sub, j)
+			}
+		}
+		if len(sub) == 0 {
+			return w.s.skip()
+		}
+		return w.walk(depth+1, sub)
+	})
+}
+
+// collection yields each element of the array at the current position.
+func (w *jsonWalker) collection(kind string) error {
+	c, err := w.s.peek()
+	if err == nil && c != '[' {
+		return w.s.errAt(w.s.pos, fmt.Errorf("%s: expected an array of items, found %s", kindWhere(kind), describe(c)))
+	}
+	n := 0
+	return w.s.elements(func() error {
+		n++
+		raw, err := w.s.value()
+		if err != nil {
+			return fmt.Errorf("%w (in item %d of %s)", err, n, kind)
+		}
+		if n%1024 == 0 && w.ctx.Err() != nil {
+			return w.ctx.Err()
+		}
+		if !w.yield(Record{Kind: kind, Raw: raw}, nil) {
+			w.stopped = true
+			return errStopped
+		}
+		return nil
+	})
+}
+
+func kindWhere(kind string) string {
+	if kind == DefaultKind {
+		return "top level"
+	}
+	return fmt.Sprintf("%q", kind)
+}
+
+// missing reports collections the document does not have.
+func (w *jsonWalker) missing() error {
+	var gone []string
+	for j, ok := range w.found {
+		if !ok {
+			gone = append(gone, w.kinds[j])
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	return &ReadError{File: w.s.file, Err: fmt.Errorf("no item collection %s in the document (check items = [...])", strings.Join(gone, ", "))}
+}
+
+// topLevelHint explains a document that is not an array when no items
+// path is set, listing the members that hold arrays.
+func (w *jsonWalker) topLevelHint(c byte) error {
+	if c != '{' {
+		return w.s.errAt(w.s.pos, fmt.Errorf("expected a top-level array of items, found %s", describe(c)))
+	}
+	var arrays []string
+	err := w.s.members(func(name string) error {
+		if c, err := w.s.peek(); err == nil && c == '[' {
+			arrays = append(arrays, fmt.Sprintf("%q", name))
+		}
+		return w.s.skip()
+	})
+	if err != nil {
+		return err
+	}
+	hint := "it has no array members"
+	if len(arrays) > 0 {
+		hint = "arrays at: " + strings.Join(arrays, ", ")
+	}
+	return &ReadError{File: w.s.file, Err: fmt.Errorf("the document is an object, not an array: set items = [...] to the item collections (%s)", hint)}
+}
+
+// jsonlRecords yields one record per non-blank line; a bad line is an
+// error and the next line is read.
+func jsonlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		rc, err := openErr(path)
+		if err != nil {
+			yield(Record{}, err)
+			return
+		}
+		defer rc.Close()
+		br := bufio.NewReaderSize(rc, chunkSize)
+		var long []byte
+		for line := 1; ; line++ {
+			b, err := readLine(br, &long)
+			if len(b) > 0 && !jsonlLine(path, line, b, yield) {
+				return
+			}
+			if err != nil {
+				if err != io.EOF {
+					yield(Record{}, &ReadError{File: path, Where: fmt.Sprintf("line %d", line), Err: unwrapPath(err, path)})
+				}
+				return
+			}
+			if line%1024 == 0 && ctx.Err() != nil {
+				yield(Record{}, ctx.Err())
+				return
+			}
+		}
+	}
+}
+
+// readLine returns the next line without its newline; long lines are
+// gathered into *long.
+func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
+	b, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		*long = append((*long)[:0], b...)
+		for err == bufio.ErrBufferFull {
+			b, err = br.ReadSlice('\n')
+			*long = append(*long, b...)
+		}
+		b = *long
+	}
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	return b, err
+}
+
+// jsonlLine checks one line holds exactly one value and yields it.
+func jsonlLine(path string, line int, b []byte, yield func(Record, error) bool) bool {
+	start := skipSpace(b, 0)
+	if start == len(b) {
+		return true
+	}
+	end, err := skipValue(b, start)
+	if err == errIncomplete && isScalarEnd(b, start, end) {
+		err = nil
+	}
+	if err == nil && skipSpace(b, end) != len(b) {
+		err = fmt.Errorf("unexpected %s after the value", describe(b[skipSpace(b, end)]))
+	}
+	if err != nil {
+		if err == errIncomplete {
+			err = errors.New("unexpected end of line inside a value (truncated?)")
+		}
+		return yield(Record{}, &ReadError{File: path, Where: fmt.Sprintf("line %d", line), Err: err})
+	}
+	return yield(Record{Kind: DefaultKind, Raw: b[start:end]}, nil)
+}

@@ -1,0 +1,180 @@
+package dal
+
+import (
+	"bufio"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+)
+
+func init() {
+	register(&Decoder{Name: "xml", Version: 1, Exts: []string{"xml", "rss", "atom", "opml"}, Records: xmlRecords})
+}
+
+// xmlRecords yields each element at one of spec.Items (element names
+// joined by dots from the root, e.g. "rss.channel.item") as a JSON object:
+// attributes as "@name", child elements by name (an array when repeated),
+// text-only children as strings, other text as "#text".
+func xmlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		if len(spec.Items) == 0 {
+			yield(Record{}, &ReadError{File: path, Err: errors.New("an XML snapshot needs items = [...] naming the item elements, e.g. \"rss.channel.item\"")})
+			return
+		}
+		rc, err := openErr(path)
+		if err != nil {
+			yield(Record{}, err)
+			return
+		}
+		defer rc.Close()
+		d := xml.NewDecoder(bufio.NewReaderSize(rc, chunkSize))
+		d.Strict = true
+		xmlWalk(ctx, path, d, spec.Items, yield)
+	}
+}
+
+func xmlWalk(ctx context.Context, path string, d *xml.Decoder, items []string, yield func(Record, error) bool) {
+	var stack []string
+	var buf []byte
+	for n := 0; ; n++ {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			line, col := d.InputPos()
+			yield(Record{}, &ReadError{File: path, Where: fmt.Sprintf("line %d, column %d", line, col), Err: err})
+			return
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			stack = append(stack, t.Name.Local)
+			kind := matchKind(stack, items)
+			if kind == "" {
+				continue
+			}
+			node, err := readNode(d, t)
+			stack = stack[:len(stack)-1]
+			if err != nil {
+				line, col := d.InputPos()
+				yield(Record{}, &ReadError{File: path, Where: fmt.Sprintf("line %d, column %d", line, col), Err: err})
+				return
+			}
+			buf = node.render(buf[:0])
+			if !yield(Record{Kind: kind, Raw: buf}, nil) {
+				return
+			}
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
+			yield(Record{}, ctx.Err())
+			return
+		}
+	}
+}
+
+func matchKind(stack, items []string) string {
+	p := strings.Join(stack, ".")
+	for _, it := range items {
+		if it == p {
+			return it
+		}
+	}
+	return ""
+}
+
+// xmlNode is an element turned into ordered members.
+type xmlNode struct {
+	names []string
+	vals  map[string][]any // string or *xmlNode
+	text  strings.Builder
+}
+
+func (n *xmlNode) add(name string, v any) {
+	if n.vals == nil {
+		n.vals = map[string][]any{}
+	}
+	if _, ok := n.vals[name]; !ok {
+		n.names = append(n.names, name)
+	}
+	n.vals[name] = append(n.vals[name], v)
+}
+
+// readNode reads the element whose start was just consumed.
+func readNode(d *xml.Decoder, start xml.StartElement) (*xmlNode, error) {
+	n := &xmlNode{}
+	for _, a := range start.Attr {
+		n.add("@"+a.Name.Local, a.Value)
+	}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			if err == io.EOF {
+				err = errors.New("unexpected end of file inside an element (truncated?)")
+			}
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			c, err := readNode(d, t)
+			if err != nil {
+				return nil, err
+			}
+			n.add(t.Name.Local, c.simplify())
+		case xml.CharData:
+			n.text.Write(t)
+		case xml.EndElement:
+			return n, nil
+		}
+	}
+}
+
+// simplify turns a text-only element into its text.
+func (n *xmlNode) simplify() any {
+	if len(n.names) == 0 {
+		return strings.TrimSpace(n.text.String())
+	}
+	return n
+}
+
+func (n *xmlNode) render(buf []byte) []byte {
+	buf = append(buf, '{')
+	for i, name := range n.names {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(appendJSONString(buf, name), ':')
+		vs := n.vals[name]
+		if len(vs) == 1 {
+			buf = renderXMLValue(buf, vs[0])
+			continue
+		}
+		buf = append(buf, '[')
+		for j, v := range vs {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = renderXMLValue(buf, v)
+		}
+		buf = append(buf, ']')
+	}
+	if t := strings.TrimSpace(n.text.String()); t != "" {
+		if len(n.names) > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendJSONString(append(buf, `"#text":`...), t)
+	}
+	return append(buf, '}')
+}
+
+func renderXMLValue(buf []byte, v any) []byte {
+	if s, ok := v.(string); ok {
+		return appendJSONString(buf, s)
+	}
+	return v.(*xmlNode).render(buf)
+}

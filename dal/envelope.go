@@ -1,0 +1,164 @@
+package dal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Member names tried, in order, for an envelope field the spec leaves
+// empty.
+var (
+	defaultTitle = []string{"title", "name", "subject"}
+	defaultURL   = []string{"url", "link", "href", "permalink"}
+	defaultText  = []string{"text", "body", "content", "selftext", "description", "command"}
+)
+
+// enveloper fills an item's envelope from its raw JSON.
+type enveloper struct {
+	time  Path
+	paths []Path // title candidates, then url, then text
+	nT    int    // number of title candidates
+	nU    int    // number of url candidates
+}
+
+func newEnveloper(spec *Spec) *enveloper {
+	e := &enveloper{time: ParsePath(spec.Time)}
+	add := func(p string, defaults []string) int {
+		if p != "" {
+			e.paths = append(e.paths, ParsePath(p))
+			return 1
+		}
+		for _, d := range defaults {
+			e.paths = append(e.paths, Path{d})
+		}
+		return len(defaults)
+	}
+	e.nT = add(spec.Title, defaultTitle)
+	e.nU = add(spec.URL, defaultURL)
+	add(spec.Text, defaultText)
+	return e
+}
+
+// fill validates raw and sets it.Raw, Time, Title, URL and Text. An item
+// whose JSON is invalid is left with a nil Raw; a time that cannot be
+// parsed leaves Time zero. Both return an error.
+func (e *enveloper) fill(it *Item, raw []byte) error {
+	if !json.Valid(raw) {
+		return fmt.Errorf("invalid JSON: %w", jsonError(raw))
+	}
+	it.Raw = raw
+	vals := make([][]byte, len(e.paths))
+	lookupAll(raw, e.paths, vals)
+	it.Title = firstString(vals[:e.nT])
+	it.URL = firstString(vals[e.nT : e.nT+e.nU])
+	it.Text = firstString(vals[e.nT+e.nU:])
+	if len(e.time) == 0 {
+		return nil
+	}
+	v := lookup(raw, e.time)
+	t, ok, err := parseTime(v)
+	if err != nil {
+		return fmt.Errorf("time member %q: %w", e.time.String(), err)
+	}
+	if ok {
+		it.Time = t
+	}
+	return nil
+}
+
+// jsonError returns encoding/json's description of what is wrong.
+func jsonError(raw []byte) error {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	return errors.New("not a single JSON value")
+}
+
+// firstString returns the first value that is a non-empty string.
+func firstString(vals [][]byte) string {
+	for _, v := range vals {
+		if len(v) >= 2 && v[0] == '"' && len(v) > 2 {
+			return unquote(v[1 : len(v)-1])
+		}
+	}
+	return ""
+}
+
+// Layouts accepted for time strings, after RFC 3339.
+var timeLayouts = []string{
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+	time.RFC1123Z,
+	time.RFC1123,
+}
+
+// parseTime reads a time value: RFC 3339 or a date (text without a zone is
+// UTC), or a Unix time as a number or numeric string. It returns ok=false
+// for a missing value or null, and an error for a value it cannot read.
+func parseTime(v []byte) (time.Time, bool, error) {
+	t, ok, err := parseTimeAny(v)
+	if ok && (t.Year() < 1678 || t.Year() > 2261) {
+		return time.Time{}, false, fmt.Errorf("time %s is out of range (years 1678 to 2261)", v)
+	}
+	return t, ok, err
+}
+
+func parseTimeAny(v []byte) (time.Time, bool, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return time.Time{}, false, nil
+	}
+	if v[0] != '"' {
+		return parseUnix(string(v))
+	}
+	s := strings.TrimSpace(unquote(v[1 : len(v)-1]))
+	if s == "" {
+		return time.Time{}, false, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true, nil
+	}
+	if s[0] >= '0' && s[0] <= '9' && strings.IndexByte(s, '-') < 0 {
+		return parseUnix(s)
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), true, nil
+		}
+	}
+	return time.Time{}, false, fmt.Errorf("cannot read %q as a time (use RFC 3339, a date, or Unix seconds)", s)
+}
+
+// parseUnix reads a Unix time, choosing the unit by magnitude: seconds up
+// to 1e11 (year 5138), then milliseconds, microseconds, nanoseconds.
+func parseUnix(s string) (time.Time, bool, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return time.Time{}, false, fmt.Errorf("cannot read %s as a time (use RFC 3339, a date, or Unix seconds)", s)
+	}
+	a := math.Abs(f)
+	switch {
+	case a < 1e11:
+		f *= 1e9
+	case a < 1e14:
+		f *= 1e6
+	case a < 1e17:
+		f *= 1e3
+	}
+	if math.Abs(f) > math.MaxInt64 {
+		return time.Time{}, false, fmt.Errorf("time %s is out of range", s)
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil && a < 1e11 {
+		return time.Unix(i, 0).UTC(), true, nil
+	}
+	return time.Unix(0, int64(f)).UTC(), true, nil
+}

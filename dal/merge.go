@@ -1,0 +1,308 @@
+package dal
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"hash/maphash"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hoard-dev/hoard/snapshot"
+)
+
+// Pos locates a record: the index of its snapshot in the merged list and
+// its 1-based sequence number among the snapshot's records.
+type Pos struct {
+	Snap int
+	Seq  int
+}
+
+// Less orders positions by snapshot, then sequence.
+func (p Pos) Less(q Pos) bool {
+	if p.Snap != q.Snap {
+		return p.Snap < q.Snap
+	}
+	return p.Seq < q.Seq
+}
+
+// Options tune a merge. The zero value is ready to use.
+type Options struct {
+	// Workers is how many snapshots are decoded at once; 0 means
+	// GOMAXPROCS.
+	Workers int
+	// Ranges records each snapshot's oldest and newest item time per kind
+	// (needed for gap detection); it costs a time parse per record.
+	Ranges bool
+}
+
+// TimeRange is the oldest and newest item time of one kind in a snapshot.
+type TimeRange struct{ Min, Max time.Time }
+
+// FileStat is what one snapshot contributed to a merge.
+type FileStat struct {
+	Snapshot snapshot.Snapshot
+	Records  int                  // records read, including those with errors
+	Errors   []error              // in the order met
+	Ranges   map[string]TimeRange // by kind; only with Options.Ranges
+}
+
+// Merged is one merged item with where it was first and last seen.
+type Merged struct {
+	Item
+	First, Last Pos
+}
+
+// Result is a complete merge.
+type Result struct {
+	Spec  Spec       // the spec used, with defaults filled in
+	Items []Merged   // in output order
+	Files []FileStat // one per snapshot read, in time order
+}
+
+// Errors returns every error of the merge in file order.
+func (r *Result) Errors() []error {
+	var errs []error
+	for _, f := range r.Files {
+		errs = append(errs, f.Errors...)
+	}
+	return errs
+}
+
+// Merge reads snaps (in time order, as snapshot.ListDir returns them) and
+// merges them by spec.Merge. With Latest only the last snapshot is read.
+// It returns an error only for an invalid spec or a cancelled context;
+// problems with files and items are in the Result.
+func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Options) (*Result, error) {
+	spec = WithDefaults(spec)
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	if spec.Merge == Latest && len(snaps) > 1 {
+		snaps = snaps[len(snaps)-1:]
+	}
+	m := newMerger(&spec, snaps, opt)
+	m.run(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	items := m.finish(opt.Workers)
+	return &Result{Spec: spec, Items: items, Files: m.files}, nil
+}
+
+type entry struct {
+	kind        string
+	key         string
+	first, last Pos
+	raw         []byte
+}
+
+const shardCount = 64
+
+type shard struct {
+	mu sync.Mutex
+	m  map[string]*entry
+}
+
+type merger struct {
+	spec   *Spec
+	snaps  []snapshot.Snapshot
+	files  []FileStat
+	ranges bool
+	seed   maphash.Seed
+	shards [shardCount]shard
+	timeP  Path
+}
+
+func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
+	m := &merger{spec: spec, snaps: snaps, files: make([]FileStat, len(snaps)),
+		ranges: opt.Ranges && spec.Time != "", seed: maphash.MakeSeed(), timeP: ParsePath(spec.Time)}
+	for i := range m.shards {
+		m.shards[i].m = map[string]*entry{}
+	}
+	for i, s := range snaps {
+		m.files[i].Snapshot = s
+	}
+	return m
+}
+
+func workers(n, jobs int) int {
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	return max(1, min(n, jobs))
+}
+
+// run decodes every snapshot, several at once; the merge rules are
+// commutative so the order files finish in does not matter.
+func (m *merger) run(ctx context.Context) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers(0, len(m.snaps)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			k := newKeyer(m.spec)
+			var scratch []byte
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(m.snaps) || ctx.Err() != nil {
+					return
+				}
+				scratch = m.file(ctx, i, k, scratch)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// file merges the records of snapshot i.
+func (m *merger) file(ctx context.Context, i int, k *keyer, scratch []byte) []byte {
+	st := &m.files[i]
+	path := m.snaps[i].Path
+	dec, err := resolve(m.spec, m.snaps[i])
+	if err != nil {
+		st.Errors = append(st.Errors, &ReadError{File: path, Err: err})
+		return scratch
+	}
+	for rec, err := range dec.Records(ctx, path, m.spec) {
+		if err != nil {
+			st.Errors = append(st.Errors, err)
+			continue
+		}
+		st.Records++
+		scratch = append(append(scratch[:0], rec.Kind...), 0)
+		scratch, err = k.appendKey(scratch, rec.Raw)
+		if err != nil {
+			st.Errors = append(st.Errors, &ReadError{File: path, Where: fmt.Sprintf("item %d (%s)", st.Records, rec.Kind), Err: err})
+			continue
+		}
+		if m.ranges {
+			m.addRange(st, rec)
+		}
+		m.put(scratch, len(rec.Kind), rec.Raw, Pos{Snap: i, Seq: st.Records})
+	}
+	return scratch
+}
+
+// addRange widens the snapshot's time range of the record's kind.
+func (m *merger) addRange(st *FileStat, rec Record) {
+	t, ok, _ := parseTime(lookup(rec.Raw, m.timeP))
+	if !ok {
+		return
+	}
+	if st.Ranges == nil {
+		st.Ranges = map[string]TimeRange{}
+	}
+	r, seen := st.Ranges[rec.Kind]
+	if !seen || t.Before(r.Min) {
+		r.Min = t
+	}
+	if !seen || t.After(r.Max) {
+		r.Max = t
+	}
+	st.Ranges[rec.Kind] = r
+}
+
+// put merges one record: the earliest position is its first sighting, the
+// latest its last and its newest version.
+func (m *merger) put(k []byte, kindLen int, raw []byte, p Pos) {
+	sh := &m.shards[maphash.Bytes(m.seed, k)%shardCount]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := sh.m[string(k)]
+	if e == nil {
+		ks := string(k)
+		sh.m[ks] = &entry{kind: ks[:kindLen], key: ks[kindLen+1:], first: p, last: p, raw: bytes.Clone(raw)}
+		return
+	}
+	if p.Less(e.first) {
+		e.first = p
+	}
+	if e.last.Less(p) {
+		e.last = p
+		if !bytes.Equal(e.raw, raw) {
+			e.raw = bytes.Clone(raw)
+		}
+	}
+}
+
+// finish builds the envelopes and sorts the items.
+func (m *merger) finish(n int) []Merged {
+	var all []*entry
+	for i := range m.shards {
+		for _, e := range m.shards[i].m {
+			all = append(all, e)
+		}
+		m.shards[i].m = nil
+	}
+	out := make([]Merged, len(all))
+	errs := make([]error, len(all))
+	env := newEnveloper(m.spec)
+	var wg sync.WaitGroup
+	w := workers(n, len(all))
+	for g := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := g; j < len(all); j += w {
+				out[j], errs[j] = m.build(env, all[j])
+			}
+		}()
+	}
+	wg.Wait()
+	m.attach(out, errs)
+	kept := out[:0]
+	for j := range out {
+		if errs[j] == nil || out[j].Raw != nil {
+			kept = append(kept, out[j])
+		}
+	}
+	SortMerged(kept)
+	return kept
+}
+
+// build makes the envelope of one entry.
+func (m *merger) build(env *enveloper, e *entry) (Merged, error) {
+	it := Item{Source: m.spec.Source, Kind: e.kind, Key: e.key,
+		FirstSeen: m.snaps[e.first.Snap].Time, LastSeen: m.snaps[e.last.Snap].Time}
+	err := env.fill(&it, e.raw)
+	return Merged{Item: it, First: e.first, Last: e.last}, err
+}
+
+// attach files each item error under the snapshot its version came from,
+// in a deterministic order.
+func (m *merger) attach(out []Merged, errs []error) {
+	idx := make([]int, 0)
+	for j, err := range errs {
+		if err != nil {
+			idx = append(idx, j)
+		}
+	}
+	sort.Slice(idx, func(a, b int) bool { return out[idx[a]].Last.Less(out[idx[b]].Last) })
+	for _, j := range idx {
+		p := out[j].Last
+		st := &m.files[p.Snap]
+		st.Errors = append(st.Errors, &ReadError{File: st.Snapshot.Path, Where: fmt.Sprintf("item %d (%s)", p.Seq, out[j].Kind), Err: errs[j]})
+	}
+}
+
+// SortMerged puts items in output order: items without a time first, then
+// by time; ties by first appearance.
+func SortMerged(items []Merged) {
+	sort.Slice(items, func(a, b int) bool { return lessMerged(&items[a], &items[b]) })
+}
+
+func lessMerged(a, b *Merged) bool {
+	az, bz := a.Time.IsZero(), b.Time.IsZero()
+	if az != bz {
+		return az
+	}
+	if !a.Time.Equal(b.Time) {
+		return a.Time.Before(b.Time)
+	}
+	return a.First.Less(b.First)
+}

@@ -1,0 +1,137 @@
+package dal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// errIncomplete means a scan ran off the end of the bytes it was given: the
+// caller either reads more input and retries, or reports a truncated file.
+var errIncomplete = errors.New("unexpected end of input")
+
+// syntaxError is a JSON structure error at a byte offset relative to the
+// start of the scanned slice.
+type syntaxError struct {
+	Off int
+	Msg string
+}
+
+func (e *syntaxError) Error() string { return e.Msg }
+
+func synErr(off int, format string, args ...any) error {
+	return &syntaxError{Off: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// isSpace reports JSON white space.
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+
+// skipSpace returns the index of the first non-space byte at or after i.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// structural marks the bytes a composite skip must look at.
+var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
+
+// skipValue returns the index just past the JSON value starting at b[i]
+// (white space before it is skipped). It checks structure (balanced and
+// matching brackets, terminated strings) but not the grammar of scalars;
+// values that are kept are checked with validJSON. It returns
+// errIncomplete when b ends inside the value.
+func skipValue(b []byte, i int) (int, error) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return i, errIncomplete
+	}
+	switch b[i] {
+	case '{', '[':
+		return skipComposite(b, i)
+	case '"':
+		return skipString(b, i+1)
+	case '}', ']', ',', ':':
+		return i, synErr(i, "unexpected %q where a value should start", b[i])
+	}
+	return skipScalar(b, i)
+}
+
+// skipString returns the index just past the closing quote of a string
+// whose opening quote is at i-1.
+func skipString(b []byte, i int) (int, error) {
+	q := -1
+	for {
+		if q < i {
+			n := bytes.IndexByte(b[i:], '"')
+			if n < 0 {
+				return len(b), errIncomplete
+			}
+			q = i + n
+		}
+		k := bytes.IndexByte(b[i:q], '\\')
+		if k < 0 {
+			return q + 1, nil
+		}
+		i += k + 2 // skip the escape and the byte it escapes
+		if i > len(b) {
+			return len(b), errIncomplete
+		}
+	}
+}
+
+// skipScalar returns the index just past a number or literal.
+func skipScalar(b []byte, i int) (int, error) {
+	start := i
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == ',' || c == ']' || c == '}' || c == ':' || isSpace(c):
+			if i == start {
+				return i, synErr(i, "unexpected %q where a value should start", c)
+			}
+			return i, nil
+		case c == '"' || c == '{' || c == '[':
+			return i, synErr(i, "unexpected %q after %q", c, b[start:i])
+		}
+		i++
+	}
+	return i, errIncomplete
+}
+
+// skipComposite skips an object or array starting at b[i], checking that
+// brackets match.
+func skipComposite(b []byte, i int) (int, error) {
+	var stackBuf [32]byte
+	stack := stackBuf[:0]
+	for i < len(b) {
+		c := b[i]
+		if !structural[c] {
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			end, err := skipString(b, i+1)
+			if err != nil {
+				return end, err
+			}
+			i = end
+			continue
+		case '{':
+			stack = append(stack, '}')
+		case '[':
+			stack = append(stack, ']')
+		default: // '}' or ']'
+			if len(stack) == 0 || stack[len(stack)-1] != c {
+				return i, synErr(i, "unexpected %q", c)
+			}
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return i + 1, nil
+			}
+		}
+		i++
+	}
+	return i, errIncomplete
+}

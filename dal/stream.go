@@ -1,0 +1,266 @@
+package dal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ReadError is a problem with one part of one snapshot: the whole file, a
+// position in it, or one item. Reading goes on past it.
+type ReadError struct {
+	File  string // the snapshot's path
+	Where string // "line 3, byte 120", "item 17 of saved", ...; may be ""
+	Err   error
+}
+
+func (e *ReadError) Error() string {
+	if e.Where == "" {
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: %v", e.File, e.Where, e.Err)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+const (
+	chunkSize = 1 << 20 // bytes read at a time
+	// maxInBuffer bounds how far the buffer grows to hold one value that
+	// is only being skipped; larger values are skipped piece by piece.
+	maxInBuffer = 16 << 20
+)
+
+// stream reads JSON text in chunks, keeping in memory only the value being
+// looked at (bounded by the largest item, not the file).
+type stream struct {
+	r     io.Reader
+	file  string
+	buf   []byte
+	pos   int   // next unread byte in buf
+	base  int64 // input offset of buf[0]
+	lines int   // newlines in bytes already dropped from buf
+	eof   bool
+	rerr  error // read error other than io.EOF
+}
+
+func newStream(r io.Reader, file string) *stream {
+	return &stream{r: r, file: file, buf: make([]byte, 0, chunkSize)}
+}
+
+// fill drops buf[:keep], then reads more input, growing the buffer if it
+// is full. It returns false at the end of input.
+func (s *stream) fill(keep int) bool {
+	if s.eof {
+		return false
+	}
+	if keep > 0 {
+		s.lines += bytes.Count(s.buf[:keep], []byte{'\n'})
+		n := copy(s.buf, s.buf[keep:])
+		s.buf = s.buf[:n]
+		s.base += int64(keep)
+		s.pos -= keep
+	}
+	if len(s.buf) == cap(s.buf) {
+		nb := make([]byte, len(s.buf), 2*cap(s.buf))
+		copy(nb, s.buf)
+		s.buf = nb
+	}
+	for {
+		n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+		s.buf = s.buf[:len(s.buf)+n]
+		if err != nil {
+			s.eof = true
+			if !errors.Is(err, io.EOF) {
+				s.rerr = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+}
+
+// peek skips white space and returns the next byte without consuming it,
+// or io.EOF at the end of input.
+func (s *stream) peek() (byte, error) {
+	for {
+		s.pos = skipSpace(s.buf, s.pos)
+		if s.pos < len(s.buf) {
+			return s.buf[s.pos], nil
+		}
+		if !s.fill(s.pos) {
+			if s.rerr != nil {
+				return 0, s.rerr
+			}
+			return 0, io.EOF
+		}
+	}
+}
+
+// value consumes the next value and returns its bytes, valid until the
+// next call on s.
+func (s *stream) value() ([]byte, error) {
+	if _, err := s.peek(); err != nil {
+		return nil, s.errAt(s.pos, err)
+	}
+	for {
+		start := s.pos
+		end, err := skipValue(s.buf, start)
+		if err == nil {
+			s.pos = end
+			return s.buf[start:end], nil
+		}
+		if err != errIncomplete {
+			return nil, s.errAt(start, err)
+		}
+		if !s.fill(start) {
+			start = s.pos
+			if s.rerr != nil {
+				return nil, s.errAt(len(s.buf), s.rerr)
+			}
+			if end, err := skipValue(s.buf, start); err == nil || (err == errIncomplete && isScalarEnd(s.buf, start, end)) {
+				s.pos = end
+				return s.buf[start:end], nil
+			}
+			return nil, s.errAt(start, errors.New("unexpected end of file inside the value starting here (truncated?)"))
+		}
+	}
+}
+
+// isScalarEnd reports whether a scalar running to the end of input is
+// complete (a number or literal ends where the input ends).
+func isScalarEnd(b []byte, start, end int) bool {
+	start = skipSpace(b, start)
+	return start < len(b) && end == len(b) && b[start] != '"' && b[start] != '{' && b[start] != '['
+}
+
+// skip consumes the next value without keeping it. Values too large for
+// the buffer are skipped element by element.
+func (s *stream) skip() error {
+	c, err := s.peek()
+	if err != nil {
+		return s.errAt(s.pos, err)
+	}
+	if end, err := skipValue(s.buf, s.pos); err == nil {
+		s.pos = end
+		return nil
+	}
+	if (c != '{' && c != '[') || len(s.buf)-s.pos < maxInBuffer/2 {
+		_, err := s.value()
+		return err
+	}
+	if c == '[' {
+		return s.elements(func() error { return s.skip() })
+	}
+	return s.members(func(string) error { return s.skip() })
+}
+
+// expect consumes byte c or returns an error naming what was found.
+func (s *stream) expect(c byte, context string) error {
+	got, err := s.peek()
+	if err != nil {
+		return s.errAt(s.pos, fmt.Errorf("unexpected end of file, expected %q %s (truncated?)", c, context))
+	}
+	if got != c {
+		return s.errAt(s.pos, fmt.Errorf("expected %q %s, found %s", c, context, describe(got)))
+	}
+	s.pos++
+	return nil
+}
+
+// elements consumes an array, calling each for every element; each must
+// consume exactly one value.
+func (s *stream) elements(each func() error) error {
+	if err := s.expect('[', "to start an array"); err != nil {
+		return err
+	}
+	if c, err := s.peek(); err == nil && c == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := each(); err != nil {
+			return err
+		}
+		c, err := s.peek()
+		if err != nil {
+			return s.errAt(s.pos, errors.New("unexpected end of file inside an array (truncated?)"))
+		}
+		s.pos++
+		switch c {
+		case ',':
+		case ']':
+			return nil
+		default:
+			return s.errAt(s.pos-1, fmt.Errorf("expected ',' or ']' after an array element, found %s", describe(c)))
+		}
+	}
+}
+
+// members consumes an object, calling each with every member's name; each
+// must consume exactly the member's value.
+func (s *stream) members(each func(name string) error) error {
+	if err := s.expect('{', "to start an object"); err != nil {
+		return err
+	}
+	if c, err := s.peek(); err == nil && c == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		if c, err := s.peek(); err == nil && c != '"' {
+			return s.errAt(s.pos, fmt.Errorf("expected a member name, found %s", describe(c)))
+		}
+		raw, err := s.value()
+		if err != nil {
+			return err
+		}
+		name := unquote(raw[1 : len(raw)-1])
+		if err := s.expect(':', "after a member name"); err != nil {
+			return err
+		}
+		if err := each(name); err != nil {
+			return err
+		}
+		c, err := s.peek()
+		if err != nil {
+			return s.errAt(s.pos, errors.New("unexpected end of file inside an object (truncated?)"))
+		}
+		s.pos++
+		switch c {
+		case ',':
+		case '}':
+			return nil
+		default:
+			return s.errAt(s.pos-1, fmt.Errorf("expected ',' or '}' after a member, found %s", describe(c)))
+		}
+	}
+}
+
+// errAt wraps err with the file and the line and byte of buffer index i.
+// A syntax error's own offset is relative to i.
+func (s *stream) errAt(i int, err error) error {
+	var se *syntaxError
+	if errors.As(err, &se) {
+		i = se.Off
+	}
+	if i > len(s.buf) {
+		i = len(s.buf)
+	}
+	line := s.lines + bytes.Count(s.buf[:i], []byte{'\n'}) + 1
+	return &ReadError{File: s.file, Where: fmt.Sprintf("line %d, byte %d", line, s.base+int64(i)), Err: unwrapPath(err, s.file)}
+}
+
+// done checks that nothing but white space follows the document.
+func (s *stream) done() error {
+	c, err := s.peek()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return s.errAt(s.pos, err)
+	}
+	return s.errAt(s.pos, fmt.Errorf("unexpected %s after the end of the document", describe(c)))
+}
