@@ -2,24 +2,71 @@ package config
 
 import (
 	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hoard-dev/hoard/dal"
 )
 
 // DAL holds the keys that tell the data access layer how to read a source's
 // snapshots back: which items, keyed by what, ordered by which time field,
-// merged how.
+// merged how. Paths are dotted member names ("data.id"). See
+// docs/data-access.md.
 type DAL struct {
 	Key   StringList `toml:"key"`   // path(s) of the item key, e.g. "id" or ["url", "visited"]
 	Items StringList `toml:"items"` // path(s) of the item arrays inside a JSON document
 	Time  string     `toml:"time"`  // path of the item's time field
 	Merge string     `toml:"merge"` // "union" (default) or "latest"
+	// Decoder names the snapshot format: json, jsonl, csv, tsv, sqlite,
+	// xml, or a built-in: bash, zsh, fish, firefox, chromium, chrome.
+	// Empty: a built-in named like the source, else by file extension.
+	Decoder string `toml:"decoder"`
+	// Queries maps a kind to the SQL query that reads it from a SQLite
+	// snapshot: [sources.NAME.queries] visits = "SELECT ...".
+	Queries map[string]string `toml:"queries"`
+	Title   string            `toml:"title"` // path of the item's title (default: title, name, subject)
+	URL     string            `toml:"url"`   // path of the item's URL (default: url, link, href, permalink)
+	Text    string            `toml:"text"`  // path of the item's text (default: text, body, content, ...)
 }
 
 func (d DAL) validate() error {
 	switch d.Merge {
 	case "", "union", "latest":
-		return nil
+	default:
+		return fmt.Errorf("merge = %q: use \"union\" or \"latest\"", d.Merge)
 	}
-	return fmt.Errorf("merge = %q: use \"union\" or \"latest\"", d.Merge)
+	if d.Decoder != "" && dal.LookupDecoder(d.Decoder) == nil {
+		return fmt.Errorf("decoder = %q: unknown (known: %s)", d.Decoder, strings.Join(dal.Decoders(), ", "))
+	}
+	for _, list := range []struct {
+		name string
+		vals StringList
+	}{{"key", d.Key}, {"items", d.Items}} {
+		for _, v := range list.vals {
+			if v == "" || strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") || strings.Contains(v, "..") {
+				return fmt.Errorf("%s = %q: use dotted member names, e.g. \"id\" or \"data.id\"", list.name, v)
+			}
+		}
+	}
+	kinds := make([]string, 0, len(d.Queries))
+	for k := range d.Queries {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		if strings.TrimSpace(d.Queries[k]) == "" {
+			return fmt.Errorf("queries.%s is empty: give the SQL query that reads that kind", k)
+		}
+	}
+	return nil
+}
+
+// Spec returns the data access layer's view of a source.
+func (s *Source) Spec() dal.Spec {
+	return dal.Spec{
+		Source: s.Name, Decoder: s.Decoder, Items: s.Items, Queries: s.Queries,
+		Key: s.Key, Time: s.Time, Title: s.Title, URL: s.URL, Text: s.Text, Merge: s.Merge,
+	}
 }
 
 // StringList accepts either one string or an array of strings.
