@@ -37,6 +37,20 @@ func (e *ETags) Map() map[string]string {
 	return out
 }
 
+// Get returns the ETag stored for URL u, or "".
+func (e *ETags) Get(u string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.m[etagKey(u)]
+}
+
+// Set stores the ETag of URL u.
+func (e *ETags) Set(u, tag string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.m[etagKey(u)] = tag
+}
+
 func etagKey(u string) string {
 	h := sha256.Sum256([]byte(u))
 	return hex.EncodeToString(h[:12])
@@ -47,10 +61,7 @@ func (c *Client) applyETag(r *http.Request) {
 	if e == nil || r.Method != http.MethodGet || r.Header.Get("If-None-Match") != "" {
 		return
 	}
-	e.mu.Lock()
-	tag := e.m[etagKey(r.URL.String())]
-	e.mu.Unlock()
-	if tag != "" {
+	if tag := e.Get(r.URL.String()); tag != "" {
 		r.Header.Set("If-None-Match", tag)
 	}
 }
@@ -61,7 +72,5 @@ func (c *Client) recordETag(req *http.Request, resp *Response) {
 	if e == nil || req.Method != http.MethodGet || tag == "" {
 		return
 	}
-	e.mu.Lock()
-	e.m[etagKey(req.URL.String())] = tag
-	e.mu.Unlock()
+	e.Set(req.URL.String(), tag)
 }
