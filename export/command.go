@@ -15,6 +15,7 @@ import (
 
 	"github.com/hoard-dev/hoard/config"
 	"github.com/hoard-dev/hoard/internal/pathtmpl"
+	"golang.org/x/sys/unix"
 )
 
 func init() {
@@ -109,20 +110,28 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = c.Dir
-	cmd.Stdout = w
 	tail := &tailBuffer{max: 2048}
 	cmd.Stderr = io.MultiWriter(env.Stderr, tail)
 	cmd.Env = append(os.Environ(), secretEnv(env)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	// A background process that inherited stdout could keep Wait blocked
-	// forever; after this long the output is declared incomplete.
-	cmd.WaitDelay = 30 * time.Second
-	if err := cmd.Start(); err != nil {
+	pr, pw, err := stdoutPipe()
+	if err != nil {
+		return err
+	}
+	defer pr.Close()
+	cmd.Stdout = pw
+	err = cmd.Start()
+	pw.Close() // the child holds its own copy
+	if err != nil {
 		return Permanent(fmt.Errorf("cannot start %s: %w", args[0], err))
 	}
 	stop := killOnDone(ctx, cmd.Process.Pid)
-	err := cmd.Wait()
+	copyErr := copyStdout(w, pr, cmd)
+	err = cmd.Wait()
 	stop()
+	if err == nil && copyErr != nil {
+		return fmt.Errorf("reading the output of %s: %w", args[0], copyErr)
+	}
 	if err == nil {
 		return nil
 	}
@@ -135,6 +144,54 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 		return ce
 	}
 	return fmt.Errorf("%s: %w", args[0], err)
+}
+
+// stdoutPipe makes the pipe for the child's stdout, enlarged to 1 MiB
+// where the system allows it (fewer context switches on large exports).
+func stdoutPipe() (*os.File, *os.File, error) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	setPipeSize(pw, 1<<20)
+	return pr, pw, nil
+}
+
+// StragglerGrace is how long hoard keeps reading stdout after the command
+// exited, for background processes it left holding the pipe. After that
+// the output is declared incomplete.
+var StragglerGrace = 30 * time.Second
+
+// copyStdout copies the child's stdout into w until EOF. If the child has
+// exited and the pipe is still open StragglerGrace later, the read is cut.
+func copyStdout(w io.Writer, pr *os.File, cmd *exec.Cmd) error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(w, pr)
+		done <- err
+	}()
+	exited := make(chan struct{})
+	go func() {
+		// Wait for the process without reaping it (cmd.Wait reaps).
+		var info unix.Siginfo
+		unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		close(exited)
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-exited:
+	}
+	t := time.NewTimer(StragglerGrace)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		pr.SetReadDeadline(time.Now())
+		<-done
+		return fmt.Errorf("the command exited but a process it started still held its output open after %s", StragglerGrace)
+	}
 }
 
 // secretEnv returns HOARD_SECRET_<KEY>=value for each secret.

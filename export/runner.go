@@ -262,3 +262,23 @@ func (c countingWriter) Write(b []byte) (int, error) {
 	c.n.Add(int64(n))
 	return n, err
 }
+
+// ReadFrom lets io.Copy hand the reader to a snapshot.Pending, which reads
+// straight into its own buffers.
+func (c countingWriter) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.w.(io.ReaderFrom); ok {
+		return rf.ReadFrom(countingReader{r, c.n})
+	}
+	return io.Copy(struct{ io.Writer }{c}, r)
+}
+
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n.Add(int64(n))
+	return n, err
+}

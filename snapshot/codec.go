@@ -112,7 +112,7 @@ func newCompressor(w io.Writer, c Codec) (io.WriteCloser, error) {
 	case None:
 		return nopWriteCloser{w}, nil
 	case Zstd:
-		return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(2))
+		return newZstdFrames(w), nil
 	case Gzip:
 		return gzip.NewWriterLevel(w, gzip.DefaultCompression)
 	}

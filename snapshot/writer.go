@@ -70,9 +70,9 @@ type Pending struct {
 	buf   *bufio.Writer
 	comp  io.WriteCloser
 	sum   hash.Hash
+	pl    pipeline
 	n     int64
 	done  bool
-	err   error
 }
 
 // Create starts a new snapshot in the store for source, named from t.
@@ -107,9 +107,11 @@ func Create(dir string, namer Namer, c Codec) (*Pending, error) {
 	p := &Pending{dir: dir, namer: namer, f: f, sum: sha256.New()}
 	p.buf = bufio.NewWriterSize(f, 256<<10)
 	if p.comp, err = newCompressor(p.buf, c); err != nil {
-		p.Abort()
+		f.Close()
+		os.Remove(f.Name())
 		return nil, err
 	}
+	p.pl.start(p.sum, p.comp)
 	return p, nil
 }
 
@@ -118,15 +120,24 @@ func (p *Pending) Write(b []byte) (int, error) {
 	if p.done {
 		return 0, errors.New("snapshot: write after commit or abort")
 	}
-	if p.err != nil {
-		return 0, p.err
+	if err := p.pl.failed(); err != nil {
+		return 0, fmt.Errorf("writing %s: %w", p.f.Name(), err)
 	}
-	p.sum.Write(b)
-	n, err := p.comp.Write(b)
-	p.n += int64(n)
+	p.pl.write(b)
+	p.n += int64(len(b))
+	return len(b), nil
+}
+
+// ReadFrom streams r into the snapshot until EOF, reading straight into the
+// writer's buffers (io.Copy uses it).
+func (p *Pending) ReadFrom(r io.Reader) (int64, error) {
+	if p.done {
+		return 0, errors.New("snapshot: write after commit or abort")
+	}
+	n, err := p.pl.readFrom(r)
+	p.n += n
 	if err != nil {
-		p.err = fmt.Errorf("writing %s: %w", p.f.Name(), err)
-		return n, p.err
+		return n, fmt.Errorf("writing %s: %w", p.f.Name(), err)
 	}
 	return n, nil
 }
@@ -165,8 +176,8 @@ func (p *Pending) Commit() (Result, error) {
 }
 
 func (p *Pending) flush() error {
-	if p.err != nil {
-		return p.err
+	if err := p.pl.finish(); err != nil {
+		return fmt.Errorf("writing %s: %w", p.f.Name(), err)
 	}
 	if err := p.comp.Close(); err != nil {
 		return fmt.Errorf("compressing %s: %w", p.f.Name(), err)
@@ -207,9 +218,8 @@ func (p *Pending) Abort() error {
 		return nil
 	}
 	p.done = true
-	if p.comp != nil {
-		p.comp.Close()
-	}
+	p.pl.finish()
+	p.comp.Close()
 	p.f.Close()
 	return os.Remove(p.f.Name())
 }
