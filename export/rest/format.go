@@ -25,9 +25,12 @@ type Envelope struct {
 	Style     string    `json:"style"`            // full, synthetic or incremental
 	Items     string    `json:"items"`            // JSON path of the items in body ("" = body itself)
 	Key       string    `json:"key,omitempty"`    // JSON path of an item's key, if configured
-	// Dups lists 0-based indexes of items in this page whose key was already
-	// seen earlier in this snapshot (e.g. shifted by an item added between
-	// pages). Readers skip them, so each item is read once per snapshot.
+	// Dups lists 0-based indexes of items in this page that were already
+	// saved: seen earlier in this snapshot (same key, e.g. shifted by an
+	// item added between pages), or, for incremental endpoints, saved
+	// unchanged by an earlier run (re-read through the lookback window, or
+	// older than the bookmark on a descending feed's last page). Readers
+	// skip them, so each item is read once.
 	Dups []int `json:"dups,omitempty"`
 	// Body is the response body as returned, with insignificant whitespace
 	// removed (JSON compaction); null for 304 and skipped statuses.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,10 @@ type savedState struct {
 	// Cursors holds each incremental endpoint's bookmark, keyed by endpoint
 	// name (and "/" + parent id for for_each endpoints).
 	Cursors map[string]string `json:"cursors,omitempty"`
+	// Windows holds, per bookmark, the keys and cursor values of the items
+	// within incremental.lookback of the bookmark (or equal to it): re-read
+	// unchanged by the next run, they are marked as duplicates.
+	Windows map[string]map[string]string `json:"windows,omitempty"`
 	// ETags of conditional endpoints, keyed by a hash of the URL.
 	ETags map[string]string `json:"etags,omitempty"`
 }
@@ -28,6 +33,9 @@ func loadState(s *export.State) (savedState, error) {
 	if st.Cursors == nil {
 		st.Cursors = map[string]string{}
 	}
+	if st.Windows == nil {
+		st.Windows = map[string]map[string]string{}
+	}
 	return st, nil
 }
 
@@ -37,11 +45,13 @@ func (r *run) stage() error { return r.env.State.Stage(r.state) }
 
 // bookmark tracks one incremental endpoint's cursor during a run.
 type bookmark struct {
-	key     string // key in savedState.Cursors
-	old     string // committed bookmark, else incremental.initial
-	from    string // old minus lookback: sent (ascending) or stopped at (descending)
-	best    string // greatest cursor value seen this run
-	reached bool   // descending: an item at or before `from` was seen
+	key     string            // key in savedState.Cursors
+	old     string            // committed bookmark, else incremental.initial
+	from    string            // old minus lookback: sent (ascending) or stopped at (descending)
+	best    string            // greatest cursor value seen this run
+	reached bool              // descending: an item at or before `from` was seen
+	prev    map[string]string // the last run's window: item key -> cursor
+	window  map[string]string // this run's window, pruned as best grows
 }
 
 func newBookmark(ep *endpoint, parent string, st savedState) (*bookmark, error) {
@@ -58,7 +68,57 @@ func newBookmark(ep *endpoint, parent string, st savedState) (*bookmark, error) 
 		return nil, permanent("endpoint %s: incremental.lookback: %v", ep.Name, err)
 	}
 	b.from = from
+	b.prev, b.window = st.Windows[b.key], map[string]string{}
 	return b, nil
+}
+
+// saved reports whether an earlier run already saved item unchanged: in a
+// descending feed, anything older than the bookmark; in either order, an
+// item of the last run's lookback window with the same cursor value.
+func (b *bookmark) saved(ep *endpoint, item json.RawMessage) bool {
+	if b == nil || b.old == "" {
+		return false
+	}
+	c := values(item, ep.cursorField)
+	if len(c) != 1 {
+		return false
+	}
+	if ep.Incremental.Order == "descending" && compareCursor(c[0], b.old) < 0 {
+		return true
+	}
+	k := itemKey(ep, item)
+	return k != "" && b.prev[k] == c[0]
+}
+
+func itemKey(ep *endpoint, item json.RawMessage) string {
+	if ep.key == nil {
+		return ""
+	}
+	return strings.Join(values(item, ep.key), "\x00")
+}
+
+// remember keeps the item in this run's window: the items within the
+// lookback of the greatest cursor (with no lookback, those tied with it).
+func (b *bookmark) remember(ep *endpoint, item json.RawMessage, cursor string) {
+	if k := itemKey(ep, item); k != "" {
+		b.window[k] = cursor
+	}
+}
+
+// prune drops window entries older than best minus the lookback.
+func (b *bookmark) prune(ep *endpoint) {
+	if b.best == "" {
+		return
+	}
+	edge, err := lookBack(b.best, ep.lookback)
+	if err != nil {
+		return
+	}
+	for k, c := range b.window {
+		if compareCursor(c, edge) < 0 {
+			delete(b.window, k)
+		}
+	}
 }
 
 // track updates the bookmark with one page's items and, for ascending
@@ -79,7 +139,9 @@ func (p *pager) track(items []json.RawMessage) error {
 		if ep.Incremental.Order == "descending" && b.from != "" && compareCursor(v[0], b.from) <= 0 {
 			b.reached = true
 		}
+		b.remember(ep, it, v[0])
 	}
+	b.prune(ep)
 	if ep.Incremental.Order == "ascending" {
 		return p.advance()
 	}
@@ -93,6 +155,9 @@ func (p *pager) advance() error {
 		return nil
 	}
 	p.r.state.Cursors[b.key] = b.best
+	if len(b.window) > 0 {
+		p.r.state.Windows[b.key] = maps.Clone(b.window)
+	}
 	return p.r.stage()
 }
 

@@ -174,25 +174,35 @@ func (p *pager) save(u *url.URL, resp *httpx.Response, env *Envelope, page int) 
 	return p.next(u, resp, body, items)
 }
 
-// dedupe returns the indexes of items whose key was seen before.
+// dedupe returns the indexes of items already saved: seen earlier in this
+// run (same key), or, for incremental endpoints, saved by an earlier run
+// (see bookmark.saved).
 func (p *pager) dedupe(items []json.RawMessage) []int {
-	if p.ep.key == nil {
-		return nil
-	}
 	var dups []int
 	for i, it := range items {
-		k := values(it, p.ep.key)
-		if len(k) == 0 {
-			continue
-		}
-		h := maphash.String(p.seed, strings.Join(k, "\x00"))
-		if _, seen := p.keys[h]; seen {
+		if p.bm.saved(p.ep, it) || p.seenKey(it) {
 			dups = append(dups, i)
-			continue
 		}
-		p.keys[h] = struct{}{}
 	}
 	return dups
+}
+
+// seenKey reports whether the item's key was seen before in this run, and
+// remembers it.
+func (p *pager) seenKey(item json.RawMessage) bool {
+	if p.ep.key == nil {
+		return false
+	}
+	k := values(item, p.ep.key)
+	if len(k) == 0 {
+		return false
+	}
+	h := maphash.String(p.seed, strings.Join(k, "\x00"))
+	if _, seen := p.keys[h]; seen {
+		return true
+	}
+	p.keys[h] = struct{}{}
+	return false
 }
 
 func (p *pager) readTotal(body []byte, page int) {

@@ -1,0 +1,233 @@
+package rest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/export"
+)
+
+// loadExample loads docs/examples/<file> unchanged through the strict
+// config loader, then points the source at a local fake (the base URL
+// override).
+func loadExample(t *testing.T, file, source, baseURL string) *Params {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+	cfg, err := config.Load(filepath.Join("..", "..", "docs", "examples", file), export.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, ok := cfg.Sources[source]
+	if !ok {
+		t.Fatalf("%s has no source %s", file, source)
+	}
+	if _, err := export.New(src); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	p := src.Params.(*Params)
+	p.BaseURL = baseURL
+	return p
+}
+
+// byEndpoint groups items by endpoint name.
+func byEndpoint(items []Item) map[string][]Item {
+	m := map[string][]Item{}
+	for _, it := range items {
+		m[it.Endpoint] = append(m[it.Endpoint], it)
+	}
+	return m
+}
+
+func field(t *testing.T, it Item, name string) any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(it.Raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m[name]
+}
+
+func TestExampleGitHub(t *testing.T) {
+	h := newHarness(t, "token = \"ghp_secret_token\"\n")
+	gh := newFakeGitHub(h.clock, 250, 7, 320)
+	defer gh.Close()
+	gh.limit = 4 // force pauses: the run needs 8 requests
+	p := loadExample(t, "github.toml", "github", gh.URL)
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	got := byEndpoint(h.items())
+	if len(got["user"]) != 1 || len(got["starred"]) != 250 || len(got["repos"]) != 7 || len(got["events"]) != 300 {
+		t.Fatalf("items: user %d, starred %d, repos %d, events %d", len(got["user"]), len(got["starred"]), len(got["repos"]), len(got["events"]))
+	}
+	if field(t, got["starred"][0], "starred_at") == nil {
+		t.Fatal("starred items lack starred_at: the star+json Accept header was not sent")
+	}
+	if gh.forbidden != 0 || h.clock.slept < time.Hour {
+		t.Fatalf("rate limit: %d 403 answers, paused %v; want none and a pause until the reset", gh.forbidden, h.clock.slept)
+	}
+	snap, _ := os.ReadFile(h.snapshots()[0])
+	if strings.Contains(string(snap), "ghp_secret_token") {
+		t.Fatal("token in the snapshot")
+	}
+
+	// Second run: nothing new in the events feed, so GitHub answers 304.
+	h.clock.Sleep(t.Context(), time.Second)
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	if gh.notMod != 1 {
+		t.Fatalf("%d 304 answers, want 1 (If-None-Match from the saved ETag)", gh.notMod)
+	}
+	if got := byEndpoint(h.items()); len(got["events"]) != 0 || len(got["starred"]) != 250 {
+		t.Fatalf("second run: events %d (want 0: not modified), starred %d", len(got["events"]), len(got["starred"]))
+	}
+}
+
+func TestExampleGitHubBadToken(t *testing.T) {
+	h := newHarness(t, "token = \"wrong-token\"\n")
+	gh := newFakeGitHub(h.clock, 3, 1, 1)
+	defer gh.Close()
+	err := h.run(loadExample(t, "github.toml", "github", gh.URL))
+	if err == nil || !strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "Bad credentials") || strings.Contains(err.Error(), "wrong-token") {
+		t.Fatalf("err = %v, want a redacted 401 Bad credentials", err)
+	}
+	if !export.IsPermanent(err) {
+		t.Fatal("a 401 should not be retried by the runner")
+	}
+}
+
+func TestExampleGitHubMissingSecret(t *testing.T) {
+	h := newHarness(t, "tokn = \"x\"\n")
+	gh := newFakeGitHub(h.clock, 3, 1, 1)
+	defer gh.Close()
+	err := h.run(loadExample(t, "github.toml", "github", gh.URL))
+	if err == nil || !strings.Contains(err.Error(), `key "token"`) {
+		t.Fatalf("err = %v, want one naming the missing secrets key", err)
+	}
+}
+
+func TestExampleHypothesisIncremental(t *testing.T) {
+	h := newHarness(t, "token = \"6879-secret\"\n")
+	hyp := newFakeHypothesis(450)
+	defer hyp.Close()
+	p := loadExample(t, "hypothesis.toml", "hypothesis", hyp.URL+"/api")
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	anns := byEndpoint(h.items())["annotations"]
+	if len(anns) != 450 || len(hyp.calls) != 3 {
+		t.Fatalf("run 1: %d annotations in %d requests, want 450 in 3", len(anns), len(hyp.calls))
+	}
+	const key = "annotations/acct:alice@hypothes.is"
+	bookmark := h.cursors()[key]
+	if bookmark != hyp.anns[449]["updated"] {
+		t.Fatalf("bookmark %q, want the newest updated %q", bookmark, hyp.anns[449]["updated"])
+	}
+
+	// Run 2: five new annotations and one edited: only those six come back.
+	hyp.mu.Lock()
+	for range 5 {
+		hyp.add()
+	}
+	hyp.mu.Unlock()
+	hyp.touch(10)
+	hyp.calls = nil
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	anns = byEndpoint(h.items())["annotations"]
+	if len(anns) != 6 {
+		t.Fatalf("run 2: %d annotations, want 6", len(anns))
+	}
+	if after := hyp.calls[0].Get("search_after"); after != "2024-03-19T17:59:00Z" {
+		t.Fatalf("run 2 started at search_after=%q, want the bookmark minus the 1m lookback", after)
+	}
+	newest := h.cursors()[key]
+	if compareCursor(newest, bookmark) <= 0 {
+		t.Fatalf("bookmark did not advance: %q", newest)
+	}
+
+	// Run 3 fails: no snapshot, state exactly as it was.
+	before, nSnaps := h.state(), len(h.snapshots())
+	hyp.fail = true
+	if err := h.run(p); err == nil {
+		t.Fatal("run 3 should fail")
+	}
+	if h.state() != before || len(h.snapshots()) != nSnaps {
+		t.Fatal("a failed run changed the state or left a snapshot")
+	}
+}
+
+func TestExampleHackerNews(t *testing.T) {
+	h := newHarness(t, "")
+	hn := newFakeHN([]int{5, 3, 9, 1, 7}, 9)
+	defer hn.Close()
+	p := loadExample(t, "hackernews.toml", "hackernews", hn.URL+"/v0")
+	p.Vars["user"] = "alice"
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	got := byEndpoint(h.items())
+	if len(got["user"]) != 1 || len(got["items"]) != 4 {
+		t.Fatalf("user %d, items %d; want 1 and 4 (item 9 is null)", len(got["user"]), len(got["items"]))
+	}
+	var order []string
+	for _, it := range got["items"] {
+		order = append(order, it.Parent)
+	}
+	if strings.Join(order, ",") != "5,3,1,7" {
+		t.Fatalf("items fetched for %v, want 5,3,1,7 in submitted order", order)
+	}
+}
+
+func TestExampleMastodon(t *testing.T) {
+	h := newHarness(t, "token = \"masto-secret\"\n")
+	m := newFakeMastodon(h.clock, 95, 45, 3)
+	defer m.Close()
+	m.limit = 6 // 1 + 4 + 3 + 2 requests: pauses needed
+	p := loadExample(t, "mastodon.toml", "mastodon", m.URL)
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	got := byEndpoint(h.items())
+	if len(got["statuses"]) != 95 || len(got["favourites"]) != 45 || len(got["bookmarks"]) != 3 {
+		t.Fatalf("statuses %d, favourites %d, bookmarks %d", len(got["statuses"]), len(got["favourites"]), len(got["bookmarks"]))
+	}
+	if m.tooMany != 0 {
+		t.Fatalf("%d 429 answers: the client should pause at the limit", m.tooMany)
+	}
+	bookmark := h.cursors()["statuses/4242"]
+	if bookmark != m.statuses[0]["id"] {
+		t.Fatalf("bookmark %q, want the newest status id %q", bookmark, m.statuses[0]["id"])
+	}
+
+	// Run 2: three new posts; the first page reaches the bookmark, so only
+	// one page of statuses is fetched, and the 37 older posts on it are
+	// marked as already saved: three items are read back.
+	m.mu.Lock()
+	for range 3 {
+		m.post()
+	}
+	m.mu.Unlock()
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	statuses := byEndpoint(h.items())["statuses"]
+	if len(statuses) != 3 || statuses[2].Page != 1 {
+		t.Fatalf("run 2 read %d statuses, want the 3 new ones from page 1", len(statuses))
+	}
+	for i, it := range statuses {
+		if field(t, it, "id") != m.statuses[i]["id"] {
+			t.Fatalf("run 2 status %d is %v, want %v", i, field(t, it, "id"), m.statuses[i]["id"])
+		}
+	}
+	if h.cursors()["statuses/4242"] != m.statuses[0]["id"] {
+		t.Fatal("bookmark not advanced to the newest post")
+	}
+}
