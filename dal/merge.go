@@ -54,6 +54,11 @@ type FileStat struct {
 type Merged struct {
 	Item
 	First, Last Pos
+	// Err is a problem with the item's newest version: invalid JSON (then
+	// Raw is nil and Invalid holds the bytes) or an unreadable time (then
+	// Time is zero). It names the snapshot and the item's position.
+	Err     error
+	Invalid []byte
 }
 
 // Result is a complete merge.
@@ -61,13 +66,30 @@ type Result struct {
 	Spec  Spec       // the spec used, with defaults filled in
 	Items []Merged   // in output order
 	Files []FileStat // one per snapshot read, in time order
+	// Invalid are the items whose newest version is not valid JSON; they
+	// are not in Items, and each has Err set.
+	Invalid []Merged
 }
 
-// Errors returns every error of the merge in file order.
+// Errors returns every error of the merge: the files' errors in file
+// order, then the items' errors in order of the snapshot and position of
+// the version they concern.
 func (r *Result) Errors() []error {
 	var errs []error
 	for _, f := range r.Files {
 		errs = append(errs, f.Errors...)
+	}
+	var bad []Merged
+	for _, list := range [][]Merged{r.Items, r.Invalid} {
+		for _, it := range list {
+			if it.Err != nil {
+				bad = append(bad, it)
+			}
+		}
+	}
+	sort.Slice(bad, func(a, b int) bool { return bad[a].Last.Less(bad[b].Last) })
+	for _, it := range bad {
+		errs = append(errs, it.Err)
 	}
 	return errs
 }
@@ -89,8 +111,8 @@ func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Option
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	items := m.finish(opt.Workers)
-	return &Result{Spec: spec, Items: items, Files: m.files}, nil
+	items, invalid := m.finish(opt.Workers)
+	return &Result{Spec: spec, Items: items, Files: m.files, Invalid: invalid}, nil
 }
 
 type entry struct {
@@ -230,8 +252,9 @@ func (m *merger) put(k []byte, kindLen int, raw []byte, p Pos) {
 	}
 }
 
-// finish builds the envelopes and sorts the items.
-func (m *merger) finish(n int) []Merged {
+// finish builds the envelopes and sorts the items; those whose newest
+// version is not valid JSON go to the second list.
+func (m *merger) finish(n int) (items, invalid []Merged) {
 	var all []*entry
 	for i := range m.shards {
 		for _, e := range m.shards[i].m {
@@ -240,7 +263,6 @@ func (m *merger) finish(n int) []Merged {
 		m.shards[i].m = nil
 	}
 	out := make([]Merged, len(all))
-	errs := make([]error, len(all))
 	env := newEnveloper(m.spec)
 	var wg sync.WaitGroup
 	w := workers(n, len(all))
@@ -249,45 +271,36 @@ func (m *merger) finish(n int) []Merged {
 		go func() {
 			defer wg.Done()
 			for j := g; j < len(all); j += w {
-				out[j], errs[j] = m.build(env, all[j])
+				out[j] = m.build(env, all[j])
 			}
 		}()
 	}
 	wg.Wait()
-	m.attach(out, errs)
-	kept := out[:0]
-	for j := range out {
-		if errs[j] == nil || out[j].Raw != nil {
-			kept = append(kept, out[j])
+	for _, it := range out {
+		if it.Raw == nil {
+			invalid = append(invalid, it)
+		} else {
+			items = append(items, it)
 		}
 	}
-	SortMerged(kept)
-	return kept
+	SortMerged(items)
+	SortMerged(invalid)
+	return items, invalid
 }
 
 // build makes the envelope of one entry.
-func (m *merger) build(env *enveloper, e *entry) (Merged, error) {
+func (m *merger) build(env *enveloper, e *entry) Merged {
 	it := Item{Source: m.spec.Source, Kind: e.kind, Key: e.key,
 		FirstSeen: m.snaps[e.first.Snap].Time, LastSeen: m.snaps[e.last.Snap].Time}
-	err := env.fill(&it, e.raw)
-	return Merged{Item: it, First: e.first, Last: e.last}, err
-}
-
-// attach files each item error under the snapshot its version came from,
-// in a deterministic order.
-func (m *merger) attach(out []Merged, errs []error) {
-	idx := make([]int, 0)
-	for j, err := range errs {
-		if err != nil {
-			idx = append(idx, j)
+	mg := Merged{First: e.first, Last: e.last}
+	if err := env.fill(&it, e.raw); err != nil {
+		mg.Err = &ReadError{File: m.snaps[e.last.Snap].Path, Where: fmt.Sprintf("item %d (%s)", e.last.Seq, e.kind), Err: err}
+		if it.Raw == nil {
+			mg.Invalid = e.raw
 		}
 	}
-	sort.Slice(idx, func(a, b int) bool { return out[idx[a]].Last.Less(out[idx[b]].Last) })
-	for _, j := range idx {
-		p := out[j].Last
-		st := &m.files[p.Snap]
-		st.Errors = append(st.Errors, &ReadError{File: st.Snapshot.Path, Where: fmt.Sprintf("item %d (%s)", p.Seq, out[j].Kind), Err: errs[j]})
-	}
+	mg.Item = it
+	return mg
 }
 
 // SortMerged puts items in output order: items without a time first, then

@@ -1,0 +1,173 @@
+// Package index keeps merged items in a SQLite file in hoard's cache
+// directory so that queries do not re-read snapshots (cachew's job, done
+// incrementally).
+//
+// The index is a cache: deleting it loses nothing, a corrupt file is
+// removed and rebuilt, and a schema change rebuilds it. It runs in WAL mode
+// so readers keep working while a refresh writes; a refresh decodes
+// outside the write transaction, then applies its result only if no other
+// process changed the source meanwhile, so two processes refreshing at
+// once are safe.
+package index
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"modernc.org/sqlite" // also the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// schemaVersion changes whenever the tables change; an index with another
+// version is rebuilt from the snapshots.
+const schemaVersion = 1
+
+// Index is an open index. It is safe for concurrent use.
+type Index struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens the index at path, creating it (and its directory) if
+// needed. A file that is not a usable index is removed and recreated.
+func Open(ctx context.Context, path string) (*Index, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	x, err := open(ctx, path)
+	if err == nil || !IsCorrupt(err) {
+		return x, err
+	}
+	if err := Remove(path); err != nil {
+		return nil, fmt.Errorf("index %s is damaged and cannot be removed: %w", path, err)
+	}
+	return open(ctx, path)
+}
+
+func open(ctx context.Context, path string) (*Index, error) {
+	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", path, err)
+	}
+	x := &Index{db: db, path: path}
+	if err := x.schema(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index %s: %w", path, err)
+	}
+	return x, nil
+}
+
+// Remove deletes an index file with its WAL and shared-memory files.
+func Remove(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// IsCorrupt reports whether err says the database file is damaged or is
+// not a database.
+func IsCorrupt(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code := se.Code() & 0xff
+		return code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB
+	}
+	return err != nil && strings.Contains(err.Error(), "file is not a database")
+}
+
+// Path returns the index file's path.
+func (x *Index) Path() string { return x.path }
+
+// Close closes the index.
+func (x *Index) Close() error { return x.db.Close() }
+
+var schema = []string{
+	`CREATE TABLE sources (
+		name TEXT PRIMARY KEY,
+		fingerprint TEXT NOT NULL
+	)`,
+	`CREATE TABLE snapshots (
+		source TEXT NOT NULL,
+		rank TEXT NOT NULL,
+		path TEXT NOT NULL,
+		size INTEGER NOT NULL,
+		mtime_ns INTEGER NOT NULL,
+		stamp_ns INTEGER NOT NULL,
+		records INTEGER NOT NULL,
+		errors TEXT NOT NULL,
+		ranges TEXT NOT NULL,
+		PRIMARY KEY (source, rank)
+	)`,
+	`CREATE TABLE items (
+		id INTEGER PRIMARY KEY,
+		source TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		key TEXT NOT NULL,
+		time_ns INTEGER,
+		title TEXT NOT NULL,
+		url TEXT NOT NULL,
+		text TEXT NOT NULL,
+		raw TEXT,
+		invalid BLOB,
+		err TEXT,
+		first_rank TEXT NOT NULL,
+		first_seq INTEGER NOT NULL,
+		first_ns INTEGER NOT NULL,
+		last_rank TEXT NOT NULL,
+		last_seq INTEGER NOT NULL,
+		last_ns INTEGER NOT NULL,
+		UNIQUE (source, kind, key)
+	)`,
+	`CREATE INDEX items_order ON items (source, time_ns, first_rank, first_seq)`,
+	`CREATE VIRTUAL TABLE items_fts USING fts5 (title, url, text, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 0')`,
+	`CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
+		INSERT INTO items_fts (rowid, title, url, text) VALUES (new.id, new.title, new.url, new.text);
+	END`,
+	`CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
+		INSERT INTO items_fts (items_fts, rowid, title, url, text) VALUES ('delete', old.id, old.title, old.url, old.text);
+	END`,
+	`CREATE TRIGGER items_au AFTER UPDATE OF title, url, text ON items
+	WHEN old.title IS NOT new.title OR old.url IS NOT new.url OR old.text IS NOT new.text BEGIN
+		INSERT INTO items_fts (items_fts, rowid, title, url, text) VALUES ('delete', old.id, old.title, old.url, old.text);
+		INSERT INTO items_fts (rowid, title, url, text) VALUES (new.id, new.title, new.url, new.text);
+	END`,
+}
+
+// schema creates the tables, or recreates them when the file holds
+// another schema version.
+func (x *Index) schema(ctx context.Context) error {
+	tx, err := x.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v == schemaVersion {
+		return tx.Commit()
+	}
+	for _, t := range []string{"items_fts", "items", "snapshots", "sources"} {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
+			return err
+		}
+	}
+	for _, s := range schema {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("creating the schema: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,207 @@
+package index
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hoard-dev/hoard/dal"
+)
+
+// Query selects merged items. The zero value selects nothing.
+type Query struct {
+	Sources []string  // in this order for items with equal times
+	After   time.Time // inclusive; zero: no bound
+	Before  time.Time // exclusive; zero: no bound
+	Search  string    // words that must all appear (see FTSQuery)
+	Reverse bool      // newest first
+	Limit   int       // 0: no limit
+}
+
+// Items returns the items of q in output order: items without a time
+// first, then by time; ties by the order of q.Sources, then by first
+// appearance. With a time bound, items without a time are left out.
+func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
+	if len(q.Sources) == 0 {
+		return nil, nil
+	}
+	var where []string
+	var args []any
+	marks := strings.Repeat(",?", len(q.Sources))[1:]
+	where = append(where, "source IN ("+marks+")", "raw IS NOT NULL")
+	for _, s := range q.Sources {
+		args = append(args, s)
+	}
+	if !q.After.IsZero() {
+		where, args = append(where, "time_ns >= ?"), append(args, q.After.UnixNano())
+	}
+	if !q.Before.IsZero() {
+		where, args = append(where, "time_ns < ?"), append(args, q.Before.UnixNano())
+	}
+	if fts := FTSQuery(q.Search); fts != "" {
+		where, args = append(where, "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"), append(args, fts)
+	}
+	stmt := "SELECT source, kind, key, time_ns, title, url, text, raw, first_ns, last_ns FROM items WHERE " +
+		strings.Join(where, " AND ") + " ORDER BY " + orderBy(q)
+	if q.Limit > 0 {
+		stmt += fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	rows, err := x.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []dal.Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// orderBy is the SQL form of dal's output order, extended across sources.
+func orderBy(q Query) string {
+	var ord strings.Builder
+	ord.WriteString("CASE source")
+	for i, s := range q.Sources {
+		fmt.Fprintf(&ord, " WHEN '%s' THEN %d", strings.ReplaceAll(s, "'", "''"), i)
+	}
+	ord.WriteString(" END")
+	cols := []string{"time_ns", ord.String(), "first_rank", "first_seq"}
+	if q.Reverse {
+		for i := range cols {
+			cols[i] += " DESC"
+		}
+	}
+	return strings.Join(cols, ", ")
+}
+
+func scanItem(rows *sql.Rows) (dal.Item, error) {
+	var it dal.Item
+	var timeNs sql.NullInt64
+	var raw string
+	var first, last int64
+	if err := rows.Scan(&it.Source, &it.Kind, &it.Key, &timeNs, &it.Title, &it.URL, &it.Text, &raw, &first, &last); err != nil {
+		return it, err
+	}
+	if timeNs.Valid {
+		it.Time = time.Unix(0, timeNs.Int64).UTC()
+	}
+	it.Raw = json.RawMessage(raw)
+	it.FirstSeen, it.LastSeen = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
+	return it, nil
+}
+
+// FTSQuery turns what a user typed into an FTS5 query: every word must
+// appear (case-insensitively, as a whole word, or as a prefix when it ends
+// with '*'). Punctuation inside a word makes it a phrase ("foo-bar").
+func FTSQuery(text string) string {
+	var terms []string
+	for _, w := range strings.Fields(text) {
+		prefix := strings.HasSuffix(w, "*")
+		w = strings.TrimRight(w, "*")
+		if w == "" {
+			continue
+		}
+		t := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		if prefix {
+			t += "*"
+		}
+		terms = append(terms, t)
+	}
+	return strings.Join(terms, " ")
+}
+
+// Errors returns the stored errors of the sources: the files' and those
+// of items whose newest version has a problem.
+func (x *Index) Errors(ctx context.Context, sources []string) ([]string, error) {
+	var out []string
+	for _, src := range sources {
+		files, err := x.Files(ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			for _, e := range f.Errors {
+				out = append(out, e.Error())
+			}
+		}
+		rows, err := x.db.QueryContext(ctx, "SELECT err FROM items WHERE source = ? AND err IS NOT NULL", src)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// storedError is an error message read back from the index.
+type storedError string
+
+func (e storedError) Error() string { return string(e) }
+
+// Files returns the indexed snapshots of a source in time order, as
+// dal.FileStat values (errors as stored messages).
+func (x *Index) Files(ctx context.Context, source string) ([]dal.FileStat, error) {
+	rows, err := x.db.QueryContext(ctx, "SELECT rank, path, size, mtime_ns, stamp_ns, records, errors, ranges FROM snapshots WHERE source = ? ORDER BY rank", source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []dal.FileStat
+	for rows.Next() {
+		var rank, errs, ranges string
+		var f dal.FileStat
+		var mtime, stamp int64
+		if err := rows.Scan(&rank, &f.Snapshot.Path, &f.Snapshot.Size, &mtime, &stamp, &f.Records, &errs, &ranges); err != nil {
+			return nil, err
+		}
+		f.Snapshot.Mtime, f.Snapshot.Time = time.Unix(0, mtime), time.Unix(0, stamp).UTC()
+		var msgs []string
+		if err := json.Unmarshal([]byte(errs), &msgs); err != nil {
+			return nil, fmt.Errorf("index: snapshot %s: %w", f.Snapshot.Path, err)
+		}
+		for _, m := range msgs {
+			f.Errors = append(f.Errors, storedError(m))
+		}
+		if f.Ranges, err = decodeRanges(ranges); err != nil {
+			return nil, fmt.Errorf("index: snapshot %s: %w", f.Snapshot.Path, err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Summary is what doctor needs to know about an indexed source.
+type Summary struct {
+	Items       int
+	First, Last time.Time // item times; zero when no item has one
+}
+
+// Summarize counts a source's items and their time span.
+func (x *Index) Summarize(ctx context.Context, source string) (Summary, error) {
+	var s Summary
+	var lo, hi sql.NullInt64
+	err := x.db.QueryRowContext(ctx, "SELECT count(*), min(time_ns), max(time_ns) FROM items WHERE source = ? AND raw IS NOT NULL", source).Scan(&s.Items, &lo, &hi)
+	if lo.Valid {
+		s.First, s.Last = time.Unix(0, lo.Int64).UTC(), time.Unix(0, hi.Int64).UTC()
+	}
+	return s, err
+}

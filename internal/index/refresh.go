@@ -1,0 +1,308 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/snapshot"
+)
+
+// Source is one source as the index sees it.
+type Source struct {
+	Spec  dal.Spec            // Spec.Source is the name
+	Snaps []snapshot.Snapshot // its snapshots now, in time order
+}
+
+// Stats says what a refresh did.
+type Stats struct {
+	Rebuilt bool   // the source was indexed from scratch
+	Reason  string // why it was rebuilt
+	Decoded int    // snapshots decoded
+}
+
+// Rank orders snapshots as text, the same way snapshot listings do (time,
+// collision sequence, name).
+func Rank(s snapshot.Snapshot) string {
+	return fmt.Sprintf("%s%06d/%s", s.Time.UTC().Format("20060102T150405.000000000Z"), s.Seq, s.Name)
+}
+
+// fingerprint changes whenever the items of a source could change for
+// the same snapshots: the spec, the decoders' versions, the schema.
+func fingerprint(spec dal.Spec) string {
+	spec = dal.WithDefaults(spec)
+	b, _ := json.Marshal(spec)
+	h := sha256.New()
+	fmt.Fprintf(h, "schema %d\n%s\n", schemaVersion, b)
+	for _, n := range dal.Decoders() {
+		fmt.Fprintf(h, "%s %d\n", n, dal.LookupDecoder(n).Version)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// indexed is what the index holds about a source.
+type indexed struct {
+	fingerprint string
+	snaps       map[string]snapRow // by rank
+}
+
+type snapRow struct {
+	path    string
+	size    int64
+	mtimeNs int64
+}
+
+// digest identifies a state, to detect that another process changed it.
+func (s indexed) digest() string {
+	ranks := make([]string, 0, len(s.snaps))
+	for r, row := range s.snaps {
+		ranks = append(ranks, fmt.Sprintf("%s %d %d", r, row.size, row.mtimeNs))
+	}
+	sort.Strings(ranks)
+	return s.fingerprint + "\n" + strings.Join(ranks, "\n")
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func readState(ctx context.Context, q querier, source string) (indexed, error) {
+	st := indexed{snaps: map[string]snapRow{}}
+	err := q.QueryRowContext(ctx, "SELECT fingerprint FROM sources WHERE name = ?", source).Scan(&st.fingerprint)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return st, err
+	}
+	rows, err := q.QueryContext(ctx, "SELECT rank, path, size, mtime_ns FROM snapshots WHERE source = ?", source)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r string
+		var row snapRow
+		if err := rows.Scan(&r, &row.path, &row.size, &row.mtimeNs); err != nil {
+			return st, err
+		}
+		st.snaps[r] = row
+	}
+	return st, rows.Err()
+}
+
+// plan decides between nothing, an incremental refresh (the new snapshots
+// only) and a rebuild.
+func plan(st indexed, src Source, fp string) (todo []snapshot.Snapshot, rebuild bool, reason string) {
+	want := src.Snaps
+	if dal.WithDefaults(src.Spec).Merge == dal.Latest && len(want) > 1 {
+		want = want[len(want)-1:]
+	}
+	cur := map[string]snapshot.Snapshot{}
+	for _, s := range want {
+		cur[Rank(s)] = s
+	}
+	switch {
+	case st.fingerprint == "":
+		reason = "not indexed yet"
+	case st.fingerprint != fp:
+		reason = "settings or decoder version changed"
+	}
+	for r, row := range st.snaps {
+		s, ok := cur[r]
+		if reason == "" && !ok {
+			reason = "snapshot removed: " + row.path
+		} else if reason == "" && (s.Size != row.size || s.Mtime.UnixNano() != row.mtimeNs || s.Path != row.path) {
+			reason = "snapshot changed: " + s.Path
+		}
+	}
+	if reason != "" {
+		return want, true, reason
+	}
+	for _, s := range want {
+		if _, ok := st.snaps[Rank(s)]; !ok {
+			todo = append(todo, s)
+		}
+	}
+	return todo, false, ""
+}
+
+// Refresh brings the index of one source up to date with its snapshots,
+// decoding only those not yet indexed; a changed or removed snapshot, or a
+// changed spec or decoder, rebuilds the source.
+func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
+	fp := fingerprint(src.Spec)
+	for attempt := 0; ; attempt++ {
+		st, err := readState(ctx, x.db, src.Spec.Source)
+		if err != nil {
+			return Stats{}, err
+		}
+		todo, rebuild, reason := plan(st, src, fp)
+		if !rebuild && len(todo) == 0 {
+			return Stats{}, nil
+		}
+		res, err := dal.Merge(ctx, src.Spec, todo, dal.Options{Ranges: true})
+		if err != nil {
+			return Stats{}, err
+		}
+		applied, err := x.apply(ctx, src.Spec.Source, st.digest(), fp, rebuild, todo, res)
+		if err != nil {
+			return Stats{}, err
+		}
+		if applied {
+			return Stats{Rebuilt: rebuild, Reason: reason, Decoded: len(todo)}, nil
+		}
+		if attempt >= 5 {
+			return Stats{}, errors.New("the index keeps changing under this refresh; try again")
+		}
+	}
+}
+
+// apply writes a merge result in one transaction, unless the source's
+// state is no longer the one it was planned against (another process
+// refreshed it meanwhile); then it returns false.
+func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bool, snaps []snapshot.Snapshot, res *dal.Result) (bool, error) {
+	tx, err := x.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	st, err := readState(ctx, tx, source)
+	if err != nil {
+		return false, err
+	}
+	if st.digest() != digest {
+		return false, nil
+	}
+	if rebuild {
+		for _, q := range []string{"DELETE FROM items WHERE source = ?", "DELETE FROM snapshots WHERE source = ?", "DELETE FROM sources WHERE name = ?"} {
+			if _, err := tx.ExecContext(ctx, q, source); err != nil {
+				return false, err
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO sources (name, fingerprint) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint", source, fp); err != nil {
+		return false, err
+	}
+	if err := insertSnapshots(ctx, tx, source, res.Files); err != nil {
+		return false, err
+	}
+	if err := upsertItems(ctx, tx, source, snaps, res); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+func insertSnapshots(ctx context.Context, tx *sql.Tx, source string, files []dal.FileStat) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO snapshots (source, rank, path, size, mtime_ns, stamp_ns, records, errors, ranges)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, f := range files {
+		msgs := make([]string, 0, len(f.Errors))
+		for _, e := range f.Errors {
+			msgs = append(msgs, e.Error())
+		}
+		errs, _ := json.Marshal(msgs)
+		ranges, _ := json.Marshal(encodeRanges(f.Ranges))
+		s := f.Snapshot
+		if _, err := stmt.ExecContext(ctx, source, Rank(s), s.Path, s.Size, s.Mtime.UnixNano(), s.Time.UnixNano(), f.Records, string(errs), string(ranges)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeRanges stores time ranges as Unix nanoseconds.
+func encodeRanges(r map[string]dal.TimeRange) map[string][2]int64 {
+	out := map[string][2]int64{}
+	for k, v := range r {
+		out[k] = [2]int64{v.Min.UnixNano(), v.Max.UnixNano()}
+	}
+	return out
+}
+
+func decodeRanges(s string) (map[string]dal.TimeRange, error) {
+	var in map[string][2]int64
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, err
+	}
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := map[string]dal.TimeRange{}
+	for k, v := range in {
+		out[k] = dal.TimeRange{Min: time.Unix(0, v[0]).UTC(), Max: time.Unix(0, v[1]).UTC()}
+	}
+	return out, nil
+}
+
+// upsertSQL merges one item into the index by the same rules as dal.Merge:
+// the earliest sighting stays first, the latest sighting's version wins.
+const upsertSQL = `INSERT INTO items (source, kind, key, time_ns, title, url, text, raw, invalid, err,
+	first_rank, first_seq, first_ns, last_rank, last_seq, last_ns)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (source, kind, key) DO UPDATE SET
+	first_rank = CASE WHEN newer_first THEN excluded.first_rank ELSE first_rank END,
+	first_seq = CASE WHEN newer_first THEN excluded.first_seq ELSE first_seq END,
+	first_ns = CASE WHEN newer_first THEN excluded.first_ns ELSE first_ns END,
+	time_ns = CASE WHEN later_last THEN excluded.time_ns ELSE time_ns END,
+	title = CASE WHEN later_last THEN excluded.title ELSE title END,
+	url = CASE WHEN later_last THEN excluded.url ELSE url END,
+	text = CASE WHEN later_last THEN excluded.text ELSE text END,
+	raw = CASE WHEN later_last THEN excluded.raw ELSE raw END,
+	invalid = CASE WHEN later_last THEN excluded.invalid ELSE invalid END,
+	err = CASE WHEN later_last THEN excluded.err ELSE err END,
+	last_rank = CASE WHEN later_last THEN excluded.last_rank ELSE last_rank END,
+	last_seq = CASE WHEN later_last THEN excluded.last_seq ELSE last_seq END,
+	last_ns = CASE WHEN later_last THEN excluded.last_ns ELSE last_ns END`
+
+var upsertExpanded = strings.NewReplacer(
+	"newer_first", "(excluded.first_rank < first_rank OR (excluded.first_rank = first_rank AND excluded.first_seq < first_seq))",
+	"later_last", "(excluded.last_rank > last_rank OR (excluded.last_rank = last_rank AND excluded.last_seq > last_seq))",
+).Replace(upsertSQL)
+
+func upsertItems(ctx context.Context, tx *sql.Tx, source string, snaps []snapshot.Snapshot, res *dal.Result) error {
+	stmt, err := tx.PrepareContext(ctx, upsertExpanded)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	ranks := make([]string, len(snaps))
+	for i, s := range snaps {
+		ranks[i] = Rank(s)
+	}
+	for _, list := range [][]dal.Merged{res.Items, res.Invalid} {
+		for i := range list {
+			m := &list[i]
+			if err := upsertOne(ctx, stmt, source, ranks, m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func upsertOne(ctx context.Context, stmt *sql.Stmt, source string, ranks []string, m *dal.Merged) error {
+	var timeNs, raw, errMsg any
+	if !m.Time.IsZero() {
+		timeNs = m.Time.UnixNano()
+	}
+	if m.Raw != nil {
+		raw = string(m.Raw)
+	}
+	if m.Err != nil {
+		errMsg = m.Err.Error()
+	}
+	_, err := stmt.ExecContext(ctx, source, m.Kind, m.Key, timeNs, m.Title, m.URL, m.Text, raw, m.Invalid, errMsg,
+		ranks[m.First.Snap], m.First.Seq, m.FirstSeen.UnixNano(), ranks[m.Last.Snap], m.Last.Seq, m.LastSeen.UnixNano())
+	return err
+}
