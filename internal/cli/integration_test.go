@@ -5,8 +5,8 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/snapshot"
+	_ "modernc.org/sqlite"
 )
 
 var hoardBin string
@@ -547,11 +548,15 @@ func TestUpOnFreshHome(t *testing.T) {
 func makeSQLite(t *testing.T, path string) {
 	t.Helper()
 	os.MkdirAll(filepath.Dir(path), 0o700)
-	script := "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.execute('insert into t values (1)'); c.commit()"
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "python3", "-c", script, path).CombinedOutput(); err != nil {
-		t.Skipf("python3 sqlite3 unavailable: %v %s", err, out)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"PRAGMA journal_mode=WAL", "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
