@@ -68,10 +68,11 @@ func runRead(ctx context.Context, g *Globals, o readOpts) error {
 	if err != nil {
 		return err
 	}
-	items, problems, err := readItems(ctx, g, targets, q, o.NoCache || o.Dir != "")
+	items, problems, warnings, err := readItems(ctx, g, targets, q, o.NoCache || o.Dir != "")
 	if err != nil {
 		return err
 	}
+	defer printWarnings(g, warnings)
 	if err := writeItems(g.Stdout, format, items); err != nil {
 		return err
 	}
@@ -142,7 +143,15 @@ func (o *readOpts) targets(g *Globals) ([]target, error) {
 	return ts, nil
 }
 
-// listTarget lists a target's snapshots; undatable files become problems.
+// printWarnings prints what is worth knowing but is not an error, such as
+// files skipped because their names hold no date.
+func printWarnings(g *Globals, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(g.Stderr, "hoard: warning:", w)
+	}
+}
+
+// listTarget lists a target's snapshots; undatable files become warnings.
 func listTarget(t target) ([]snapshot.Snapshot, []string, error) {
 	l, err := snapshot.ListDir(t.dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -160,30 +169,29 @@ func listTarget(t target) ([]snapshot.Snapshot, []string, error) {
 
 // readItems gets the items from the index (refreshing it first) or, with
 // noCache or when the index cannot be used, from the snapshots directly.
-func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCache bool) ([]dal.Item, []string, error) {
+func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCache bool) (items []dal.Item, problems, warnings []string, err error) {
 	var srcs []index.Source
-	var problems []string
 	for _, t := range ts {
-		snaps, probs, err := listTarget(t)
+		snaps, warns, err := listTarget(t)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		problems = append(problems, probs...)
+		warnings = append(warnings, warns...)
 		srcs = append(srcs, index.Source{Spec: t.spec, Snaps: snaps})
 		q.Sources = append(q.Sources, t.spec.Source)
 	}
 	if !noCache {
-		items, errs, err := cachedItems(ctx, srcs, q)
+		items, problems, err = cachedItems(ctx, srcs, q)
 		if err == nil {
-			return items, append(problems, errs...), nil
+			return items, problems, warnings, nil
 		}
 		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+			return nil, nil, nil, ctx.Err()
 		}
-		fmt.Fprintf(g.Stderr, "hoard: warning: the index cannot be used (%v); reading the snapshots directly\n", err)
+		warnings = append(warnings, fmt.Sprintf("the index cannot be used (%v); read the snapshots directly", err))
 	}
-	items, errs, err := uncachedItems(ctx, srcs, q)
-	return items, append(problems, errs...), err
+	items, problems, err = uncachedItems(ctx, srcs, q)
+	return items, problems, warnings, err
 }
 
 func uncachedItems(ctx context.Context, srcs []index.Source, q index.Query) ([]dal.Item, []string, error) {
