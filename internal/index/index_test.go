@@ -187,7 +187,11 @@ func TestDeletedAndCorruptIndex(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cache", "index.sqlite")
 	for _, damage := range []func(){
 		func() { Remove(path) },
-		func() { os.WriteFile(path, bytes.Repeat([]byte("garbage!"), 1000), 0o600); os.Remove(path + "-wal"); os.Remove(path + "-shm") },
+		func() {
+			os.WriteFile(path, bytes.Repeat([]byte("garbage!"), 1000), 0o600)
+			os.Remove(path + "-wal")
+			os.Remove(path + "-shm")
+		},
 	} {
 		x, err := Open(ctx, path)
 		if err != nil {
