@@ -118,7 +118,7 @@ func (r *Runner) Run(ctx context.Context, job Job) Result {
 			break
 		}
 		wait := Backoff(n)
-		r.log().Warn("attempt failed, retrying", "source", job.Source, "attempt", n, "of", job.Attempts, "wait", wait.Round(time.Millisecond), "error", res.Err)
+		r.log().Debug("attempt failed, retrying", "source", job.Source, "attempt", n, "of", job.Attempts, "wait", wait.Round(time.Millisecond), "error", res.Err)
 		if r.Observer != nil {
 			r.Observer.Retrying(a, wait)
 		}
