@@ -310,9 +310,11 @@ func (c *Client) once(req *http.Request) (*Response, error) {
 		return nil, c.sendError(ctx, req, err)
 	}
 	defer hr.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(hr.Body, c.o.MaxBodyBytes+1))
-	c.o.Log.Debug("http", "method", req.Method, "url", c.RedactURL(req.URL), "status", hr.StatusCode,
-		"bytes", len(body), "elapsed", c.o.Clock.Now().Sub(start))
+	body, err := c.readBody(hr)
+	if c.o.Log.Enabled(ctx, slog.LevelDebug) {
+		c.o.Log.Debug("http", "method", req.Method, "url", c.RedactURL(req.URL), "status", hr.StatusCode,
+			"bytes", len(body), "elapsed", c.o.Clock.Now().Sub(start))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %d %s, reading body after %d bytes: %w", req.Method, c.RedactURL(req.URL),
 			hr.StatusCode, http.StatusText(hr.StatusCode), len(body), c.timeoutErr(ctx, err))
@@ -321,6 +323,20 @@ func (c *Client) once(req *http.Request) (*Response, error) {
 		return nil, &finalError{fmt.Errorf("%s %s: response larger than %d bytes", req.Method, c.RedactURL(req.URL), c.o.MaxBodyBytes)}
 	}
 	return &Response{Status: hr.StatusCode, Header: hr.Header, Body: body, URL: hr.Request.URL}, nil
+}
+
+// readBody reads the whole body, at most MaxBodyBytes+1 bytes, into a
+// buffer sized from Content-Length when the server sent one.
+func (c *Client) readBody(hr *http.Response) ([]byte, error) {
+	limit := c.o.MaxBodyBytes + 1
+	if n := hr.ContentLength; n >= 0 && n < limit {
+		buf := make([]byte, n, n+1)
+		if _, err := io.ReadFull(hr.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(io.LimitReader(hr.Body, limit))
 }
 
 // finalError is an attempt failure that retrying cannot fix (auth, a body
