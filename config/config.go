@@ -38,6 +38,8 @@ type Config struct {
 	Root    string             // exports root, absolute, "~" expanded
 	Sources map[string]*Source // by name
 	Order   []string           // source names in file order
+	Notify  []string           // top-level notify command; nil if none
+	Daemon  Daemon             // the [daemon] table, defaults filled
 }
 
 // Source is one [sources.NAME] table.
@@ -52,6 +54,7 @@ type Source struct {
 	Params      any            // the exporter's own parameters, decoded
 	Line        int            // line of the [sources.NAME] header
 	DAL                        // how the data access layer reads it back
+	Schedule                   // when the daemon runs it, whom it notifies
 }
 
 // ParamsFunc returns a pointer to a fresh parameter struct for an exporter
@@ -65,6 +68,8 @@ const DefaultTimeout = time.Hour
 type fileShape struct {
 	Root    string                    `toml:"root"`
 	Sources map[string]toml.Primitive `toml:"sources"`
+	Notify  []string                  `toml:"notify"`
+	Daemon  daemonShape               `toml:"daemon"`
 }
 
 // common holds the keys every source accepts.
@@ -76,6 +81,7 @@ type common struct {
 	Timeout     *Duration `toml:"timeout"`
 	Secrets     string    `toml:"secrets"`
 	DAL
+	Schedule
 }
 
 // Load reads and validates the config at path. params supplies the
@@ -118,6 +124,9 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 		}
 		c.Sources[name] = src
 	}
+	if err := c.applySchedules(shape); err != nil {
+		errs = append(errs, fmt.Errorf("%s:%d: %w", path, lines.line(scheduleKey(err)...), err))
+	}
 	for _, key := range md.Undecoded() {
 		if len(key) > 3 { // inside a known table: reported at its parent
 			continue
@@ -132,7 +141,7 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 
 func hint(key toml.Key) string {
 	if len(key) == 1 {
-		return " (top-level keys: root, sources)"
+		return " (top-level keys: root, notify, daemon, sources)"
 	}
 	return ""
 }
@@ -155,7 +164,7 @@ func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params Par
 	if err := md.PrimitiveDecode(prim, p); err != nil {
 		return nil, errors.New(tomlError(err))
 	}
-	src := &Source{Name: name, Exporter: cm.Exporter, Params: p, Line: line, Retries: 1, DAL: cm.DAL}
+	src := &Source{Name: name, Exporter: cm.Exporter, Params: p, Line: line, Retries: 1, DAL: cm.DAL, Schedule: cm.Schedule}
 	return src, src.applyCommon(cm)
 }
 
@@ -190,7 +199,7 @@ func (s *Source) applyCommon(cm common) error {
 	if err := s.DAL.validate(); err != nil {
 		return err
 	}
-	return nil
+	return s.Schedule.resolve(s.Name)
 }
 
 // AttemptTimeout returns the timeout of one attempt.
