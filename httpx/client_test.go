@@ -511,3 +511,12 @@ func TestSaveSecret(t *testing.T) {
 		t.Fatalf("mode %v", fi.Mode().Perm())
 	}
 }
+
+func TestBodyLimit(t *testing.T) {
+	big := func(w http.ResponseWriter, r *http.Request) { w.Write(bytes.Repeat([]byte("x"), 2048)) }
+	srv, s := serve(t, big)
+	_, err := get(t, newClient(newFakeClock(), Options{MaxBodyBytes: 1024}), srv.URL, nil)
+	if err == nil || !strings.Contains(err.Error(), "larger than 1024 bytes") || s.n.Load() != 1 {
+		t.Fatalf("err = %v after %d requests, want a body-size error and no retry", err, s.n.Load())
+	}
+}

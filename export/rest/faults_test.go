@@ -213,3 +213,21 @@ func TestPermanentErrorsStopTheRunner(t *testing.T) {
 		t.Fatalf("%d requests, want 1", srv.Requests())
 	}
 }
+
+// TestItemAddedBetweenPagesIsMarked checks the mechanism behind the
+// "item added between pages" case: on offset pagination the shifted item
+// comes again on the next page and is listed in dups.
+func TestItemAddedBetweenPagesIsMarked(t *testing.T) {
+	srv := fakeapi.New(fakeapi.Offset, nItems, pageSize, "").At(2, fakeapi.Fault{Kind: fakeapi.AddItem})
+	defer srv.Close()
+	p := styleParams(srv, fakeapi.Offset)
+	p.Auth = AuthParams{}
+	h := newHarness(t, "")
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := os.ReadFile(h.snapshots()[0])
+	if !strings.Contains(string(snap), `"page":2,`) || !strings.Contains(string(snap), `"dups":[0]`) {
+		t.Fatalf("page 2 should list its first item (shifted from page 1) in dups:\n%s", snap)
+	}
+}
