@@ -1,0 +1,239 @@
+// Package notify tells the user when a source starts failing, goes stale,
+// is at risk, or recovers, by running their command with the details as
+// JSON on its standard input and in environment variables. One message is
+// sent per change of a source's set of problems; the last notified set is
+// kept in the state directory, so a restarted daemon does not repeat
+// itself.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hoard-dev/hoard/internal/health"
+)
+
+// Events.
+const (
+	EventFailing   = health.Failing
+	EventStale     = health.Stale
+	EventAtRisk    = health.AtRisk
+	EventRecovered = "recovered"
+)
+
+// Message is what the command receives on stdin, as one JSON object.
+type Message struct {
+	Source      string     `json:"source"`
+	Event       string     `json:"event"`    // failing, stale, at-risk or recovered
+	Problems    []string   `json:"problems"` // the source's problems now; [] when healthy
+	Previous    []string   `json:"previous"` // its problems at the previous message
+	Text        string     `json:"message"`  // one line for a person
+	Time        time.Time  `json:"time"`
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+	LastAttempt *time.Time `json:"last_attempt,omitempty"`
+	Failures    int        `json:"consecutive_failures"`
+	LastError   string     `json:"last_error,omitempty"` // redacted by the runner
+	Gaps        int        `json:"gaps,omitempty"`
+	Host        string     `json:"host,omitempty"`
+}
+
+// Env returns the message as HOARD_* environment variables.
+func (m Message) Env() []string {
+	env := []string{
+		"HOARD_EVENT=" + m.Event,
+		"HOARD_SOURCE=" + m.Source,
+		"HOARD_PROBLEMS=" + strings.Join(m.Problems, ","),
+		"HOARD_MESSAGE=" + m.Text,
+		"HOARD_FAILURES=" + strconv.Itoa(m.Failures),
+		"HOARD_LAST_ERROR=" + firstLine(m.LastError),
+	}
+	if m.LastSuccess != nil {
+		env = append(env, "HOARD_LAST_SUCCESS="+m.LastSuccess.UTC().Format(time.RFC3339))
+	}
+	return env
+}
+
+// Timeout bounds one run of the notify command.
+const Timeout = 30 * time.Second
+
+// Notifier decides which changes to report and runs the commands, one at a
+// time, on its own goroutine, so a slow command never delays exports. Its
+// methods are safe for concurrent use. Close it to wait for queued
+// messages.
+type Notifier struct {
+	path  string
+	log   *slog.Logger
+	mu    sync.Mutex
+	sent  map[string][]string // source -> problems at its last message
+	queue chan job
+	done  chan struct{}
+}
+
+type job struct {
+	argv []string
+	msg  Message
+}
+
+// Open loads the notification state from stateDir (missing is empty) and
+// starts the sender. A damaged state file is reported and treated as empty.
+func Open(stateDir string, log *slog.Logger) *Notifier {
+	n := &Notifier{
+		path: filepath.Join(stateDir, "notify-state.json"), log: log,
+		sent: map[string][]string{}, queue: make(chan job, 64), done: make(chan struct{}),
+	}
+	b, err := os.ReadFile(n.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		log.Error("cannot read the notification state; notifications may repeat", "path", n.path, "error", err)
+	default:
+		if err := json.Unmarshal(b, &n.sent); err != nil {
+			log.Error("damaged notification state ignored; notifications may repeat", "path", n.path, "error", err)
+			n.sent = map[string][]string{}
+		}
+	}
+	go n.loop()
+	return n
+}
+
+// Update compares a source's current problems with those last notified
+// and, when they differ and argv is non-empty, queues one message and saves
+// the new state. With no command nothing is tracked, so configuring one
+// later reports the problems that exist then. Update returns the message
+// queued, if any.
+func (n *Notifier) Update(argv []string, msg Message) (Message, bool) {
+	if len(argv) == 0 {
+		return Message{}, false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	prev, cur := n.sent[msg.Source], msg.Problems
+	if slices.Equal(prev, cur) {
+		return Message{}, false
+	}
+	msg.Previous = append([]string{}, prev...)
+	if msg.Problems == nil {
+		msg.Problems = []string{}
+	}
+	msg.Event, msg.Text = describe(msg.Source, prev, cur)
+	if len(cur) == 0 {
+		delete(n.sent, msg.Source)
+	} else {
+		n.sent[msg.Source] = append([]string(nil), cur...)
+	}
+	if err := n.save(); err != nil {
+		n.log.Error("cannot save the notification state; notifications may repeat after a restart", "path", n.path, "error", err)
+	}
+	select {
+	case n.queue <- job{argv: argv, msg: msg}:
+	default:
+		n.log.Error("notification dropped: the notify command is not keeping up", "source", msg.Source, "event", msg.Event)
+	}
+	return msg, true
+}
+
+// describe names the event of a change from prev to cur problems.
+func describe(source string, prev, cur []string) (string, string) {
+	var added []string
+	for _, p := range cur {
+		if !slices.Contains(prev, p) {
+			added = append(added, p)
+		}
+	}
+	if len(added) > 0 {
+		return added[0], fmt.Sprintf("hoard: %s is %s", source, strings.Join(cur, " and "))
+	}
+	if len(cur) == 0 {
+		return EventRecovered, fmt.Sprintf("hoard: %s recovered (was %s)", source, strings.Join(prev, " and "))
+	}
+	return EventRecovered, fmt.Sprintf("hoard: %s is no longer %s, still %s", source, strings.Join(minus(prev, cur), " and "), strings.Join(cur, " and "))
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// save writes the state atomically (temp file, fsync, rename).
+func (n *Notifier) save() error {
+	b, err := json.MarshalIndent(n.sent, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(n.path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(n.path), ".notify-state-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), n.path)
+}
+
+func (n *Notifier) loop() {
+	defer close(n.done)
+	for j := range n.queue {
+		n.send(j)
+	}
+}
+
+// send runs the command once. Its output goes to the log; a failure is
+// logged and not retried (a retry loop would be the storm this package
+// prevents).
+func (n *Notifier) send(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	body, _ := json.Marshal(j.msg)
+	cmd := exec.CommandContext(ctx, j.argv[0], j.argv[1:]...)
+	cmd.Stdin = bytes.NewReader(append(body, '\n'))
+	cmd.Env = append(os.Environ(), j.msg.Env()...)
+	out, err := cmd.CombinedOutput()
+	log := n.log.With("source", j.msg.Source, "event", j.msg.Event, "command", j.argv[0])
+	if err != nil {
+		log.Error("notify command failed", "error", err, "output", strings.TrimSpace(string(out)))
+		return
+	}
+	log.Info("notified", "message", j.msg.Text)
+}
+
+// Close waits for queued messages to be sent. Update must not be called
+// after Close.
+func (n *Notifier) Close() {
+	close(n.queue)
+	<-n.done
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
