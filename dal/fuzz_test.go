@@ -1,0 +1,109 @@
+package dal
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// fuzzFile writes data to a fresh snapshot file.
+func fuzzFile(t *testing.T, ext string, data []byte) string {
+	p := filepath.Join(t.TempDir(), "20240101T000000Z."+ext)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// FuzzJSON: on a valid top-level array the decoder yields exactly its
+// elements and no error; on invalid JSON it yields an error or a record
+// that fails validation (which the merge reports); it never panics.
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{`[]`, `[1,"a",{"b":[{}]},null]`, `{"saved":[{"id":1}]}`, `[{"a":"\"]"}]`, `[1`, `[{"a":1}}`, `  [ "x\\" , 2e5 ] `} {
+		f.Add([]byte(s), "")
+		f.Add([]byte(s), "saved")
+	}
+	f.Fuzz(func(t *testing.T, doc []byte, items string) {
+		var spec Spec
+		if items != "" {
+			spec.Items = []string{items}
+		}
+		p := fuzzFile(t, "json", doc)
+		var recs [][]byte
+		var errs []error
+		for r, err := range jsonRecords(t.Context(), p, &spec) {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			recs = append(recs, bytes.Clone(r.Raw))
+		}
+		var elems []json.RawMessage
+		if items == "" && json.Unmarshal(doc, &elems) == nil {
+			if len(errs) > 0 || len(recs) != len(elems) {
+				t.Fatalf("valid array: %d records, errors %v; want %d elements", len(recs), errs, len(elems))
+			}
+			for i := range elems {
+				if !bytes.Equal(recs[i], elems[i]) {
+					t.Fatalf("element %d: %q, want %q", i, recs[i], elems[i])
+				}
+			}
+		}
+		if !json.Valid(doc) && len(errs) == 0 {
+			for _, r := range recs {
+				if !json.Valid(r) {
+					return
+				}
+			}
+			t.Fatalf("invalid document %q passed without an error", doc)
+		}
+	})
+}
+
+// FuzzJSONL: every record is one line's value; bad lines are errors.
+func FuzzJSONL(f *testing.F) {
+	f.Add([]byte("{\"a\":1}\n[2]\n\"x\"\n3\n"))
+	f.Add([]byte("{\"a\":\n}\n{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for r, err := range jsonlRecords(t.Context(), fuzzFile(t, "jsonl", data), &Spec{}) {
+			if err == nil && (bytes.IndexByte(r.Raw, '\n') >= 0 || len(r.Raw) == 0 || isSpace(r.Raw[0]) || isSpace(r.Raw[len(r.Raw)-1])) {
+				t.Fatalf("record %q spans lines or has spaces", r.Raw)
+			}
+		}
+	})
+}
+
+// FuzzTextDecoders: the shell, CSV and XML decoders yield valid JSON
+// objects whatever the input, and never panic.
+func FuzzTextDecoders(f *testing.F) {
+	f.Add([]byte("#1700000000\nls\n: 1700000000:0;x\\\ny\n- cmd: a\\nb\n  when: 1\n  paths:\n    - p\n"))
+	f.Add([]byte("id,name\n1,\"a\"\"b\"\n2\n"))
+	f.Add([]byte("<r><i a=\"1\"><t>x</t><t>y</t></i></r>"))
+	f.Add([]byte("\x83\xff\x00\"\\"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		spec := Spec{Items: []string{"r.i"}}
+		for _, dec := range []string{"bash", "zsh", "fish", "csv", "tsv", "xml"} {
+			for r, err := range decoders[dec].Records(t.Context(), fuzzFile(t, "txt", data), &spec) {
+				if err == nil && (!json.Valid(r.Raw) || r.Raw[0] != '{') {
+					t.Fatalf("%s: record %q is not a JSON object", dec, r.Raw)
+				}
+			}
+		}
+	})
+}
+
+// FuzzKeyAndTime: key and time extraction never panic on any item.
+func FuzzKeyAndTime(f *testing.F) {
+	f.Add([]byte(`{"id":"a\u0041","t":"2024-01-01T00:00:00Z","d":{"id":[1,2]}}`), "id")
+	f.Add([]byte(`{"t":1e300}`), "d.id")
+	f.Fuzz(func(t *testing.T, raw []byte, key string) {
+		for _, spec := range []Spec{{Key: []string{key}, Time: "t"}, {Key: []string{key, "t"}, Time: key}, {}} {
+			k := newKeyer(&spec)
+			k.appendKey(nil, raw)
+			var it Item
+			newEnveloper(&spec).fill(&it, raw)
+		}
+	})
+}
