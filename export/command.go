@@ -15,7 +15,6 @@ import (
 
 	"github.com/hoard-dev/hoard/config"
 	"github.com/hoard-dev/hoard/internal/pathtmpl"
-	"golang.org/x/sys/unix"
 )
 
 func init() {
@@ -113,7 +112,7 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	tail := &tailBuffer{max: 2048}
 	cmd.Stderr = io.MultiWriter(env.Stderr, tail)
 	cmd.Env = append(os.Environ(), secretEnv(env)...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = childAttr()
 	pr, pw, err := stdoutPipe()
 	if err != nil {
 		return err
@@ -170,13 +169,7 @@ func copyStdout(w io.Writer, pr *os.File, cmd *exec.Cmd) error {
 		_, err := io.Copy(w, pr)
 		done <- err
 	}()
-	exited := make(chan struct{})
-	go func() {
-		// Wait for the process without reaping it (cmd.Wait reaps).
-		var info unix.Siginfo
-		unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		close(exited)
-	}()
+	exited := exitedChan(cmd.Process.Pid)
 	select {
 	case err := <-done:
 		return err
