@@ -109,8 +109,8 @@ root = ` + strconv.Quote(root) + `
 
 `)
 	for _, f := range found {
-		fmt.Fprintf(&b, "# %s\n[sources.%s]\nexporter = \"file\"\npath = %s\nextension = %q\ncompression = \"zstd\"\n\n",
-			f.Comment, f.Name, strconv.Quote(f.Path), f.Ext)
+		fmt.Fprintf(&b, "# %s\n[sources.%s]\nexporter = \"file\"\npath = %s\nextension = %q\ncompression = \"zstd\"\ndecoder = %q\n\n",
+			f.Comment, f.Name, strconv.Quote(f.Path), f.Ext, f.Kind)
 	}
 	b.WriteString(`# A program that prints an export on stdout (any arctee-style exporter):
 #

@@ -539,6 +539,11 @@ func TestUpOnFreshHome(t *testing.T) {
 	if !strings.Contains(stderr, "Wrote ") {
 		t.Errorf("up did not say where it wrote the config: %s", stderr)
 	}
+	// The sources it configured read back with no further settings.
+	items, stderr, code := e.run("items", "bash")
+	if code != 0 || strings.Count(items, "\n") != 2 || !strings.Contains(items, `"cd /tmp"`) {
+		t.Errorf("items bash: exit %d, %q, %s", code, items, stderr)
+	}
 	// A second up uses the existing config.
 	if _, stderr, code := e.run("up"); code != 0 || strings.Contains(stderr, "Wrote ") {
 		t.Errorf("second up: exit %d, %s", code, stderr)
