@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hoard-dev/hoard/internal/secret"
 )
@@ -132,5 +133,25 @@ func TestOAuth2SaveFailureFails(t *testing.T) {
 	_, err := get(t, newClient(newFakeClock(), Options{Auth: o}), srv.URL+"/api", nil)
 	if err == nil || !strings.Contains(err.Error(), "saving the rotated refresh token") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestOAuth2RefreshesExpiredTokenBeforeSending(t *testing.T) {
+	fake := &oauthServer{style: "basic", access: "none-yet", refresh: "refresh-0"}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	clk := newFakeClock()
+	o := &OAuth2{TokenURL: srv.URL + "/token", ClientID: "cid", ClientSecret: "csecret", Clock: clk, Save: func(string) error { return nil }}
+	o.SetTokens("refresh-0", "")
+	c := newClient(clk, Options{Auth: o})
+	for _, advance := range []time.Duration{0, time.Minute, 2 * time.Hour} {
+		clk.Sleep(t.Context(), advance)
+		if resp, err := get(t, c, srv.URL+"/api", nil); err != nil || resp.Status != 200 {
+			t.Fatalf("resp %v err %v", resp, err)
+		}
+	}
+	// first request: no token yet; +1m: still valid; +2h: expired (expires_in 3600)
+	if fake.refreshes != 2 || fake.apiCalls != 3 {
+		t.Fatalf("%d refreshes and %d API calls, want 2 and 3 (no 401 round trips)", fake.refreshes, fake.apiCalls)
 	}
 }
