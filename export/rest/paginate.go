@@ -26,24 +26,24 @@ type pager struct {
 	parent string
 	seed   maphash.Seed
 
-	urls    map[uint64]int      // hash of each requested URL -> page number
-	cursors map[string]int      // cursor value -> page that returned it
-	keys    map[uint64]struct{} // item keys seen (when ep.key is set)
-	count   int                 // unique items so far
-	offset  int                 // offset pagination
-	pageNo  int                 // page pagination
-	empty   int                 // empty pages in a row
-	total   int                 // from pagination.total; -1 unknown
-	early   bool                // stopped by max_pages or max_items
-	notMod  bool                // first page was 304 Not Modified
-	bm      *bookmark           // nil unless style = incremental
+	urls    map[uint64]int // hash of each requested URL -> page number
+	cursors map[string]int // cursor value -> page that returned it
+	keys    keySet         // hashes of the item keys seen (when ep.key is set)
+	count   int            // unique items so far
+	offset  int            // offset pagination
+	pageNo  int            // page pagination
+	empty   int            // empty pages in a row
+	total   int            // from pagination.total; -1 unknown
+	early   bool           // stopped by max_pages or max_items
+	notMod  bool           // first page was 304 Not Modified
+	bm      *bookmark      // nil unless style = incremental
 }
 
 // paginate fetches every page of ep (for parent, if a for_each endpoint).
 func (r *run) paginate(ep *endpoint, parent string) error {
 	p := &pager{
 		r: r, ep: ep, parent: parent, seed: maphash.MakeSeed(),
-		urls: map[uint64]int{}, cursors: map[string]int{}, keys: map[uint64]struct{}{},
+		urls: map[uint64]int{}, cursors: map[string]int{},
 		offset: ep.start, pageNo: ep.start, total: -1,
 	}
 	if ep.Style == "incremental" {
@@ -197,12 +197,7 @@ func (p *pager) seenKey(item json.RawMessage) bool {
 	if len(k) == 0 {
 		return false
 	}
-	h := maphash.String(p.seed, strings.Join(k, "\x00"))
-	if _, seen := p.keys[h]; seen {
-		return true
-	}
-	p.keys[h] = struct{}{}
-	return false
+	return !p.keys.add(maphash.String(p.seed, strings.Join(k, "\x00")))
 }
 
 func (p *pager) readTotal(body []byte, page int) {
