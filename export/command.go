@@ -113,6 +113,9 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	cmd.Stderr = io.MultiWriter(env.Stderr, tail)
 	cmd.Env = append(os.Environ(), secretEnv(env)...)
 	cmd.SysProcAttr = childAttr()
+	// stderr is a pipe os/exec copies; a background process holding it
+	// must not block Wait forever (stdout has its own guard below).
+	cmd.WaitDelay = StragglerGrace
 	pr, pw, err := stdoutPipe()
 	if err != nil {
 		return err
@@ -128,6 +131,9 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	copyErr := copyStdout(w, pr, cmd)
 	err = cmd.Wait()
 	stop()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		err = nil // only stderr was still held open; stdout is complete
+	}
 	if err == nil && copyErr != nil {
 		return fmt.Errorf("reading the output of %s: %w", args[0], copyErr)
 	}
