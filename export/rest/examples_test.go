@@ -10,6 +10,7 @@ import (
 
 	"github.com/hoard-dev/hoard/config"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/fakeapi"
 )
 
 // loadExample loads docs/examples/<file> unchanged through the strict
@@ -86,6 +87,39 @@ func TestExampleGitHub(t *testing.T) {
 	}
 	if got := byEndpoint(h.items()); len(got["events"]) != 0 || len(got["starred"]) != 250 {
 		t.Fatalf("second run: events %d (want 0: not modified), starred %d", len(got["events"]), len(got["starred"]))
+	}
+}
+
+// TestExampleGitHubFaults puts GitHub's own failure modes in front of the
+// fake: a secondary rate limit (403 + Retry-After), a 502, a reset
+// connection and a body cut short. The run recovers with every item once.
+func TestExampleGitHubFaults(t *testing.T) {
+	h := newHarness(t, "token = \"ghp_secret_token\"\n")
+	gh := newFakeGitHub(h.clock, 250, 7, 320)
+	defer gh.Close()
+	gh.faults.
+		At(2, fakeapi.Fault{Kind: fakeapi.Status, Status: 403, RetryAfter: "60",
+			Body: `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`}).
+		At(4, fakeapi.Fault{Kind: fakeapi.Status, Status: 502, Body: `{"message":"Server Error"}`}).
+		At(6, fakeapi.Fault{Kind: fakeapi.Reset}).
+		At(8, fakeapi.Fault{Kind: fakeapi.Truncate})
+	if err := h.run(loadExample(t, "github.toml", "github", gh.URL)); err != nil {
+		t.Fatal(err)
+	}
+	got := byEndpoint(h.items())
+	if len(got["starred"]) != 250 || len(got["repos"]) != 7 || len(got["events"]) != 300 {
+		t.Fatalf("starred %d, repos %d, events %d", len(got["starred"]), len(got["repos"]), len(got["events"]))
+	}
+	seen := map[any]bool{}
+	for _, it := range got["starred"] {
+		id := field(t, it, "repo").(map[string]any)["id"]
+		if seen[id] {
+			t.Fatalf("repo %v read twice", id)
+		}
+		seen[id] = true
+	}
+	if gh.faults.Requests() != 12 || h.clock.slept < time.Minute {
+		t.Fatalf("%d requests (want 8 + 4 retries), slept %v (want >= the 60s Retry-After)", gh.faults.Requests(), h.clock.slept)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hoard-dev/hoard/internal/fakeapi"
 )
 
 func writeJSONBody(w http.ResponseWriter, status int, v any) {
@@ -31,6 +33,7 @@ func writeJSONBody(w http.ResponseWriter, status int, v any) {
 // and 403 "API rate limit exceeded" with remaining 0 once spent.
 type fakeGitHub struct {
 	*httptest.Server
+	faults    *fakeapi.Injector // scripted faults in front of the fake
 	clock     *fakeClock
 	token     string
 	limit     int // requests per window
@@ -58,7 +61,8 @@ func newFakeGitHub(clock *fakeClock, nStars, nRepos, nEvents int) *fakeGitHub {
 	for i := nEvents; i >= 1; i-- {
 		g.events = append(g.events, map[string]any{"id": strconv.Itoa(3000 + i), "type": "PushEvent", "created_at": base.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)})
 	}
-	g.Server = httptest.NewServer(http.HandlerFunc(g.serve))
+	g.faults = fakeapi.Inject(http.HandlerFunc(g.serve))
+	g.Server = httptest.NewServer(g.faults)
 	return g
 }
 

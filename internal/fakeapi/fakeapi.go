@@ -13,7 +13,6 @@ package fakeapi
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -60,7 +59,7 @@ type Fault struct {
 	Kind       FaultKind
 	Status     int    // for Status
 	RetryAfter string // for Status: the Retry-After header value
-	Body       string // for ErrorBody
+	Body       string // for ErrorBody; for Status, the body (default {"message": status text})
 }
 
 // Item is one record served.
@@ -169,33 +168,7 @@ func (s *Server) serveItems(w http.ResponseWriter, r *http.Request) {
 
 // fail writes a fault response and reports whether it did.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) bool {
-	switch f.Kind {
-	case Status:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		writeJSON(w, f.Status, fmt.Sprintf(`{"message":"%s"}`, http.StatusText(f.Status)))
-	case Reset:
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			if tcp, ok := conn.(*net.TCPConn); ok {
-				tcp.SetLinger(0)
-			}
-			conn.Close()
-		}
-	case Slow:
-		<-r.Context().Done()
-	case Truncate:
-		w.Header().Set("Content-Length", "1000")
-		w.Write([]byte(`{"items":[{"id":`))
-	case InvalidJSON:
-		writeJSON(w, http.StatusOK, `{"items":[{"id":1,}`)
-	case ErrorBody:
-		writeJSON(w, http.StatusOK, f.Body)
-	default:
-		return false
-	}
-	return true
+	return WriteFault(w, r, f)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {
