@@ -12,7 +12,6 @@
 package rest
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -128,7 +127,7 @@ func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*r
 	}
 	return &run{
 		ctx: ctx, ex: e, env: env, client: client, etags: etags, clock: clock,
-		w: bufio.NewWriterSize(w, 1<<16), state: st, ids: map[string]*idList{},
+		w: w, state: st, ids: map[string]*idList{},
 	}, nil
 }
 

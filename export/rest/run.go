@@ -1,11 +1,11 @@
 package rest
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,7 +22,7 @@ type run struct {
 	client *httpx.Client
 	etags  *httpx.ETags
 	clock  httpx.Clock
-	w      *bufio.Writer
+	w      io.Writer // the snapshot: one Write per envelope
 	state  savedState
 	ids    map[string]*idList // for_each endpoint name -> ids collected so far
 }
@@ -58,13 +58,10 @@ func (r *run) endpoint(ep *endpoint) error {
 	return nil
 }
 
-// finish stages the final state and flushes the snapshot.
+// finish stages the final state.
 func (r *run) finish() error {
 	r.state.ETags = r.etags.Map()
-	if err := r.stage(); err != nil {
-		return err
-	}
-	return r.w.Flush()
+	return r.stage()
 }
 
 // check validates a 2xx body inside the client's retry loop: invalid JSON
