@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/snapshot"
@@ -19,24 +21,32 @@ import (
 func init() { register(newStatusCmd) }
 
 type statusOpts struct {
-	Root string
-	JSON bool
+	Root  string
+	JSON  bool
+	Check bool // exit 1 when a configured source is failing, stale or at risk
 }
 
 func newStatusCmd(g *Globals) *cobra.Command {
 	var o statusOpts
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show each source's last run, last success, snapshots and their age",
-		Long: `Reports, per source: the last attempt and its outcome, the last success, how
-many snapshots exist, their total size and the age of the newest one.
+		Short: "Show each source's health, last run, last success, next run and snapshots",
+		Long: `Reports, per source: its state, the last attempt and its outcome, the last
+success, the next scheduled run, how many snapshots exist, their total size and
+the age of the newest one.
+
+The state is "ok" or the source's problems: "stale" (no success in twice its
+schedule's interval), "failing" (its last daemon.failing_after runs failed),
+"at-risk" (the data access layer found gaps between its snapshots). With
+--check, hoard status exits 1 when any configured source has a problem.
 
 Sources come from the config and from the directories found in the exports
 root, so an archive made by arctee (with no journal at all) is reported from
 its files. --root reads any exports directory without a config.`,
 		Example: `  hoard status
   hoard status --json | jq '.[] | select(.outcome != "ok")'
-  hoard status --root /mnt/backup/exports`,
+  hoard status --root /mnt/backup/exports
+  hoard status --check || notify-send "hoard needs attention"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runStatus(g, o)
@@ -44,6 +54,7 @@ its files. --root reads any exports directory without a config.`,
 	}
 	cmd.Flags().StringVar(&o.Root, "root", "", "read this exports root instead of the config's")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON on stdout")
+	cmd.Flags().BoolVar(&o.Check, "check", false, "exit 1 when a configured source is failing, stale or at risk")
 	return cmd
 }
 
@@ -54,37 +65,67 @@ type sourceStatus struct {
 	LastAttempt *time.Time `json:"last_attempt,omitempty"`
 	Outcome     string     `json:"outcome,omitempty"` // of the last attempt
 	LastSuccess *time.Time `json:"last_success,omitempty"`
-	Failures    int        `json:"consecutive_failures"`
+	Failures    int        `json:"consecutive_failures"` // interrupted and locked runs not counted
 	LastError   string     `json:"last_error,omitempty"`
 	Snapshots   int        `json:"snapshots"`
 	Bytes       int64      `json:"bytes"`
 	Newest      *time.Time `json:"newest_snapshot,omitempty"`
 	Undatable   []string   `json:"undatable_files,omitempty"`
+	// Health, for configured sources.
+	State    string     `json:"state,omitempty"` // "ok", "never run", or the problems joined by commas
+	Problems []string   `json:"problems"`
+	Stale    bool       `json:"stale"`
+	Failing  bool       `json:"failing"`
+	AtRisk   *bool      `json:"at_risk,omitempty"` // absent: gaps not checked
+	Schedule string     `json:"schedule,omitempty"`
+	Interval float64    `json:"interval_seconds,omitempty"`
+	NextRun  *time.Time `json:"next_run,omitempty"`
+	WhenPath string     `json:"when_present,omitempty"`
 }
 
 func runStatus(g *Globals, o statusOpts) error {
-	root, configured, err := statusRoot(g, o.Root)
+	root, cfg, err := statusRoot(g, o.Root)
 	if err != nil {
 		return err
 	}
-	rows, err := collectStatus(root, configured)
+	now := time.Now()
+	rows, err := collectStatus(root, cfg, now)
 	if err != nil {
 		return err
 	}
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
-	}
-	if len(rows) == 0 {
+		if err := enc.Encode(rows); err != nil {
+			return err
+		}
+	} else if len(rows) == 0 {
 		fmt.Fprintf(g.Stderr, "No sources yet: nothing configured and no directories in %s.\n", root)
-		return nil
+	} else if err := printStatus(g.Stdout, rows, now); err != nil {
+		return err
 	}
-	return printStatus(g.Stdout, rows, time.Now())
+	if o.Check {
+		return checkExit(rows)
+	}
+	return nil
 }
 
-// statusRoot picks the root: --root, else the config's.
-func statusRoot(g *Globals, root string) (string, []string, error) {
+// checkExit fails when a source has a problem.
+func checkExit(rows []sourceStatus) error {
+	var bad []string
+	for _, r := range rows {
+		if len(r.Problems) > 0 {
+			bad = append(bad, r.Source+" ("+r.State+")")
+		}
+	}
+	if len(bad) > 0 {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d source(s) need attention: %s", len(bad), strings.Join(bad, ", "))}
+	}
+	return nil
+}
+
+// statusRoot picks the root: --root (and no config), else the config's.
+func statusRoot(g *Globals, root string) (string, *config.Config, error) {
 	if root != "" {
 		abs, err := paths.Expand(root)
 		return abs, nil, err
@@ -97,20 +138,29 @@ func statusRoot(g *Globals, root string) (string, []string, error) {
 		}
 		return "", nil, err
 	}
-	return cfg.Root, cfg.Order, nil
+	return cfg.Root, cfg, nil
 }
 
-// collectStatus merges the journal and the files of every source.
-func collectStatus(root string, configured []string) ([]sourceStatus, error) {
+// collectStatus merges the journal and the files of every source, and
+// judges the health of the configured ones. cfg may be nil.
+func collectStatus(root string, cfg *config.Config, now time.Time) ([]sourceStatus, error) {
+	var configured []string
+	if cfg != nil {
+		configured = cfg.Order
+	}
 	store := snapshot.New(root)
 	onDisk, err := store.Sources()
 	if err != nil {
 		return nil, err
 	}
-	var summaries map[string]*journal.Summary
+	var (
+		summaries map[string]*journal.Summary
+		records   map[string]health.Record
+	)
 	if state, err := paths.StateDir(); err == nil {
 		entries, _, _ := journal.Open(state).ReadAll()
 		summaries = journal.Summarize(entries)
+		records = health.FromJournal(entries)
 	}
 	isConf := map[string]bool{}
 	names := append([]string(nil), configured...)
@@ -127,11 +177,14 @@ func collectStatus(root string, configured []string) ([]sourceStatus, error) {
 	names = append(names, extra...)
 	rows := make([]sourceStatus, 0, len(names))
 	for _, n := range names {
-		row := sourceStatus{Source: n, Configured: isConf[n]}
+		row := sourceStatus{Source: n, Configured: isConf[n], Problems: []string{}}
 		if err := row.fromFiles(store); err != nil {
 			return nil, err
 		}
 		row.fromJournal(summaries[n])
+		if isConf[n] {
+			row.judge(cfg, cfg.Sources[n], records[n], summaries[n], now)
+		}
 		rows = append(rows, row)
 	}
 	return rows, nil
@@ -171,9 +224,62 @@ func (r *sourceStatus) fromJournal(s *journal.Summary) {
 	r.Failures = s.Failures
 }
 
+// judge fills the health fields of a configured source. Gaps are not
+// checked here (no gap finder is wired yet), so at_risk stays absent.
+func (r *sourceStatus) judge(cfg *config.Config, src *config.Source, rec health.Record, sum *journal.Summary, now time.Time) {
+	policy := health.Policy{FailingAfter: cfg.Daemon.FailingAfter}
+	interval := src.Timing.Spec.Interval()
+	st := policy.Evaluate(rec, interval, -1, now)
+	r.Problems, r.Stale, r.Failing = st.Problems(), st.Stale, st.Failing
+	r.Failures = rec.Failures
+	r.Problems = append([]string{}, r.Problems...)
+	switch {
+	case len(r.Problems) > 0:
+		r.State = st.String()
+	case sum == nil:
+		r.State = "never run"
+	default:
+		r.State = "ok"
+	}
+	r.Schedule, r.WhenPath = src.Timing.Spec.String(), src.WhenPresent
+	r.Interval = interval.Seconds()
+	if due := src.Timing.Next(rec.History); !due.Never {
+		t := due.At
+		if t.IsZero() || t.Before(now) {
+			t = now
+		}
+		r.NextRun = &t
+	}
+}
+
+// next renders the next run: "in 3h", "now", "when PATH appears".
+func (r *sourceStatus) next(now time.Time) string {
+	switch {
+	case r.NextRun != nil && !r.NextRun.After(now):
+		return "due now"
+	case r.NextRun != nil:
+		return "in " + roughDuration(r.NextRun.Sub(now))
+	case r.WhenPath != "":
+		return "when present"
+	}
+	return "-"
+}
+
+func roughDuration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
 func printStatus(w io.Writer, rows []sourceStatus, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tLAST ATTEMPT\tOUTCOME\tLAST SUCCESS\tSNAPSHOTS\tSIZE\tNEWEST")
+	fmt.Fprintln(tw, "SOURCE\tSTATE\tLAST ATTEMPT\tOUTCOME\tLAST SUCCESS\tNEXT RUN\tSNAPSHOTS\tSIZE\tNEWEST")
 	for _, r := range rows {
 		outcome := r.Outcome
 		if outcome == "" {
@@ -186,8 +292,12 @@ func printStatus(w io.Writer, rows []sourceStatus, now time.Time) error {
 		if !r.Configured {
 			name += " (not configured)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", name, ago(r.LastAttempt, now), outcome,
-			ago(r.LastSuccess, now), r.Snapshots, humanBytes(r.Bytes), ago(r.Newest, now))
+		state := r.State
+		if state == "" {
+			state = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", name, state, ago(r.LastAttempt, now), outcome,
+			ago(r.LastSuccess, now), r.next(now), r.Snapshots, humanBytes(r.Bytes), ago(r.Newest, now))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -5,43 +5,81 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func init() { register(newUpCmd) }
 
+type upOpts struct {
+	Root   string // exports root for a newly written config
+	Once   bool   // one pass, then exit
+	Daemon daemonOpts
+}
+
 func newUpCmd(g *Globals) *cobra.Command {
-	var root string
+	var o upOpts
 	cmd := &cobra.Command{
 		Use:   "up",
-		Short: "The main job: make a config if there is none, export every source, show status",
+		Short: "The main command: make a config if there is none, export every source, keep them current",
 		Long: `On first use, writes a starter config with the local sources found on this
-machine (saying where), then exports every configured source and prints the
-status table.`,
+machine (saying where). Then exports every configured source, prints the
+status table, and keeps running as 'hoard daemon' does: each source runs on
+its schedule, missed runs are caught up, failures retried and reported.
+Ctrl-C stops it (running exports get daemon.grace to finish).
+
+With --once, or when standard input is not a terminal (a script, CI), it
+exits after the first pass, with the exit code of 'hoard run'. To keep
+sources current unattended, use 'hoard daemon' or 'hoard schedule install'.`,
 		Example: `  hoard up
-  hoard up --config ./hoard.toml`,
+  hoard up --once
+  hoard up --config ./hoard.toml --listen 127.0.0.1:9780`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUp(cmd.Context(), g, root)
+			return runUp(cmd.Context(), g, o)
 		},
 	}
-	cmd.Flags().StringVar(&root, "root", "~/exports", "exports root for a newly written config")
+	cmd.Flags().StringVar(&o.Root, "root", "~/exports", "exports root for a newly written config")
+	cmd.Flags().BoolVar(&o.Once, "once", false, "export every source once, print the status and exit")
+	o.Daemon.addFlags(cmd)
 	return cmd
 }
 
-func runUp(ctx context.Context, g *Globals, root string) error {
+func runUp(ctx context.Context, g *Globals, o upOpts) error {
 	path, err := g.configPath()
 	if err != nil {
 		return err
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(g.Stderr, "No config yet: writing a starter config.\n")
-		if _, err := runInit(g, initOpts{Root: root}); err != nil {
+		if _, err := runInit(g, initOpts{Root: o.Root}); err != nil {
 			return err
 		}
 	}
+	if !o.Once && !readerIsTerminal(g.Stdin) {
+		fmt.Fprintln(g.Stderr, "Standard input is not a terminal: exporting once and exiting (use 'hoard daemon' to keep running unattended, --once to silence this).")
+		o.Once = true
+	}
+	if o.Once {
+		return upOnce(ctx, g)
+	}
+	o.Daemon.RunAll = true
+	o.Daemon.OnPass = func() {
+		fmt.Fprintln(g.Stdout)
+		if err := runStatus(g, statusOpts{}); err != nil {
+			fmt.Fprintln(g.Stderr, "hoard: status:", err)
+		}
+		fmt.Fprintln(g.Stdout, "\nhoard keeps running and exports each source on its schedule. Ctrl-C to stop.")
+	}
+	return runDaemon(ctx, g, o.Daemon)
+}
+
+// upOnce exports every source once, one after another, then prints the
+// status table.
+func upOnce(ctx context.Context, g *Globals) error {
 	runErr := runRun(ctx, g, runOpts{})
 	var ee *ExitError
 	if runErr != nil && !(errors.As(runErr, &ee) && (ee.Code == ExitFailure || ee.Code == ExitLocked)) {
@@ -52,4 +90,10 @@ func runUp(ctx context.Context, g *Globals, root string) error {
 		return err
 	}
 	return runErr
+}
+
+// readerIsTerminal reports whether r is a terminal.
+func readerIsTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/daemon"
+	"github.com/hoard-dev/hoard/internal/health"
+	"github.com/hoard-dev/hoard/internal/journal"
+	"github.com/hoard-dev/hoard/internal/metrics"
+	"github.com/hoard-dev/hoard/internal/notify"
+	"github.com/hoard-dev/hoard/internal/paths"
+	"github.com/hoard-dev/hoard/snapshot"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newDaemonCmd) }
+
+// daemonOpts are the settings of `hoard daemon` (and of `hoard up` when it
+// keeps running).
+type daemonOpts struct {
+	Once      bool   // exit when the first pass is over
+	Listen    string // metrics address; overrides daemon.listen
+	LogFormat string // "text" or "json"
+	RunAll    bool   // the first pass runs every source, due or not
+	// OnPass runs when the first pass is over (hoard up prints status).
+	OnPass func()
+}
+
+func (o *daemonOpts) addFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.Listen, "listen", "", "serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9780 (default: daemon.listen in the config)")
+	cmd.Flags().StringVar(&o.LogFormat, "log-format", "text", "log format: text or json")
+}
+
+func newDaemonCmd(g *Globals) *cobra.Command {
+	var o daemonOpts
+	cmd := &cobra.Command{
+		Use:   "daemon",
+		Short: "Keep every source current: run each on its schedule, catch up, retry, notify",
+		Long: `Runs in the foreground and exports each source when its schedule says
+(schedule = "@daily", "0 */6 * * *" or "every 6h"; daily by default), with a
+per-source jitter. Runs missed while hoard was not running or the machine
+slept are caught up at start and on wake. Failed runs are retried after 5, 15
+and 45 minutes. A source with when_present runs each time that path appears.
+
+Sources that are stale (no success in twice their interval), failing (the
+last daemon.failing_after runs failed) or at risk are logged, shown by
+'hoard status', and reported to the notify command once per change.
+
+Signals: SIGHUP reloads the config (an invalid one is reported and the old one
+kept); SIGTERM or SIGINT stops starting runs, lets running ones finish within
+daemon.grace, then interrupts them (no partial files are kept); a second
+signal interrupts them at once.
+
+With --once, runs what is due now (catch-up) and exits: for cron.
+Exit codes: 0, or with --once as 'hoard run'; 2 configuration error.`,
+		Example: `  hoard daemon
+  hoard daemon --listen 127.0.0.1:9780 --log-format json
+  hoard daemon --once           # from cron: run whatever is due, then exit
+  kill -HUP $(pidof hoard)      # reload the config`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDaemon(cmd.Context(), g, o)
+		},
+	}
+	o.addFlags(cmd)
+	cmd.Flags().BoolVar(&o.Once, "once", false, "run the sources that are due now, then exit")
+	return cmd
+}
+
+func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
+	log, err := newLogger(g.Stderr, o.LogFormat)
+	if err != nil {
+		return err
+	}
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	state, err := paths.StateDir()
+	if err != nil {
+		return err
+	}
+	jr := journal.Open(state)
+	reg := metrics.New()
+	stopServer, err := serveMetrics(firstNonEmpty(o.Listen, cfg.Daemon.Listen), reg, log)
+	if err != nil {
+		return err
+	}
+	defer stopServer()
+	notifier := notify.Open(state, log)
+	defer notifier.Close()
+	reload, stopNow, stopSignals := daemonSignals()
+	defer stopSignals()
+	d, err := daemon.New(cfg, daemon.Options{
+		Runner:   daemonRunner{state: state, journal: jr, log: log},
+		Log:      log,
+		History:  journalHistory(jr, log),
+		Load:     g.loadConfig,
+		Notifier: notifier,
+		Metrics:  reg,
+		RunAll:   o.RunAll,
+		Once:     o.Once,
+		OnPass:   func([]daemon.Outcome) { callIf(o.OnPass) },
+	})
+	if err != nil {
+		return err
+	}
+	if err := d.Run(ctx, reload, stopNow); err != nil {
+		return err
+	}
+	if !o.Once {
+		return nil
+	}
+	results := make([]runResult, 0, len(d.Pass()))
+	for _, p := range d.Pass() {
+		results = append(results, toRunResult(p.Source, p.Result))
+	}
+	return runExit(results)
+}
+
+func callIf(f func()) {
+	if f != nil {
+		f()
+	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// newLogger returns the daemon's logger on w.
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, usageErr("--log-format %q: use text or json", format)
+}
+
+// daemonSignals turns SIGHUP into reload requests and a second SIGINT or
+// SIGTERM into stopNow (the first one cancels the command's context, in
+// Main). The returned function stops listening.
+func daemonSignals() (reload, stopNow <-chan struct{}, stop func()) {
+	hup := make(chan os.Signal, 1)
+	term := make(chan os.Signal, 2)
+	signal.Notify(hup, syscall.SIGHUP)
+	signal.Notify(term, os.Interrupt, syscall.SIGTERM)
+	rl, sn := make(chan struct{}, 1), make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		seen := 0
+		for {
+			select {
+			case <-done:
+				return
+			case <-hup:
+				select {
+				case rl <- struct{}{}:
+				default: // a reload is already pending
+				}
+			case <-term:
+				if seen++; seen == 2 {
+					close(sn)
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return rl, sn, func() {
+		once.Do(func() {
+			signal.Stop(hup)
+			signal.Stop(term)
+			close(done)
+		})
+	}
+}
+
+// serveMetrics serves reg at addr/metrics until the returned function is
+// called. An empty addr serves nothing.
+func serveMetrics(addr string, reg *metrics.Registry, log *slog.Logger) (func(), error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("metrics: %w", err)}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", reg.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server stopped", "error", err)
+		}
+	}()
+	log.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
+}
+
+// journalHistory reads each source's record from the journal.
+func journalHistory(jr *journal.Journal, log *slog.Logger) func() (map[string]health.Record, error) {
+	return func() (map[string]health.Record, error) {
+		entries, bad, err := jr.ReadAll()
+		for _, b := range bad {
+			log.Warn("journal", "error", b)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the journal: %w", err)
+		}
+		return health.FromJournal(entries), nil
+	}
+}
+
+// daemonRunner runs a source as `hoard run` does, with the exporter's
+// stderr logged line by line under the source's name.
+type daemonRunner struct {
+	state   string
+	journal *journal.Journal
+	log     *slog.Logger
+}
+
+func (r daemonRunner) Run(ctx context.Context, cfg *config.Config, src *config.Source) export.Result {
+	lines := &logLines{log: r.log, source: src.Name}
+	defer lines.flush()
+	sr := &export.SourceRunner{
+		Runner:   &export.Runner{Stderr: lines, Log: r.log},
+		Store:    snapshot.New(cfg.Root),
+		StateDir: r.state,
+		Journal:  r.journal,
+	}
+	return sr.RunSource(ctx, src)
+}
+
+// logLines logs each line written to it (an exporter's stderr, already
+// redacted by the runner). Safe for concurrent use.
+type logLines struct {
+	mu     sync.Mutex
+	log    *slog.Logger
+	source string
+	buf    []byte
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			break
+		}
+		l.emit(l.buf[:i])
+		l.buf = l.buf[i+1:]
+	}
+	if len(l.buf) > 64<<10 { // a very long line: log it in pieces
+		l.emit(l.buf)
+		l.buf = l.buf[:0]
+	}
+	return len(p), nil
+}
+
+func (l *logLines) emit(line []byte) {
+	if len(bytes.TrimSpace(line)) > 0 {
+		l.log.Info("exporter output", "source", l.source, "line", string(bytes.TrimRight(line, "\r")))
+	}
+}
+
+func (l *logLines) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.emit(l.buf)
+	l.buf = nil
+}
