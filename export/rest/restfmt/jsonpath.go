@@ -1,4 +1,4 @@
-package rest
+package restfmt
 
 import (
 	"bytes"
@@ -77,16 +77,16 @@ func firstByte(b []byte) byte {
 	return b[0]
 }
 
-// isNull reports a missing or JSON null value.
-func isNull(v json.RawMessage) bool {
+// IsNull reports a missing or JSON null value.
+func IsNull(v json.RawMessage) bool {
 	v = bytes.TrimSpace(v)
 	return len(v) == 0 || string(v) == "null"
 }
 
-// scalar renders a JSON string, number or boolean as text: strings
+// Scalar renders a JSON string, number or boolean as text: strings
 // unquoted, numbers as written. Other values (objects, arrays, null) give
 // false.
-func scalar(v json.RawMessage) (string, bool) {
+func Scalar(v json.RawMessage) (string, bool) {
 	switch c := firstByte(v); {
 	case c == '"':
 		var s string
@@ -100,9 +100,9 @@ func scalar(v json.RawMessage) (string, bool) {
 	return "", false
 }
 
-// itemsAt returns the items at p in body: the elements of an array, one
+// ItemsAt returns the items at p in body: the elements of an array, one
 // item for an object, none for null. Anything else is an error.
-func itemsAt(body json.RawMessage, p Path) ([]json.RawMessage, error) {
+func ItemsAt(body json.RawMessage, p Path) ([]json.RawMessage, error) {
 	v, ok := p.Lookup(body)
 	if !ok {
 		return nil, fmt.Errorf("items path %q not found in the response", p.String())
@@ -122,9 +122,9 @@ func itemsAt(body json.RawMessage, p Path) ([]json.RawMessage, error) {
 	return nil, fmt.Errorf("items path %q holds %.40s, not an array or object", p.String(), v)
 }
 
-// values returns the scalar(s) at p in item: each element when it is an
+// Values returns the Scalar(s) at p in item: each element when it is an
 // array of scalars (Hacker News "submitted"), else the one scalar.
-func values(item json.RawMessage, p Path) []string {
+func Values(item json.RawMessage, p Path) []string {
 	v, ok := p.Lookup(item)
 	if !ok {
 		return nil
@@ -134,13 +134,13 @@ func values(item json.RawMessage, p Path) []string {
 		json.Unmarshal(v, &arr)
 		out := make([]string, 0, len(arr))
 		for _, e := range arr {
-			if s, ok := scalar(e); ok {
+			if s, ok := Scalar(e); ok {
 				out = append(out, s)
 			}
 		}
 		return out
 	}
-	if s, ok := scalar(v); ok {
+	if s, ok := Scalar(v); ok {
 		return []string{s}
 	}
 	return nil
