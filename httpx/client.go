@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -217,7 +218,9 @@ func (c *Client) judge(req *http.Request, resp *Response, err error, check Check
 		if errors.As(err, &final) {
 			return verdict{final: true, err: final.err}
 		}
-		return verdict{reason: err.Error()}
+		// the message starts with "GET <url>: ", which RetryError and the
+		// retry log line already say
+		return verdict{reason: strings.TrimPrefix(err.Error(), req.Method+" "+c.RedactURL(req.URL)+": ")}
 	}
 	st := resp.Status
 	switch {
