@@ -419,9 +419,9 @@ func TestRedactURL(t *testing.T) {
 	red := &secret.Redactor{}
 	red.Add("known-secret-value")
 	c := New(Options{Redactor: red})
-	u, _ := http.NewRequest("GET", "https://me:pw@x.test/a/known-secret-value?api_key=k&client_secret=cs&page=2&q=known-secret-value", nil)
+	u, _ := http.NewRequest("GET", "https://me:pw@x.test/a/known-secret-value?api_key=k&client_secret=cs&key=k2&page=2&keyword=go&sort_key=id&q=known-secret-value", nil)
 	got := c.RedactURL(u.URL)
-	want := "https://me:REDACTED@x.test/a/[REDACTED]?api_key=REDACTED&client_secret=REDACTED&page=2&q=[REDACTED]"
+	want := "https://me:REDACTED@x.test/a/[REDACTED]?api_key=REDACTED&client_secret=REDACTED&key=REDACTED&page=2&keyword=go&sort_key=id&q=[REDACTED]"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}

@@ -5,15 +5,24 @@ import (
 	"strings"
 )
 
-// sensitiveParams are query parameters whose values are masked in logs and
-// errors even when they are not known secrets (e.g. a token a server put
-// into a next-page link).
-var sensitiveParams = []string{"token", "key", "secret", "password", "passwd", "sig", "signature", "auth", "code", "session"}
+// Query parameters whose values are masked in logs, errors and saved URLs
+// even when they are not known secrets (e.g. a token a server put into a
+// next-page link): names containing one of sensitiveParts, or equal to one
+// of sensitiveNames.
+var (
+	sensitiveParts = []string{"token", "secret", "password", "passwd", "apikey", "api_key", "signature", "session", "credential"}
+	sensitiveNames = []string{"key", "sig", "auth", "code", "access_key", "private_key"}
+)
 
 func sensitiveParam(name string) bool {
 	n := strings.ToLower(name)
-	for _, s := range sensitiveParams {
+	for _, s := range sensitiveParts {
 		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	for _, s := range sensitiveNames {
+		if n == s {
 			return true
 		}
 	}
