@@ -177,3 +177,14 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// snapshotText returns the latest snapshot's content.
+func (h *harness) snapshotText() string {
+	h.t.Helper()
+	snaps := h.snapshots()
+	b, err := os.ReadFile(snaps[len(snaps)-1])
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return string(b)
+}
