@@ -47,6 +47,7 @@ func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record,
 		}
 		defer rc.Close()
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx}
+		defer w.s.release()
 		for _, p := range spec.Items {
 			w.paths = append(w.paths, ParsePath(p))
 			w.kinds = append(w.kinds, p)

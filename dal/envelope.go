@@ -45,19 +45,17 @@ func newEnveloper(spec *Spec) *enveloper {
 	return e
 }
 
-// fill validates raw and sets it.Raw, Time, Title, URL and Text. An item
-// whose JSON is invalid is left with a nil Raw; a time that cannot be
-// parsed leaves Time zero. Both return an error.
-func (e *enveloper) fill(it *Item, raw []byte) error {
-	if !json.Valid(raw) {
+// fill validates raw and sets it.Raw, Time, and unless lazy, Title, URL
+// and Text. An item whose JSON is invalid is left with a nil Raw; a time
+// that cannot be parsed leaves Time zero. Both return an error.
+func (e *enveloper) fill(it *Item, raw []byte, lazy bool) error {
+	if !validJSON(raw) {
 		return fmt.Errorf("invalid JSON: %w", jsonError(raw))
 	}
 	it.Raw = raw
-	vals := make([][]byte, len(e.paths))
-	lookupAll(raw, e.paths, vals)
-	it.Title = firstString(vals[:e.nT])
-	it.URL = firstString(vals[e.nT : e.nT+e.nU])
-	it.Text = firstString(vals[e.nT+e.nU:])
+	if !lazy {
+		e.text(it)
+	}
 	if len(e.time) == 0 {
 		return nil
 	}
@@ -70,6 +68,15 @@ func (e *enveloper) fill(it *Item, raw []byte) error {
 		it.Time = t
 	}
 	return nil
+}
+
+// text sets Title, URL and Text from it.Raw.
+func (e *enveloper) text(it *Item) {
+	vals := make([][]byte, len(e.paths))
+	lookupAll(it.Raw, e.paths, vals)
+	it.Title = firstString(vals[:e.nT])
+	it.URL = firstString(vals[e.nT : e.nT+e.nU])
+	it.Text = firstString(vals[e.nT+e.nU:])
 }
 
 // jsonError returns encoding/json's description of what is wrong.

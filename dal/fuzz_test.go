@@ -103,7 +103,7 @@ func FuzzKeyAndTime(f *testing.F) {
 			k := newKeyer(&spec)
 			k.appendKey(nil, raw)
 			var it Item
-			newEnveloper(&spec).fill(&it, raw)
+			newEnveloper(&spec).fill(&it, raw, false)
 		}
 	})
 }

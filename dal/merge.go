@@ -37,6 +37,10 @@ type Options struct {
 	// Ranges records each snapshot's oldest and newest item time per kind
 	// (needed for gap detection); it costs a time parse per record.
 	Ranges bool
+	// LazyText leaves the items' Title, URL and Text empty; call
+	// Result.FillText on an item when it is needed. Memory then holds
+	// little more than the items' raw JSON.
+	LazyText bool
 }
 
 // TimeRange is the oldest and newest item time of one kind in a snapshot.
@@ -69,6 +73,16 @@ type Result struct {
 	// Invalid are the items whose newest version is not valid JSON; they
 	// are not in Items, and each has Err set.
 	Invalid []Merged
+
+	env *enveloper
+}
+
+// FillText sets an item's Title, URL and Text from its Raw, for results
+// made with Options.LazyText.
+func (r *Result) FillText(it *Item) {
+	if it.Raw != nil {
+		r.env.text(it)
+	}
 }
 
 // Errors returns every error of the merge: the files' errors in file
@@ -107,26 +121,35 @@ func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Option
 		snaps = snaps[len(snaps)-1:]
 	}
 	m := newMerger(&spec, snaps, opt)
+	m.lazy = opt.LazyText
 	m.run(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	items, invalid := m.finish(opt.Workers)
-	return &Result{Spec: spec, Items: items, Files: m.files, Invalid: invalid}, nil
+	return &Result{Spec: spec, Items: items, Files: m.files, Invalid: invalid, env: m.env}, nil
 }
 
 type entry struct {
 	kind        string
 	key         string
+	keyHash     uint64 // a second hash of kind and key, to tell keys apart
+	rawHash     uint64 // hash of raw, to spot unchanged versions without reading raw
 	first, last Pos
 	raw         []byte
 }
 
 const shardCount = 64
 
+// shard is one lock's worth of the merge state. Entries are found by a
+// 64-bit hash of kind and key and confirmed by a second, independent hash,
+// so a lookup never has to read the key's bytes (memory latency, not
+// computation, dominates merging). Keys whose first hash collides with
+// another key's go to overflow, keyed by their text.
 type shard struct {
-	mu sync.Mutex
-	m  map[string]*entry
+	mu       sync.Mutex
+	m        map[uint64]*entry
+	overflow map[string]*entry
 }
 
 type merger struct {
@@ -134,16 +157,22 @@ type merger struct {
 	snaps  []snapshot.Snapshot
 	files  []FileStat
 	ranges bool
-	seed   maphash.Seed
+	seeds  [3]maphash.Seed // key hash, key check hash, raw hash
 	shards [shardCount]shard
 	timeP  Path
+	env    *enveloper
+	lazy   bool
 }
 
 func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
 	m := &merger{spec: spec, snaps: snaps, files: make([]FileStat, len(snaps)),
-		ranges: opt.Ranges && spec.Time != "", seed: maphash.MakeSeed(), timeP: ParsePath(spec.Time)}
+		ranges: opt.Ranges && spec.Time != "", timeP: ParsePath(spec.Time)}
+	for i := range m.seeds {
+		m.seeds[i] = maphash.MakeSeed()
+	}
 	for i := range m.shards {
-		m.shards[i].m = map[string]*entry{}
+		m.shards[i].m = map[uint64]*entry{}
+		m.shards[i].overflow = map[string]*entry{}
 	}
 	for i, s := range snaps {
 		m.files[i].Snapshot = s
@@ -230,15 +259,23 @@ func (m *merger) addRange(st *FileStat, rec Record) {
 }
 
 // put merges one record: the earliest position is its first sighting, the
-// latest its last and its newest version.
+// latest its last and its newest version. k is kind, NUL, key.
 func (m *merger) put(k []byte, kindLen int, raw []byte, p Pos) {
-	sh := &m.shards[maphash.Bytes(m.seed, k)%shardCount]
+	h := maphash.Bytes(m.seeds[0], k)
+	check := maphash.Bytes(m.seeds[1], k)
+	sh := &m.shards[h%shardCount]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	e := sh.m[string(k)]
+	e := sh.m[h]
+	if e != nil && e.keyHash != check {
+		e = sh.overflow[string(k)]
+		if e == nil {
+			sh.overflow[string(k)] = m.newEntry(k, kindLen, check, raw, p)
+			return
+		}
+	}
 	if e == nil {
-		ks := string(k)
-		sh.m[ks] = &entry{kind: ks[:kindLen], key: ks[kindLen+1:], first: p, last: p, raw: bytes.Clone(raw)}
+		sh.m[h] = m.newEntry(k, kindLen, check, raw, p)
 		return
 	}
 	if p.Less(e.first) {
@@ -246,10 +283,16 @@ func (m *merger) put(k []byte, kindLen int, raw []byte, p Pos) {
 	}
 	if e.last.Less(p) {
 		e.last = p
-		if !bytes.Equal(e.raw, raw) {
-			e.raw = bytes.Clone(raw)
+		if rh := maphash.Bytes(m.seeds[2], raw); rh != e.rawHash {
+			e.raw, e.rawHash = append(e.raw[:0], raw...), rh
 		}
 	}
+}
+
+func (m *merger) newEntry(k []byte, kindLen int, check uint64, raw []byte, p Pos) *entry {
+	ks := string(k)
+	return &entry{kind: ks[:kindLen], key: ks[kindLen+1:], keyHash: check,
+		rawHash: maphash.Bytes(m.seeds[2], raw), first: p, last: p, raw: bytes.Clone(raw)}
 }
 
 // finish builds the envelopes and sorts the items; those whose newest
@@ -260,10 +303,13 @@ func (m *merger) finish(n int) (items, invalid []Merged) {
 		for _, e := range m.shards[i].m {
 			all = append(all, e)
 		}
-		m.shards[i].m = nil
+		for _, e := range m.shards[i].overflow {
+			all = append(all, e)
+		}
+		m.shards[i].m, m.shards[i].overflow = nil, nil
 	}
 	out := make([]Merged, len(all))
-	env := newEnveloper(m.spec)
+	m.env = newEnveloper(m.spec)
 	var wg sync.WaitGroup
 	w := workers(n, len(all))
 	for g := range w {
@@ -271,11 +317,12 @@ func (m *merger) finish(n int) (items, invalid []Merged) {
 		go func() {
 			defer wg.Done()
 			for j := g; j < len(all); j += w {
-				out[j] = m.build(env, all[j])
+				out[j] = m.build(all[j])
 			}
 		}()
 	}
 	wg.Wait()
+	items = out[:0] // compacted in place
 	for _, it := range out {
 		if it.Raw == nil {
 			invalid = append(invalid, it)
@@ -283,17 +330,18 @@ func (m *merger) finish(n int) (items, invalid []Merged) {
 			items = append(items, it)
 		}
 	}
+	clear(out[len(items):])
 	SortMerged(items)
 	SortMerged(invalid)
 	return items, invalid
 }
 
 // build makes the envelope of one entry.
-func (m *merger) build(env *enveloper, e *entry) Merged {
+func (m *merger) build(e *entry) Merged {
 	it := Item{Source: m.spec.Source, Kind: e.kind, Key: e.key,
 		FirstSeen: m.snaps[e.first.Snap].Time, LastSeen: m.snaps[e.last.Snap].Time}
 	mg := Merged{First: e.first, Last: e.last}
-	if err := env.fill(&it, e.raw); err != nil {
+	if err := m.env.fill(&it, e.raw, m.lazy); err != nil {
 		mg.Err = &ReadError{File: m.snaps[e.last.Snap].Path, Where: fmt.Sprintf("item %d (%s)", e.last.Seq, e.kind), Err: err}
 		if it.Raw == nil {
 			mg.Invalid = e.raw

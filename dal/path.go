@@ -2,8 +2,10 @@ package dal
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // Path is a dotted path of object member names inside a JSON value, e.g.
@@ -100,17 +102,93 @@ func nameIs(raw []byte, s string) bool {
 }
 
 // unquote decodes the content of a JSON string (without its quotes).
+// Invalid escapes are kept as they are and invalid UTF-8 becomes U+FFFD.
 func unquote(raw []byte) string {
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw)
+	bs := bytes.IndexByte(raw, '\\')
+	if bs < 0 {
+		if utf8.Valid(raw) {
+			return string(raw)
+		}
+		return strings.ToValidUTF8(string(raw), "\uFFFD")
 	}
-	q := make([]byte, 0, len(raw)+2)
-	q = append(append(append(q, '"'), raw...), '"')
-	var s string
-	if json.Unmarshal(q, &s) != nil {
-		return string(raw)
+	out := make([]byte, 0, len(raw))
+	for bs >= 0 {
+		out = append(out, raw[:bs]...)
+		out, raw = appendEscape(out, raw[bs:])
+		bs = bytes.IndexByte(raw, '\\')
 	}
-	return s
+	out = append(out, raw...)
+	if utf8.Valid(out) {
+		return unsafe.String(unsafe.SliceData(out), len(out)) // out is never changed again
+	}
+	return strings.ToValidUTF8(string(out), "\uFFFD")
+}
+
+// appendEscape decodes the escape at the start of b (b[0] is a backslash)
+// and returns the rest of b.
+func appendEscape(out, b []byte) ([]byte, []byte) {
+	if len(b) < 2 {
+		return append(out, b...), nil
+	}
+	switch c := b[1]; c {
+	case '"', '\\', '/':
+		return append(out, c), b[2:]
+	case 'b':
+		return append(out, '\b'), b[2:]
+	case 'f':
+		return append(out, '\f'), b[2:]
+	case 'n':
+		return append(out, '\n'), b[2:]
+	case 'r':
+		return append(out, '\r'), b[2:]
+	case 't':
+		return append(out, '\t'), b[2:]
+	case 'u':
+		if r, n := unicodeEscape(b); n > 0 {
+			return utf8.AppendRune(out, r), b[n:]
+		}
+	}
+	return append(out, b[:2]...), b[2:]
+}
+
+// unicodeEscape decodes "\uXXXX" (or a surrogate pair of two) at the
+// start of b, returning the rune and the bytes used (0 if invalid).
+func unicodeEscape(b []byte) (rune, int) {
+	r := hex4(b)
+	if r < 0 {
+		return 0, 0
+	}
+	if utf16.IsSurrogate(r) {
+		if r2 := hex4(b[6:]); r2 >= 0 {
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				return d, 12
+			}
+		}
+		return utf8.RuneError, 6
+	}
+	return r, 6
+}
+
+// hex4 reads "\uXXXX" at the start of b, or returns -1.
+func hex4(b []byte) rune {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range b[2:6] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // lookup returns the raw value at path p inside the value b, or nil when a

@@ -61,6 +61,22 @@ func skipValue(b []byte, i int) (int, error) {
 // skipString returns the index just past the closing quote of a string
 // whose opening quote is at i-1.
 func skipString(b []byte, i int) (int, error) {
+	// Most strings (member names, short values) are short: a plain loop
+	// beats the call overhead of IndexByte.
+	for end := min(len(b), i+16); i < end; i++ {
+		switch b[i] {
+		case '"':
+			return i + 1, nil
+		case '\\':
+			return skipStringLong(b, i)
+		}
+	}
+	return skipStringLong(b, i)
+}
+
+// skipStringLong is skipString for the rest of a long string or one with
+// escapes, i being inside it.
+func skipStringLong(b []byte, i int) (int, error) {
 	q := -1
 	for {
 		if q < i {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // ReadError is a problem with one part of one snapshot: the whole file, a
@@ -44,8 +45,21 @@ type stream struct {
 	rerr  error // read error other than io.EOF
 }
 
+// bufPool recycles read buffers between files.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); return &b }}
+
 func newStream(r io.Reader, file string) *stream {
-	return &stream{r: r, file: file, buf: make([]byte, 0, chunkSize)}
+	return &stream{r: r, file: file, buf: (*bufPool.Get().(*[]byte))[:0]}
+}
+
+// release returns the buffer for reuse; s must not be used afterwards.
+// Buffers grown for a huge item are left to the garbage collector.
+func (s *stream) release() {
+	if cap(s.buf) == chunkSize {
+		b := s.buf[:0]
+		bufPool.Put(&b)
+	}
+	s.buf = nil
 }
 
 // fill drops buf[:keep], then reads more input, growing the buffer if it

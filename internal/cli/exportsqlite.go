@@ -52,9 +52,14 @@ func runExportSQLite(ctx context.Context, g *Globals, o exportSQLiteOpts) error 
 	if err != nil {
 		return err
 	}
-	items, problems, warnings, err := readItems(ctx, g, targets, index.Query{}, o.NoCache)
+	items, fill, problems, warnings, err := readItems(ctx, g, targets, index.Query{}, o.NoCache)
 	if err != nil {
 		return err
+	}
+	for i := range items {
+		if fill != nil {
+			fill(&items[i])
+		}
 	}
 	defer printWarnings(g, warnings)
 	if err := index.Export(ctx, o.File, items, o.Force); err != nil {

@@ -38,17 +38,22 @@ func outputFormat(g *Globals, f string) (string, error) {
 }
 
 // writeItems prints items in a format. The output depends only on the
-// items, so cached and uncached reads print the same bytes.
-func writeItems(w io.Writer, format string, items []dal.Item) error {
+// items, so cached and uncached reads print the same bytes. fill, when not
+// nil, completes each item just before it is printed, and its text is
+// dropped right after.
+func writeItems(w io.Writer, format string, items []dal.Item, fill textFiller) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
+	if fill == nil {
+		fill = func(*dal.Item) {}
+	}
 	var err error
 	switch format {
 	case formatCSV:
-		err = writeCSV(bw, items)
+		err = writeCSV(bw, items, fill)
 	case formatTable:
-		err = writeTable(bw, items)
+		err = writeTable(bw, items, fill)
 	default:
-		err = writeJSONL(bw, items)
+		err = writeJSONL(bw, items, fill)
 	}
 	if err != nil {
 		return err
@@ -56,10 +61,11 @@ func writeItems(w io.Writer, format string, items []dal.Item) error {
 	return bw.Flush()
 }
 
-func writeJSONL(w *bufio.Writer, items []dal.Item) error {
+func writeJSONL(w *bufio.Writer, items []dal.Item, fill textFiller) error {
 	var buf []byte
-	for i := range items {
-		buf = append(items[i].AppendJSON(buf[:0]), '\n')
+	for _, it := range items {
+		fill(&it)
+		buf = append(it.AppendJSON(buf[:0]), '\n')
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
@@ -70,12 +76,13 @@ func writeJSONL(w *bufio.Writer, items []dal.Item) error {
 // csvHeader names the CSV columns.
 var csvHeader = []string{"source", "kind", "key", "time", "title", "url", "text", "first_seen", "last_seen", "raw"}
 
-func writeCSV(w *bufio.Writer, items []dal.Item) error {
+func writeCSV(w *bufio.Writer, items []dal.Item, fill textFiller) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
 	for _, it := range items {
+		fill(&it)
 		row := []string{it.Source, it.Kind, it.Key, fmtTime(it.Time), it.Title, it.URL, it.Text,
 			fmtTime(it.FirstSeen), fmtTime(it.LastSeen), string(dal.AppendRaw(nil, it.Raw))}
 		if err := cw.Write(row); err != nil {
@@ -95,10 +102,11 @@ func fmtTime(t time.Time) string {
 
 // writeTable prints one line per item for people: time, source, and the
 // title (else text, else URL, else key), cut to fit.
-func writeTable(w *bufio.Writer, items []dal.Item) error {
+func writeTable(w *bufio.Writer, items []dal.Item, fill textFiller) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSOURCE\tITEM")
 	for _, it := range items {
+		fill(&it)
 		when := "-"
 		if !it.Time.IsZero() {
 			when = it.Time.UTC().Format("2006-01-02 15:04")

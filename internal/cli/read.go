@@ -68,12 +68,12 @@ func runRead(ctx context.Context, g *Globals, o readOpts) error {
 	if err != nil {
 		return err
 	}
-	items, problems, warnings, err := readItems(ctx, g, targets, q, o.NoCache || o.Dir != "")
+	items, fill, problems, warnings, err := readItems(ctx, g, targets, q, o.NoCache || o.Dir != "")
 	if err != nil {
 		return err
 	}
 	defer printWarnings(g, warnings)
-	if err := writeItems(g.Stdout, format, items); err != nil {
+	if err := writeItems(g.Stdout, format, items, fill); err != nil {
 		return err
 	}
 	return reportProblems(g, problems)
@@ -167,14 +167,20 @@ func listTarget(t target) ([]snapshot.Snapshot, []string, error) {
 	return l.Snapshots, probs, nil
 }
 
+// textFiller completes an item's Title, URL and Text; nil when the items
+// are complete already.
+type textFiller func(*dal.Item)
+
 // readItems gets the items from the index (refreshing it first) or, with
 // noCache or when the index cannot be used, from the snapshots directly.
-func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCache bool) (items []dal.Item, problems, warnings []string, err error) {
+// Items read directly may lack their text until fill is applied (which
+// keeps memory to the items' raw JSON while they are printed one by one).
+func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCache bool) (items []dal.Item, fill textFiller, problems, warnings []string, err error) {
 	var srcs []index.Source
 	for _, t := range ts {
 		snaps, warns, err := listTarget(t)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		warnings = append(warnings, warns...)
 		srcs = append(srcs, index.Source{Spec: t.spec, Snaps: snaps})
@@ -183,32 +189,37 @@ func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCa
 	if !noCache {
 		items, problems, err = cachedItems(ctx, srcs, q)
 		if err == nil {
-			return items, problems, warnings, nil
+			return items, nil, problems, warnings, nil
 		}
 		if ctx.Err() != nil {
-			return nil, nil, nil, ctx.Err()
+			return nil, nil, nil, nil, ctx.Err()
 		}
 		warnings = append(warnings, fmt.Sprintf("the index cannot be used (%v); read the snapshots directly", err))
 	}
-	items, problems, err = uncachedItems(ctx, srcs, q)
-	return items, problems, warnings, err
+	items, fill, problems, err = uncachedItems(ctx, srcs, q)
+	return items, fill, problems, warnings, err
 }
 
-func uncachedItems(ctx context.Context, srcs []index.Source, q index.Query) ([]dal.Item, []string, error) {
+func uncachedItems(ctx context.Context, srcs []index.Source, q index.Query) ([]dal.Item, textFiller, []string, error) {
 	var results []*dal.Result
+	bySource := map[string]*dal.Result{}
 	var problems []string
 	for _, s := range srcs {
-		res, err := dal.Merge(ctx, s.Spec, s.Snaps, dal.Options{})
+		res, err := dal.Merge(ctx, s.Spec, s.Snaps, dal.Options{LazyText: true})
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", s.Spec.Source, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", s.Spec.Source, err)
 		}
 		for _, e := range res.Errors() {
 			problems = append(problems, e.Error())
 		}
 		results = append(results, res)
+		bySource[s.Spec.Source] = res
 	}
 	items, err := index.Select(ctx, results, q)
-	return items, problems, err
+	if err != nil || index.FTSQuery(q.Search) != "" {
+		return items, nil, problems, err // a search filled the text in
+	}
+	return items, func(it *dal.Item) { bySource[it.Source].FillText(it) }, problems, nil
 }
 
 // indexPath is where the index lives.

@@ -12,7 +12,8 @@ import (
 
 // Select applies q to merge results without an index, giving exactly what
 // Items gives from an index holding the same snapshots. results[i] is the
-// merge of q.Sources[i].
+// merge of q.Sources[i]. Results made with dal.Options.LazyText are filled
+// in as needed for a search; otherwise the items' text stays as it is.
 func Select(ctx context.Context, results []*dal.Result, q Query) ([]dal.Item, error) {
 	type row struct {
 		m   *dal.Merged
@@ -43,6 +44,11 @@ func Select(ctx context.Context, results []*dal.Result, q Query) ([]dal.Item, er
 	items := make([]dal.Item, len(rows))
 	for i, r := range rows {
 		items[i] = r.m.Item
+	}
+	if FTSQuery(q.Search) != "" {
+		for i := range items {
+			results[rows[i].src].FillText(&items[i])
+		}
 	}
 	items, err := Match(ctx, items, q.Search)
 	if err != nil {
