@@ -127,9 +127,14 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	if err := c.applySchedules(shape); err != nil {
 		errs = append(errs, fmt.Errorf("%s:%d: %w", path, lines.line(scheduleKey(err)...), err))
 	}
-	for _, key := range md.Undecoded() {
-		if len(key) > 3 { // inside a known table: reported at its parent
-			continue
+	undecoded := md.Undecoded()
+	unknown := map[string]bool{}
+	for _, key := range undecoded {
+		unknown[key.String()] = true
+	}
+	for _, key := range undecoded {
+		if len(key) > 1 && unknown[key[:len(key)-1].String()] {
+			continue // inside an unknown table: the table is reported
 		}
 		errs = append(errs, fmt.Errorf("%s:%d: unknown key %q%s", path, lines.line(key...), key.String(), hint(key)))
 	}

@@ -54,6 +54,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"unknown key", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\nretires = 3\n",
 			[]string{"hoard.toml:5", `"sources.a.retires"`}},
+		{"unknown nested key", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\n[sources.a.extra.deeper]\nk = 1\n",
+			[]string{"hoard.toml:5", `unknown key "sources.a.extra.deeper"`}},
 		{"unknown top-level key", "root = \"/r\"\nroots = \"/y\"\n", []string{"hoard.toml:2", `"roots"`}},
 		{"wrong type", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\nretries = \"three\"\n",
 			[]string{"hoard.toml:2", "[sources.a]", "line 5", "retries"}},
@@ -80,6 +82,14 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Keys inside an unknown table are not reported one by one.
+func TestUnknownTableReportedOnce(t *testing.T) {
+	_, err := config.Parse("h.toml", []byte("root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\n[sources.a.typo]\nk = 1\nj = 2\n"), export.Params)
+	if err == nil || strings.Count(err.Error(), "unknown key") != 1 || !strings.Contains(err.Error(), `"sources.a.typo"`) {
+		t.Errorf("error %v", err)
 	}
 }
 

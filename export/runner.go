@@ -50,12 +50,27 @@ type Attempt struct {
 	Source string
 	N, Of  int       // attempt number (from 1) and total allowed
 	Start  time.Time // when it started
-	bytes  *atomic.Int64
+	bytes  atomic.Int64
+	pages  atomic.Int64
+	items  atomic.Int64
 }
 
 // Bytes returns the uncompressed bytes written so far. It is safe to call
 // from another goroutine while the attempt runs.
 func (a *Attempt) Bytes() int64 { return a.bytes.Load() }
+
+// Pages and Items return what the exporter reported through Env.Progress
+// so far (0 for exporters that do not count). Safe for concurrent use.
+func (a *Attempt) Pages() int64 { return a.pages.Load() }
+
+// Items: see Pages.
+func (a *Attempt) Items() int64 { return a.items.Load() }
+
+// Add implements Progress.
+func (a *Attempt) Add(pages, items int64) {
+	a.pages.Add(pages)
+	a.items.Add(items)
+}
 
 // Observer is told about attempts as they happen, e.g. to draw progress.
 // Calls for one job come from the goroutine running it, in order.
@@ -107,7 +122,7 @@ func (r *Runner) Run(ctx context.Context, job Job) Result {
 	res := Result{Start: r.now()}
 	for n := 1; n <= job.Attempts; n++ {
 		res.Attempts = n
-		a := &Attempt{Source: job.Source, N: n, Of: job.Attempts, Start: r.now(), bytes: new(atomic.Int64)}
+		a := &Attempt{Source: job.Source, N: n, Of: job.Attempts, Start: r.now()}
 		snap, err := r.attempt(ctx, job, a, red)
 		if err == nil {
 			res.Snapshot, res.End, res.Err = snap, r.now(), nil
@@ -159,9 +174,9 @@ func (r *Runner) tryOnce(ctx context.Context, job Job, a *Attempt, red *secret.R
 	env := &Env{
 		Source: job.Source, Secrets: job.Secrets, SecretsPath: job.SecretsPath,
 		Redactor: red, Stderr: stderr, Log: r.log().With("source", job.Source),
-		State: state, Progress: NopProgress{},
+		State: state, Progress: a,
 	}
-	err = job.Exporter.Export(actx, countingWriter{p, a.bytes}, env)
+	err = job.Exporter.Export(actx, countingWriter{p, &a.bytes}, env)
 	stderr.Flush()
 	if err == nil && actx.Err() != nil {
 		err = actx.Err() // an exporter that ignored cancellation still fails

@@ -76,7 +76,11 @@ func (r *reporter) draw() {
 	if a.Of > 1 {
 		attempt = fmt.Sprintf(" (attempt %d/%d)", a.N, a.Of)
 	}
-	fmt.Fprintf(r.w, "\r\033[K%s: %s, %s%s", a.Source, humanBytes(a.Bytes()), time.Since(a.Start).Round(100*time.Millisecond), attempt)
+	counts := ""
+	if p := a.Pages(); p > 0 {
+		counts = fmt.Sprintf(", %d pages, %d items", p, a.Items())
+	}
+	fmt.Fprintf(r.w, "\r\033[K%s: %s%s, %s%s", a.Source, humanBytes(a.Bytes()), counts, time.Since(a.Start).Round(100*time.Millisecond), attempt)
 	r.drawn = true
 }
 

@@ -22,11 +22,10 @@ import (
 	"syscall"
 
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/version"
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
-var Version = "0.1.0-dev"
 
 // Exit codes.
 const (
@@ -85,7 +84,7 @@ Exit codes: 0 success, 1 failure, 2 usage or configuration error,
   hoard capture '/exports/rtm/{utcnow}.ical' -c zstd -- ./export-rtm.py
   hoard run firefox             # export one configured source now
   hoard status --json`,
-		Version:       Version,
+		Version:       version.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

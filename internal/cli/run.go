@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -74,6 +75,9 @@ func runRun(ctx context.Context, g *Globals, o runOpts) error {
 		fmt.Fprintf(g.Stderr, "No sources are configured in %s. Add a [sources.NAME] table (see the examples in the file).\n", cfg.Path)
 		return nil
 	}
+	if err := checkExporters(cfg, names); err != nil {
+		return err
+	}
 	results, err := runSources(ctx, g, cfg, names, o.Wait)
 	if err != nil {
 		return err
@@ -87,6 +91,21 @@ func runRun(ctx context.Context, g *Globals, o runOpts) error {
 		}
 	}
 	return runExit(results)
+}
+
+// checkExporters builds every exporter first, so that a mistake in any
+// source's exporter settings stops the run before anything is fetched.
+func checkExporters(cfg *config.Config, names []string) error {
+	var errs []error
+	for _, n := range names {
+		if _, err := export.New(cfg.Sources[n]); err != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: %w", cfg.Path, cfg.Sources[n].Line, err))
+		}
+	}
+	if len(errs) > 0 {
+		return &ExitError{Code: ExitUsage, Err: errors.Join(errs...)}
+	}
+	return nil
 }
 
 // runSources runs the named sources one after another.
