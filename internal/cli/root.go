@@ -26,7 +26,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-
 // Exit codes.
 const (
 	ExitOK          = 0
