@@ -169,6 +169,10 @@ func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params Par
 	if err := md.PrimitiveDecode(prim, p); err != nil {
 		return nil, errors.New(tomlError(err))
 	}
+	// An exporter whose snapshots need a decoder of their own names it.
+	if d, ok := p.(interface{ DefaultDecoder() string }); ok && cm.DAL.Decoder == "" {
+		cm.DAL.Decoder = d.DefaultDecoder()
+	}
 	src := &Source{Name: name, Exporter: cm.Exporter, Params: p, Line: line, Retries: 1, DAL: cm.DAL, Schedule: cm.Schedule}
 	return src, src.applyCommon(cm)
 }

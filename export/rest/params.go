@@ -26,6 +26,11 @@ type Params struct {
 	Endpoints        []EndpointParams  `toml:"endpoints"`
 }
 
+// DefaultDecoder tells the config loader that the data access layer reads
+// this exporter's snapshots with the "rest" decoder unless the source sets
+// another.
+func (*Params) DefaultDecoder() string { return "rest" }
+
 // AuthParams is [sources.NAME.auth]. Credentials themselves are read from
 // the source's secrets file, under the key names documented per type.
 type AuthParams struct {
