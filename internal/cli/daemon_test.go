@@ -404,3 +404,64 @@ func TestUpWithoutTerminal(t *testing.T) {
 		t.Errorf("%d snapshots", n)
 	}
 }
+
+// schedule install/uninstall through the CLI: --print writes nothing;
+// systemd units land in $XDG_CONFIG_HOME/systemd/user and go away again;
+// the crontab (a fake crontab command on PATH) gets hoard's block and
+// returns to what it was.
+func TestScheduleInstallUninstall(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig("[sources.a]\nexporter = \"command\"\ncommand = [\"echo\", \"x\"]\nschedule = \"0 */6 * * *\"\n")
+	units := filepath.Join(e.home, ".config/systemd/user")
+	out, stderr, code := e.run("schedule", "install", "--systemd", "--print")
+	if code != 0 || !strings.Contains(out, "OnCalendar=*-*-* 00,06,12,18:00:00") || !strings.Contains(out, hoardBin+" --config ") {
+		t.Fatalf("--print: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if names := listNames(t, units); len(names) != 0 {
+		t.Fatalf("--print wrote %v", names)
+	}
+	if _, stderr, code := e.run("schedule", "install", "--systemd", "--no-enable"); code != 0 {
+		t.Fatalf("install: exit %d\n%s", code, stderr)
+	}
+	if names := listNames(t, units); strings.Join(names, " ") != "hoard-a.service hoard-a.timer" {
+		t.Errorf("installed %v", names)
+	}
+	if _, stderr, code := e.run("schedule", "uninstall", "--no-enable"); code != 0 || !strings.Contains(stderr, "Removed") {
+		t.Fatalf("uninstall: exit %d\n%s", code, stderr)
+	}
+	if names := listNames(t, units); len(names) != 0 {
+		t.Errorf("left %v", names)
+	}
+
+	bin := filepath.Join(e.home, "bin")
+	os.MkdirAll(bin, 0o755)
+	tab := filepath.Join(e.home, "crontab.txt")
+	os.WriteFile(filepath.Join(bin, "crontab"), []byte(`#!/bin/sh
+case "$1" in
+-l) [ -e "`+tab+`" ] || { echo "no crontab for $USER" >&2; exit 1; }; cat "`+tab+`";;
+-) cat > "`+tab+`";;
+esac
+`), 0o755)
+	os.WriteFile(tab, []byte("MAILTO=me\n"), 0o600)
+	for i, v := range e.vars {
+		if strings.HasPrefix(v, "PATH=") {
+			e.vars[i] = "PATH=" + bin + ":" + strings.TrimPrefix(v, "PATH=")
+		}
+	}
+	if _, stderr, code := e.run("schedule", "install", "--cron"); code != 0 {
+		t.Fatalf("cron install: exit %d\n%s", code, stderr)
+	}
+	b, _ := os.ReadFile(tab)
+	if !strings.HasPrefix(string(b), "MAILTO=me\n# BEGIN hoard") || !strings.Contains(string(b), "0 0,6,12,18 * * * '"+hoardBin+"'") {
+		t.Errorf("crontab:\n%s", b)
+	}
+	if _, stderr, code := e.run("schedule", "uninstall"); code != 0 {
+		t.Fatalf("cron uninstall: exit %d\n%s", code, stderr)
+	}
+	if b, _ := os.ReadFile(tab); string(b) != "MAILTO=me\n" {
+		t.Errorf("crontab after uninstall: %q", b)
+	}
+	if _, stderr, code := e.run("schedule", "uninstall"); code == 0 || !strings.Contains(stderr, "nothing to uninstall") {
+		t.Errorf("second uninstall: exit %d %s", code, stderr)
+	}
+}
