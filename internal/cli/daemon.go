@@ -112,6 +112,7 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		Load:     g.loadConfig,
 		Notifier: notifier,
 		Metrics:  reg,
+		Gaps:     indexGaps{},
 		RunAll:   o.RunAll,
 		Once:     o.Once,
 		OnPass:   func([]daemon.Outcome) { callIf(o.OnPass) },

@@ -465,3 +465,30 @@ esac
 		t.Errorf("second uninstall: exit %d %s", code, stderr)
 	}
 }
+
+// status --gaps marks a union source whose snapshots do not overlap in
+// time at risk, as hoard doctor reports the gap.
+func TestStatusGapsAtRisk(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig(`
+[sources.notes]
+exporter = "command"
+command = ["echo", "[]"]
+extension = "json"
+key = "id"
+time = "time"
+schedule = "@yearly"
+`)
+	dir := filepath.Join(e.home, "exports/notes")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "20260101T000000Z.json"), []byte(`[{"id":1,"time":"2025-12-30T00:00:00Z"},{"id":2,"time":"2026-01-01T00:00:00Z"}]`), 0o644)
+	os.WriteFile(filepath.Join(dir, "20260301T000000Z.json"), []byte(`[{"id":5,"time":"2026-02-20T00:00:00Z"}]`), 0o644)
+	out, stderr, code := e.run("status", "--json")
+	if code != 0 || strings.Contains(out, `"at_risk"`) {
+		t.Errorf("without --gaps: exit %d, %s %s", code, out, stderr)
+	}
+	out, stderr, code = e.run("status", "--json", "--gaps", "--check")
+	if code != 1 || !strings.Contains(out, `"at_risk": true`) || !strings.Contains(out, `"gaps": 1`) || !strings.Contains(stderr, "notes (at-risk)") {
+		t.Errorf("with --gaps: exit %d\n%s\n%s", code, out, stderr)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ type statusOpts struct {
 	Root  string
 	JSON  bool
 	Check bool // exit 1 when a configured source is failing, stale or at risk
+	Gaps  bool // look for gaps between snapshots (reads them, through the index)
 }
 
 func newStatusCmd(g *Globals) *cobra.Command {
@@ -37,8 +39,10 @@ the age of the newest one.
 
 The state is "ok" or the source's problems: "stale" (no success in twice its
 schedule's interval), "failing" (its last daemon.failing_after runs failed),
-"at-risk" (the data access layer found gaps between its snapshots). With
---check, hoard status exits 1 when any configured source has a problem.
+"at-risk" (gaps between its snapshots: items were probably lost because
+exports ran too rarely; checked with --gaps, which reads the snapshots through
+the index, and by the daemon after each run). With --check, hoard status exits
+1 when any configured source has a problem.
 
 Sources come from the config and from the directories found in the exports
 root, so an archive made by arctee (with no journal at all) is reported from
@@ -49,12 +53,13 @@ its files. --root reads any exports directory without a config.`,
   hoard status --check || notify-send "hoard needs attention"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runStatus(g, o)
+			return runStatus(cmd.Context(), g, o)
 		},
 	}
 	cmd.Flags().StringVar(&o.Root, "root", "", "read this exports root instead of the config's")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON on stdout")
 	cmd.Flags().BoolVar(&o.Check, "check", false, "exit 1 when a configured source is failing, stale or at risk")
+	cmd.Flags().BoolVar(&o.Gaps, "gaps", false, "also look for gaps between snapshots (at-risk); slower")
 	return cmd
 }
 
@@ -76,14 +81,15 @@ type sourceStatus struct {
 	Problems []string   `json:"problems"`
 	Stale    bool       `json:"stale"`
 	Failing  bool       `json:"failing"`
-	AtRisk   *bool      `json:"at_risk,omitempty"` // absent: gaps not checked
+	AtRisk   *bool      `json:"at_risk,omitempty"` // absent: gaps not checked (see --gaps)
+	Gaps     *int       `json:"gaps,omitempty"`
 	Schedule string     `json:"schedule,omitempty"`
 	Interval float64    `json:"interval_seconds,omitempty"`
 	NextRun  *time.Time `json:"next_run,omitempty"`
 	WhenPath string     `json:"when_present,omitempty"`
 }
 
-func runStatus(g *Globals, o statusOpts) error {
+func runStatus(ctx context.Context, g *Globals, o statusOpts) error {
 	root, cfg, err := statusRoot(g, o.Root)
 	if err != nil {
 		return err
@@ -92,6 +98,11 @@ func runStatus(g *Globals, o statusOpts) error {
 	rows, err := collectStatus(root, cfg, now)
 	if err != nil {
 		return err
+	}
+	if o.Gaps && cfg != nil {
+		if err := checkGaps(ctx, indexGaps{}, cfg, rows); err != nil {
+			return err
+		}
 	}
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
@@ -222,6 +233,27 @@ func (r *sourceStatus) fromJournal(s *journal.Summary) {
 		r.LastSuccess = &t
 	}
 	r.Failures = s.Failures
+}
+
+// checkGaps marks configured sources with gaps at risk.
+func checkGaps(ctx context.Context, finder health.GapFinder, cfg *config.Config, rows []sourceStatus) error {
+	for i := range rows {
+		r := &rows[i]
+		if !r.Configured {
+			continue
+		}
+		n, err := finder.Gaps(ctx, cfg.Root, cfg.Sources[r.Source])
+		if err != nil {
+			return fmt.Errorf("%s: looking for gaps: %w", r.Source, err)
+		}
+		atRisk := n > 0
+		r.AtRisk, r.Gaps = &atRisk, &n
+		if atRisk {
+			r.Problems = append(r.Problems, health.AtRisk)
+			r.State = strings.Join(r.Problems, ",")
+		}
+	}
+	return nil
 }
 
 // judge fills the health fields of a configured source. Gaps are not

@@ -69,7 +69,7 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 	o.Daemon.RunAll = true
 	o.Daemon.OnPass = func() {
 		fmt.Fprintln(g.Stdout)
-		if err := runStatus(g, statusOpts{}); err != nil {
+		if err := runStatus(ctx, g, statusOpts{}); err != nil {
 			fmt.Fprintln(g.Stderr, "hoard: status:", err)
 		}
 		fmt.Fprintln(g.Stdout, "\nhoard keeps running and exports each source on its schedule. Ctrl-C to stop.")
@@ -86,7 +86,7 @@ func upOnce(ctx context.Context, g *Globals) error {
 		return runErr // configuration errors: the status table would not help
 	}
 	fmt.Fprintln(g.Stdout)
-	if err := runStatus(g, statusOpts{}); err != nil {
+	if err := runStatus(ctx, g, statusOpts{}); err != nil {
 		return err
 	}
 	return runErr

@@ -304,6 +304,9 @@ func (d *Daemon) message(name string, e *entry, now time.Time) notify.Message {
 		Source: name, Problems: e.status.Problems(), Time: now.UTC(),
 		Failures: e.rec.Failures, LastError: e.rec.LastError, Gaps: max(e.gaps, 0),
 	}
+	if e.gaps < 0 {
+		m.Unknown = []string{health.AtRisk}
+	}
 	if t := e.rec.LastSuccess; !t.IsZero() {
 		m.LastSuccess = &t
 	}

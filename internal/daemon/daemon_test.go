@@ -406,3 +406,37 @@ func TestRunOnce(t *testing.T) {
 		t.Errorf("passes %d, results %v", passes, h.d.Pass())
 	}
 }
+
+type fakeGaps struct{ n int }
+
+func (f *fakeGaps) Gaps(ctx context.Context, root string, src *config.Source) (int, error) {
+	return f.n, nil
+}
+
+// Gaps found after a successful run make a union source at risk and are
+// notified once; a latest-merged source is never checked.
+func TestAtRisk(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "messages")
+	script := filepath.Join(dir, "hook")
+	os.WriteFile(script, []byte("#!/bin/sh\ncat >> "+out+"\n"), 0o755)
+	cfg := parse(t, fmt.Sprintf("notify = [%q]\n", script)+source("u", "")+source("l", `merge = "latest"`))
+	n := notify.Open(dir, slog.New(slog.DiscardHandler))
+	g := &fakeGaps{n: 2}
+	h := newHarness(t, cfg, nil, func(o *Options) { o.Notifier, o.Gaps = n, g })
+	want(t, "start", h.step(2), "l", "u")
+	h.d.step(h.clock.Now())
+	if !h.d.sources["u"].status.AtRisk || h.d.sources["l"].status.AtRisk {
+		t.Errorf("u %+v, l %+v", h.d.sources["u"].status, h.d.sources["l"].status)
+	}
+	n.Close()
+	// Restarted: gaps unknown until the next run; no false recovery.
+	n = notify.Open(dir, slog.New(slog.DiscardHandler))
+	h2 := newHarness(t, cfg, map[string]health.Record{"u": ok(t0), "l": ok(t0)}, func(o *Options) { o.Notifier, o.Gaps = n, g })
+	h2.step(0)
+	n.Close()
+	b, _ := os.ReadFile(out)
+	if strings.Count(string(b), "\n") != 1 || !strings.Contains(string(b), `"event":"at-risk"`) {
+		t.Errorf("messages:\n%s", b)
+	}
+}

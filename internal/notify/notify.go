@@ -48,6 +48,9 @@ type Message struct {
 	LastError   string     `json:"last_error,omitempty"` // redacted by the runner
 	Gaps        int        `json:"gaps,omitempty"`
 	Host        string     `json:"host,omitempty"`
+	// Unknown lists problems that could not be judged this time (gaps
+	// not checked yet): they keep their previously notified state.
+	Unknown []string `json:"-"`
 }
 
 // Env returns the message as HOARD_* environment variables.
@@ -121,6 +124,12 @@ func (n *Notifier) Update(argv []string, msg Message) (Message, bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	prev, cur := n.sent[msg.Source], msg.Problems
+	for _, u := range msg.Unknown {
+		if slices.Contains(prev, u) && !slices.Contains(cur, u) {
+			cur = append(slices.Clone(cur), u)
+		}
+	}
+	msg.Problems = cur
 	if slices.Equal(prev, cur) {
 		return Message{}, false
 	}

@@ -129,3 +129,23 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+// A problem that could not be judged (gaps not checked yet after a
+// restart) keeps its notified state instead of "recovering".
+func TestUnknownKeepsState(t *testing.T) {
+	argv, _ := hook(t)
+	n := Open(t.TempDir(), slog.New(slog.DiscardHandler))
+	defer n.Close()
+	if m, sent := n.Update(argv, Message{Source: "a", Problems: []string{"at-risk"}}); !sent || m.Event != "at-risk" {
+		t.Fatalf("at-risk: %v %+v", sent, m)
+	}
+	if m, sent := n.Update(argv, Message{Source: "a", Unknown: []string{"at-risk"}}); sent {
+		t.Errorf("unknown gaps sent %+v", m)
+	}
+	if m, sent := n.Update(argv, Message{Source: "a", Problems: []string{"failing"}, Unknown: []string{"at-risk"}}); !sent || m.Event != "failing" || strings.Join(m.Problems, ",") != "failing,at-risk" {
+		t.Errorf("failing while gaps unknown: %v %+v", sent, m)
+	}
+	if m, sent := n.Update(argv, Message{Source: "a"}); !sent || m.Event != "recovered" {
+		t.Errorf("checked and clear: %v %+v", sent, m)
+	}
+}
