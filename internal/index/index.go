@@ -25,7 +25,7 @@ import (
 
 // schemaVersion changes whenever the tables change; an index with another
 // version is rebuilt from the snapshots.
-const schemaVersion = 1
+const schemaVersion = 3
 
 // Index is an open index. It is safe for concurrent use.
 type Index struct {
@@ -50,7 +50,7 @@ func Open(ctx context.Context, path string) (*Index, error) {
 }
 
 func open(ctx context.Context, path string) (*Index, error) {
-	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("index %s: %w", path, err)
 	}
@@ -89,6 +89,12 @@ func (x *Index) Path() string { return x.path }
 // Close closes the index.
 func (x *Index) Close() error { return x.db.Close() }
 
+// The items table holds each item's newest version; seen holds where it
+// was last seen, apart, because that changes for every item of every new
+// snapshot and a narrow row is cheap to rewrite. items_fts is maintained
+// by explicit bulk statements (not triggers: FTS5 flushes its pending
+// index at every statement inside a transaction, which made refreshes
+// ten times slower).
 var schema = []string{
 	`CREATE TABLE sources (
 		name TEXT PRIMARY KEY,
@@ -115,30 +121,23 @@ var schema = []string{
 		title TEXT NOT NULL,
 		url TEXT NOT NULL,
 		text TEXT NOT NULL,
-		raw TEXT,
+		raw BLOB,
 		invalid BLOB,
 		err TEXT,
+		hash INTEGER NOT NULL, -- of raw, invalid and err: a refresh compares it instead of the content
 		first_rank TEXT NOT NULL,
 		first_seq INTEGER NOT NULL,
 		first_ns INTEGER NOT NULL,
-		last_rank TEXT NOT NULL,
-		last_seq INTEGER NOT NULL,
-		last_ns INTEGER NOT NULL,
 		UNIQUE (source, kind, key)
 	)`,
 	`CREATE INDEX items_order ON items (source, time_ns, first_rank, first_seq)`,
-	`CREATE VIRTUAL TABLE items_fts USING fts5 (title, url, text, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 0')`,
-	`CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
-		INSERT INTO items_fts (rowid, title, url, text) VALUES (new.id, new.title, new.url, new.text);
-	END`,
-	`CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
-		INSERT INTO items_fts (items_fts, rowid, title, url, text) VALUES ('delete', old.id, old.title, old.url, old.text);
-	END`,
-	`CREATE TRIGGER items_au AFTER UPDATE OF title, url, text ON items
-	WHEN old.title IS NOT new.title OR old.url IS NOT new.url OR old.text IS NOT new.text BEGIN
-		INSERT INTO items_fts (items_fts, rowid, title, url, text) VALUES ('delete', old.id, old.title, old.url, old.text);
-		INSERT INTO items_fts (rowid, title, url, text) VALUES (new.id, new.title, new.url, new.text);
-	END`,
+	`CREATE TABLE seen (
+		id INTEGER PRIMARY KEY,
+		last_rank TEXT NOT NULL,
+		last_seq INTEGER NOT NULL,
+		last_ns INTEGER NOT NULL
+	)`,
+	`CREATE VIRTUAL TABLE items_fts USING fts5 (title, url, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`,
 }
 
 // schema creates the tables, or recreates them when the file holds
@@ -156,7 +155,7 @@ func (x *Index) schema(ctx context.Context) error {
 	if v == schemaVersion {
 		return tx.Commit()
 	}
-	for _, t := range []string{"items_fts", "items", "snapshots", "sources"} {
+	for _, t := range []string{"items_fts", "seen", "items", "snapshots", "sources"} {
 		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
 			return err
 		}

@@ -31,7 +31,7 @@ func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
 	var where []string
 	var args []any
 	marks := strings.Repeat(",?", len(q.Sources))[1:]
-	where = append(where, "source IN ("+marks+")", "raw IS NOT NULL")
+	where = append(where, "items.source IN ("+marks+")", "raw IS NOT NULL")
 	for _, s := range q.Sources {
 		args = append(args, s)
 	}
@@ -44,7 +44,7 @@ func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
 	if fts := FTSQuery(q.Search); fts != "" {
 		where, args = append(where, "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"), append(args, fts)
 	}
-	stmt := "SELECT source, kind, key, time_ns, title, url, text, raw, first_ns, last_ns FROM items WHERE " +
+	stmt := "SELECT source, kind, key, time_ns, title, url, text, raw, first_ns, last_ns FROM items JOIN seen USING (id) WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY " + orderBy(q)
 	if q.Limit > 0 {
 		stmt += fmt.Sprintf(" LIMIT %d", q.Limit)
@@ -66,14 +66,19 @@ func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
 }
 
 // orderBy is the SQL form of dal's output order, extended across sources.
+// With one source it is the order of the items_order index, so no sort is
+// needed.
 func orderBy(q Query) string {
-	var ord strings.Builder
-	ord.WriteString("CASE source")
-	for i, s := range q.Sources {
-		fmt.Fprintf(&ord, " WHEN '%s' THEN %d", strings.ReplaceAll(s, "'", "''"), i)
+	cols := []string{"time_ns", "first_rank", "first_seq"}
+	if len(q.Sources) > 1 {
+		var ord strings.Builder
+		ord.WriteString("CASE items.source")
+		for i, s := range q.Sources {
+			fmt.Fprintf(&ord, " WHEN '%s' THEN %d", strings.ReplaceAll(s, "'", "''"), i)
+		}
+		ord.WriteString(" END")
+		cols = []string{"time_ns", ord.String(), "first_rank", "first_seq"}
 	}
-	ord.WriteString(" END")
-	cols := []string{"time_ns", ord.String(), "first_rank", "first_seq"}
 	if q.Reverse {
 		for i := range cols {
 			cols[i] += " DESC"
@@ -85,7 +90,7 @@ func orderBy(q Query) string {
 func scanItem(rows *sql.Rows) (dal.Item, error) {
 	var it dal.Item
 	var timeNs sql.NullInt64
-	var raw string
+	var raw []byte
 	var first, last int64
 	if err := rows.Scan(&it.Source, &it.Kind, &it.Key, &timeNs, &it.Title, &it.URL, &it.Text, &raw, &first, &last); err != nil {
 		return it, err
@@ -93,7 +98,7 @@ func scanItem(rows *sql.Rows) (dal.Item, error) {
 	if timeNs.Valid {
 		it.Time = time.Unix(0, timeNs.Int64).UTC()
 	}
-	it.Raw = json.RawMessage(raw)
+	it.Raw = raw
 	it.FirstSeen, it.LastSeen = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
 	return it, nil
 }

@@ -1,0 +1,117 @@
+package index
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hoard-dev/hoard/bench/dal/synth"
+	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/snapshot"
+)
+
+var benchSpec = dal.Spec{Source: "bench", Items: []string{"saved"}, Key: []string{"id"}, Time: "created_utc"}
+
+// benchSnaps returns the snapshots of $HOARD_BENCH_DIR (made by
+// bench/dal/gen), else of a small synthetic source made for this run.
+func benchSnaps(b *testing.B) []snapshot.Snapshot {
+	dir := os.Getenv("HOARD_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+		if err := synth.Write(dir, 30, 2000, 100, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l, err := snapshot.ListDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return l.Snapshots
+}
+
+// buildIndex indexes snaps into a new index file and returns its path.
+func buildIndex(b *testing.B, snaps []snapshot.Snapshot) string {
+	path := filepath.Join(b.TempDir(), "index.sqlite")
+	x, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := x.Refresh(context.Background(), Source{Spec: benchSpec, Snaps: snaps}); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkWarmQuery reads every merged item back from a fresh index.
+func BenchmarkWarmQuery(b *testing.B) {
+	snaps := benchSnaps(b)
+	x, err := Open(context.Background(), buildIndex(b, snaps))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	for b.Loop() {
+		items, err := x.Items(context.Background(), Query{Sources: []string{"bench"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(items)), "items")
+	}
+}
+
+// BenchmarkRefreshOne is a refresh that finds one new snapshot; compare it
+// with BenchmarkDecodeOne, the merge of that one file alone.
+func BenchmarkRefreshOne(b *testing.B) {
+	snaps := benchSnaps(b)
+	base := buildIndex(b, snaps[:len(snaps)-1])
+	work := filepath.Join(b.TempDir(), "work.sqlite")
+	for b.Loop() {
+		b.StopTimer()
+		copyFile(b, base, work)
+		x, err := Open(context.Background(), work)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		st, err := x.Refresh(context.Background(), Source{Spec: benchSpec, Snaps: snaps})
+		b.StopTimer()
+		if err != nil || st.Decoded != 1 || st.Rebuilt {
+			b.Fatalf("refresh %+v %v", st, err)
+		}
+		x.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkDecodeOne merges the newest snapshot alone (what a refresh
+// must at least do).
+func BenchmarkDecodeOne(b *testing.B) {
+	snaps := benchSnaps(b)
+	last := snaps[len(snaps)-1:]
+	b.SetBytes(last[0].Size)
+	for b.Loop() {
+		if _, err := dal.Merge(context.Background(), benchSpec, last, dal.Options{Ranges: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func copyFile(b *testing.B, from, to string) {
+	Remove(to)
+	in, err := os.Open(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+}
