@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Data access layer benchmark (figures in docs/benchmarks.md).
+#
+#   bench/dal/run.sh [S W G]      default: 365 5000 200 (about 1.5 GB of JSON)
+#
+# Generates the synthetic source under $BENCH_DIR (default /tmp/hoard-bench-dal,
+# never inside the repository), then reports wall time and peak RSS
+# (/usr/bin/time; `apt-get install -y time` if missing) of:
+#   - the Python baseline (json.load every file, newest version per id),
+#   - `hoard items --dir` (cold process, no index) on plain and zstd snapshots,
+#   - building the index, a warm query of all items, a warm small query,
+# and runs the testing.B benchmarks (raw JSON scan, merge, warm query,
+# refresh after one new snapshot vs decoding that snapshot).
+# COLD=1 drops the page cache before each timed run (needs root).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+S=${1:-365} W=${2:-5000} G=${3:-200}
+OUT=${BENCH_DIR:-/tmp/hoard-bench-dal}
+JSON=$OUT/json-$S-$W-$G ZST=$OUT/zst-$S-$W-$G
+mkdir -p "$OUT"
+go build -o "$OUT/hoard" ./cmd/hoard
+go build -o "$OUT/gen" ./bench/dal/gen
+[ -d "$JSON" ] || "$OUT/gen" -out "$JSON" -s "$S" -w "$W" -g "$G"
+[ -d "$ZST" ] || "$OUT/gen" -out "$ZST" -s "$S" -w "$W" -g "$G" -zstd
+echo "data: S=$S W=$W G=$G: $(du -sb "$JSON" | cut -f1) bytes of JSON in $S files; zstd: $(du -sb "$ZST" | cut -f1) bytes"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), $(python3 --version)"
+
+# measure LABEL CMD...: one timed run, output to $OUT/out.txt.
+measure() {
+  local label=$1; shift
+  if [ "${COLD:-0}" = 1 ]; then sync; echo 3 > /proc/sys/vm/drop_caches; fi
+  /usr/bin/time -f "%e %M %U %S" -o "$OUT/time.txt" "$@" > "$OUT/out.txt"
+  read -r wall rss user sys < "$OUT/time.txt"
+  printf '%-52s wall %6.2f s  peak RSS %5d MB  (user %s s, sys %s s)  %s\n' \
+    "$label" "$wall" $((rss / 1024)) "$user" "$sys" "$(head -c 60 "$OUT/out.txt" | head -1 | cut -c1-20)"
+}
+
+ITEMS=(--items saved --key id --time created_utc --format jsonl)
+measure "python3 baseline.py (json)" python3 bench/dal/baseline.py "$JSON"
+measure "hoard items --dir (json, no index)" "$OUT/hoard" items --dir "$JSON" "${ITEMS[@]}"
+wc -l < "$OUT/out.txt" | xargs echo "  items printed:"
+measure "hoard items --dir (zstd, no index)" "$OUT/hoard" items --dir "$ZST" "${ITEMS[@]}"
+
+# A configured source over the same files, with a fresh cache directory.
+mkdir -p "$OUT/root"
+ln -sfn "$JSON" "$OUT/root/saved"
+cat > "$OUT/hoard.toml" <<TOML
+root = "$OUT/root"
+[sources.saved]
+exporter = "file"
+path = "/dev/null"
+items = "saved"
+key = "id"
+time = "created_utc"
+TOML
+export XDG_CACHE_HOME=$OUT/cache
+rm -rf "$XDG_CACHE_HOME"
+H=("$OUT/hoard" --config "$OUT/hoard.toml")
+measure "hoard items saved (builds the index)" "${H[@]}" items saved --format jsonl
+measure "hoard items saved (warm index, all items)" "${H[@]}" items saved --format jsonl
+measure "hoard items saved (warm index, all items)" "${H[@]}" items saved --format jsonl
+measure "hoard query --reverse --limit 10 (warm)" "${H[@]}" query --reverse --limit 10 --format jsonl
+measure "hoard query --search (warm)" "${H[@]}" query --search "zürich emoji" --limit 10 --format jsonl
+cmp <("${H[@]}" items saved --format jsonl) <("$OUT/hoard" items --dir "$OUT/root/saved" --name saved "${ITEMS[@]}") \
+  && echo "cached and uncached output: byte-identical"
+
+echo "testing.B (HOARD_BENCH_DIR=$JSON):"
+HOARD_BENCH_DIR=$JSON go test -run '^$' -bench 'ScanJSON|Merge$' -benchtime 3x ./dal | grep Benchmark
+HOARD_BENCH_DIR=$JSON go test -run '^$' -bench 'WarmQuery|RefreshOne|DecodeOne' -benchtime 3x ./internal/index | grep Benchmark
