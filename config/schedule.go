@@ -37,7 +37,7 @@ func (s *Schedule) resolve(name string) error {
 	if text != "" {
 		spec, err := schedule.Parse(text)
 		if err != nil {
-			return fmt.Errorf("schedule: %w", err)
+			return err // names the key: schedule "...": ...
 		}
 		bound := schedule.DefaultJitter(spec)
 		if s.JitterMax != nil {
