@@ -111,3 +111,13 @@ func TestScheduleErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRetryEmptyMeansNone(t *testing.T) {
+	c, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n[daemon]\nretry = []\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\n"), export.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Daemon.Backoff) != 0 || len(c.Sources["a"].Timing.Backoff) != 0 {
+		t.Errorf("backoff %v / %v", c.Daemon.Backoff, c.Sources["a"].Timing.Backoff)
+	}
+}

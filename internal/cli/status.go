@@ -77,7 +77,7 @@ type sourceStatus struct {
 	Newest      *time.Time `json:"newest_snapshot,omitempty"`
 	Undatable   []string   `json:"undatable_files,omitempty"`
 	// Health, for configured sources.
-	State    string     `json:"state,omitempty"` // "ok", "never run", or the problems joined by commas
+	State    string     `json:"state,omitempty"` // "ok", "never run", "no success yet", or the problems joined by commas
 	Problems []string   `json:"problems"`
 	Stale    bool       `json:"stale"`
 	Failing  bool       `json:"failing"`
@@ -194,7 +194,7 @@ func collectStatus(root string, cfg *config.Config, now time.Time) ([]sourceStat
 		}
 		row.fromJournal(summaries[n])
 		if isConf[n] {
-			row.judge(cfg, cfg.Sources[n], records[n], summaries[n], now)
+			row.judge(cfg, cfg.Sources[n], records[n], now)
 		}
 		rows = append(rows, row)
 	}
@@ -258,7 +258,7 @@ func checkGaps(ctx context.Context, finder health.GapFinder, cfg *config.Config,
 
 // judge fills the health fields of a configured source. Gaps are not
 // checked here (no gap finder is wired yet), so at_risk stays absent.
-func (r *sourceStatus) judge(cfg *config.Config, src *config.Source, rec health.Record, sum *journal.Summary, now time.Time) {
+func (r *sourceStatus) judge(cfg *config.Config, src *config.Source, rec health.Record, now time.Time) {
 	policy := health.Policy{FailingAfter: cfg.Daemon.FailingAfter}
 	interval := src.Timing.Spec.Interval()
 	st := policy.Evaluate(rec, interval, -1, now)
@@ -268,8 +268,10 @@ func (r *sourceStatus) judge(cfg *config.Config, src *config.Source, rec health.
 	switch {
 	case len(r.Problems) > 0:
 		r.State = st.String()
-	case sum == nil:
+	case rec.LastAttempt.IsZero():
 		r.State = "never run"
+	case rec.LastSuccess.IsZero():
+		r.State = "no success yet"
 	default:
 		r.State = "ok"
 	}

@@ -515,6 +515,9 @@ func (d *Daemon) reload() {
 	if err == nil {
 		var recs map[string]health.Record
 		if recs, err = d.opt.History(); err == nil {
+			if cfg.Daemon.Listen != d.cfg.Daemon.Listen {
+				d.opt.Log.Warn("daemon.listen changed: restart hoard to serve metrics at the new address", "listen", cfg.Daemon.Listen)
+			}
 			added, removed := d.apply(cfg, recs)
 			d.opt.Log.Info("config reloaded", "path", cfg.Path, "sources", len(cfg.Order), "added", added, "removed", removed)
 			if d.opt.Metrics != nil {

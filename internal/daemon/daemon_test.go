@@ -240,9 +240,12 @@ func TestConcurrencyAndHangingSource(t *testing.T) {
 		}
 	}
 	h.d.finish(<-h.d.done)
-	want(t, "all", h.run.take(), "b", "c", "d", "hang")
+	if !h.d.sources["hang"].running || h.d.running != 1 {
+		t.Errorf("hang running %v, %d running", h.d.sources["hang"].running, h.d.running)
+	}
 	h.d.cancelRuns(errors.New("test over"))
 	h.d.finish(<-h.d.done)
+	want(t, "all", h.run.take(), "b", "c", "d", "hang")
 }
 
 // when_present: one run per appearance; retries while still present.
@@ -438,5 +441,39 @@ func TestAtRisk(t *testing.T) {
 	b, _ := os.ReadFile(out)
 	if strings.Count(string(b), "\n") != 1 || !strings.Contains(string(b), `"event":"at-risk"`) {
 		t.Errorf("messages:\n%s", b)
+	}
+}
+
+// The real loop (Run) with a fake clock and timer: after a suspend, the
+// next wake-up notices the jump and runs the source whose firing was
+// missed; cancelling the context stops the loop.
+func TestRunLoopCatchesUpAfterSuspend(t *testing.T) {
+	cfg := parse(t, source("a", `schedule = "every 6h"`))
+	asked := make(chan time.Duration)
+	fire := make(chan time.Time)
+	h := newHarness(t, cfg, map[string]health.Record{"a": ok(t0)}, func(o *Options) {
+		o.After = func(d time.Duration) <-chan time.Time { asked <- d; return fire }
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error)
+	go func() { stopped <- h.d.Run(ctx, nil, nil) }()
+	if d := <-asked; d != time.Minute {
+		t.Errorf("first sleep %s, want a tick", d)
+	}
+	h.clock.Advance(time.Minute)
+	fire <- time.Time{}
+	<-asked
+	want(t, "a minute later", h.run.take())
+	h.clock.Jump(9 * time.Hour) // the lid was closed
+	fire <- time.Time{}
+	<-asked // the run started and ended; the loop sleeps again
+	<-asked
+	want(t, "after the wake-up", h.run.take(), "a")
+	if !strings.Contains(h.logged(), "wall clock jumped") {
+		t.Errorf("log:\n%s", h.logged())
+	}
+	cancel()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
 	}
 }
