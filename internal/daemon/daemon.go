@@ -285,6 +285,13 @@ func (d *Daemon) evaluate(now time.Time) {
 	for _, name := range d.cfg.Order {
 		e := d.sources[name]
 		st := policy.Evaluate(e.rec, e.src.Timing.Spec.Interval(), e.gaps, now)
+		busy := d.busy(e, now)
+		if busy {
+			// About to run or running (a catch-up after a holiday, say):
+			// staleness is judged once that run is over, so that a run
+			// fixing it causes no stale/recovered pair of messages.
+			st.Stale = e.status.Stale
+		}
 		changed := !slices.Equal(st.Problems(), e.status.Problems())
 		e.status = st
 		if d.opt.Metrics != nil && changed {
@@ -294,7 +301,11 @@ func (d *Daemon) evaluate(now time.Time) {
 			d.opt.Log.Warn("source needs attention", "source", name, "problems", st.String(), "last_error", e.rec.LastError)
 		}
 		if d.opt.Notifier != nil {
-			d.opt.Notifier.Update(d.cfg.NotifyCommand(e.src), d.message(name, e, now))
+			msg := d.message(name, e, now)
+			if busy {
+				msg.Unknown = append(msg.Unknown, health.Stale)
+			}
+			d.opt.Notifier.Update(d.cfg.NotifyCommand(e.src), msg)
 		}
 	}
 }
@@ -314,6 +325,18 @@ func (d *Daemon) message(name string, e *entry, now time.Time) notify.Message {
 		m.LastAttempt = &t
 	}
 	return m
+}
+
+// busy reports whether a source is running or due to run now.
+func (d *Daemon) busy(e *entry, now time.Time) bool {
+	if e.running || e.pending != "" {
+		return true
+	}
+	if !e.present || d.opt.Once || now.Before(e.notBefore) {
+		return false
+	}
+	at, ok := d.nextFor(e)
+	return ok && !at.After(now)
 }
 
 type candidate struct {

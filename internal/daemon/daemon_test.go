@@ -477,3 +477,29 @@ func TestRunLoopCatchesUpAfterSuspend(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Back from a week away: the catch-up run that fixes staleness sends no
+// stale/recovered pair; a source still stale after its run is reported.
+func TestNoStaleMessageForCatchUp(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "messages")
+	script := filepath.Join(dir, "hook")
+	os.WriteFile(script, []byte("#!/bin/sh\ncat >> "+out+"\n"), 0o755)
+	cfg := parse(t, fmt.Sprintf("notify = [%q]\n[daemon]\nretry = [\"1h\"]\n", script)+source("good", "")+source("bad", ""))
+	n := notify.Open(dir, slog.New(slog.DiscardHandler))
+	week := t0.Add(-7 * 24 * time.Hour)
+	h := newHarness(t, cfg, map[string]health.Record{"good": ok(week), "bad": ok(week)}, func(o *Options) { o.Notifier = n })
+	h.run.outcome = func(name string) string {
+		if name == "bad" {
+			return "fail"
+		}
+		return "ok"
+	}
+	want(t, "catch-up", h.step(2), "bad", "good")
+	h.step(0) // bad waits for its retry in an hour: still stale
+	n.Close()
+	b, _ := os.ReadFile(out)
+	if strings.Count(string(b), "\n") != 1 || !strings.Contains(string(b), `"source":"bad","event":"stale"`) {
+		t.Errorf("messages:\n%s", b)
+	}
+}
