@@ -8,8 +8,6 @@ import (
 	"io"
 	"iter"
 	"strings"
-
-	"github.com/hoard-dev/hoard/snapshot"
 )
 
 func init() {
@@ -19,7 +17,7 @@ func init() {
 
 // openErr opens a snapshot, turning a failure into a ReadError.
 func openErr(path string) (io.ReadCloser, error) {
-	rc, err := snapshot.Open(path)
+	rc, err := openSnapshot(path)
 	if err != nil {
 		return nil, &ReadError{File: path, Err: unwrapPath(err, path)}
 	}

@@ -86,7 +86,7 @@ func plainFile(path string) (string, func(), error) {
 	if snapshot.CodecOf(path) == snapshot.None {
 		return path, func() {}, nil
 	}
-	in, err := snapshot.Open(path)
+	in, err := openSnapshot(path)
 	if err != nil {
 		return "", nil, unwrapPath(err, path)
 	}
