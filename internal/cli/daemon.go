@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/hoard-dev/hoard/internal/daemon"
 	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/journal"
+	"github.com/hoard-dev/hoard/internal/lock"
 	"github.com/hoard-dev/hoard/internal/metrics"
 	"github.com/hoard-dev/hoard/internal/notify"
 	"github.com/hoard-dev/hoard/internal/paths"
@@ -65,8 +67,10 @@ kept); SIGTERM or SIGINT stops starting runs, lets running ones finish within
 daemon.grace, then interrupts them (no partial files are kept); a second
 signal interrupts them at once.
 
+Only one daemon runs per state directory: a second one exits 3.
 With --once, runs what is due now (catch-up) and exits: for cron.
-Exit codes: 0, or with --once as 'hoard run'; 2 configuration error.`,
+Exit codes: 0, or with --once as 'hoard run'; 2 configuration error;
+3 another daemon is running.`,
 		Example: `  hoard daemon
   hoard daemon --listen 127.0.0.1:9780 --log-format json
   hoard daemon --once           # from cron: run whatever is due, then exit
@@ -86,11 +90,18 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := g.loadConfig()
+	state, err := paths.StateDir()
 	if err != nil {
 		return err
 	}
-	state, err := paths.StateDir()
+	if !o.Once {
+		l, err := lock.TryAcquire(daemonLockPath(state))
+		if err != nil {
+			return daemonLockErr(err)
+		}
+		defer l.Release()
+	}
+	cfg, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
@@ -131,6 +142,33 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		results = append(results, toRunResult(p.Source, p.Result))
 	}
 	return runExit(results)
+}
+
+// daemonLockPath is the lock a running daemon holds, so that only one
+// schedules the sources of a state directory.
+func daemonLockPath(state string) string { return filepath.Join(state, "locks", "daemon.lock") }
+
+func daemonLockErr(err error) error {
+	if errors.Is(err, lock.ErrLocked) {
+		return &ExitError{Code: ExitLocked, Err: fmt.Errorf("a hoard daemon is already running: %w", err)}
+	}
+	return err
+}
+
+// daemonRunning reports whether another daemon holds the daemon lock.
+func daemonRunning() (bool, error) {
+	state, err := paths.StateDir()
+	if err != nil {
+		return false, err
+	}
+	l, err := lock.TryAcquire(daemonLockPath(state))
+	if errors.Is(err, lock.ErrLocked) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return false, l.Release()
 }
 
 func callIf(f func()) {

@@ -299,6 +299,10 @@ func TestDaemonSIGHUP(t *testing.T) {
 	if log := p.stderr.String(); !strings.Contains(log, `hoard.toml:6: unknown key \"sources.a.schedul\"`) {
 		t.Errorf("the failed reload does not name the line and key:\n%s", log)
 	}
+	_, stderr, code := e.run("daemon")
+	if code != 3 || !strings.Contains(stderr, "a hoard daemon is already running") {
+		t.Errorf("second daemon: exit %d, %s", code, stderr)
+	}
 	e.writeConfig(source("a") + source("b"))
 	p.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "b's first snapshot after the reload", func() bool { return len(e.snapshots("b")) == 1 })

@@ -63,6 +63,16 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		fmt.Fprintln(g.Stderr, "Standard input is not a terminal: exporting once and exiting (use 'hoard daemon' to keep running unattended, --once to silence this).")
 		o.Once = true
 	}
+	if !o.Once {
+		running, err := daemonRunning()
+		if err != nil {
+			return err
+		}
+		if running {
+			fmt.Fprintln(g.Stderr, "A hoard daemon is already running and keeps the sources current: exporting once and exiting.")
+			o.Once = true
+		}
+	}
 	if o.Once {
 		return upOnce(ctx, g)
 	}
