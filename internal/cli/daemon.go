@@ -146,7 +146,7 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 
 // daemonLockPath is the lock a running daemon holds, so that only one
 // schedules the sources of a state directory.
-func daemonLockPath(state string) string { return filepath.Join(state, "locks", "daemon.lock") }
+func daemonLockPath(state string) string { return filepath.Join(state, "daemon.lock") } // not in locks/, where a source may be named "daemon"
 
 func daemonLockErr(err error) error {
 	if errors.Is(err, lock.ErrLocked) {
