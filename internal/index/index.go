@@ -25,7 +25,7 @@ import (
 
 // schemaVersion changes whenever the tables change; an index with another
 // version is rebuilt from the snapshots.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // Index is an open index. It is safe for concurrent use.
 type Index struct {
@@ -131,6 +131,7 @@ var schema = []string{
 		UNIQUE (source, kind, key)
 	)`,
 	`CREATE INDEX items_order ON items (source, time_ns, first_rank, first_seq)`,
+	`CREATE INDEX items_err ON items (source) WHERE err IS NOT NULL`,
 	`CREATE TABLE seen (
 		id INTEGER PRIMARY KEY,
 		last_rank TEXT NOT NULL,
