@@ -71,6 +71,7 @@ type Daemon struct {
 	cfg        *config.Config
 	sources    map[string]*entry
 	done       chan finished
+	gapDone    chan gapResult
 	running    int
 	stopping   bool
 	runCtx     context.Context
@@ -98,6 +99,11 @@ type entry struct {
 	status    health.Status
 }
 
+type gapResult struct {
+	name string
+	gaps int
+}
+
 type finished struct {
 	name string
 	res  export.Result
@@ -123,7 +129,7 @@ func New(cfg *config.Config, opt Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Daemon{opt: opt, cfg: cfg, sources: map[string]*entry{}, done: make(chan finished)}
+	d := &Daemon{opt: opt, cfg: cfg, sources: map[string]*entry{}, done: make(chan finished), gapDone: make(chan gapResult)}
 	d.jump.Threshold = opt.JumpThreshold
 	d.runCtx, d.cancelRuns = context.WithCancelCause(context.Background())
 	d.apply(cfg, recs)
@@ -218,6 +224,7 @@ func dueReason(due schedule.Due, now time.Time, slack time.Duration) string {
 func (d *Daemon) Run(ctx context.Context, reload, stopNow <-chan struct{}) error {
 	defer d.cancelRuns(errors.New("daemon stopped"))
 	d.opt.Log.Info("daemon started", "sources", len(d.cfg.Order), "concurrency", d.cfg.Daemon.Concurrency, "first_pass", d.passLeft)
+	d.startGapCheck()
 	for {
 		d.checkPass()
 		if d.opt.Once && d.passDone {
@@ -232,9 +239,52 @@ func (d *Daemon) Run(ctx context.Context, reload, stopNow <-chan struct{}) error
 			d.reload()
 		case f := <-d.done:
 			d.finish(f)
+		case g := <-d.gapDone:
+			if e := d.sources[g.name]; e != nil && e.gaps < 0 {
+				e.gaps = g.gaps
+			}
 		case <-d.opt.After(wait):
 		}
 	}
+}
+
+// startGapCheck looks for gaps in every source once at start, one source
+// at a time, off the loop, so that at-risk is known before each source's
+// next run.
+func (d *Daemon) startGapCheck() {
+	if d.opt.Gaps == nil || d.opt.Once {
+		return
+	}
+	cfg := d.cfg
+	go func() {
+		for _, name := range cfg.Order {
+			n, ok := d.gapsOf(cfg, cfg.Sources[name])
+			if !ok {
+				continue
+			}
+			select {
+			case d.gapDone <- gapResult{name: name, gaps: n}:
+			case <-d.runCtx.Done():
+				return
+			}
+		}
+	}()
+}
+
+// gapsOf asks the gap finder about a source; false when it was not
+// asked (latest-merged sources) or failed (logged).
+func (d *Daemon) gapsOf(cfg *config.Config, src *config.Source) (int, bool) {
+	if d.opt.Gaps == nil || src.Merge == "latest" {
+		return 0, false
+	}
+	n, err := d.opt.Gaps.Gaps(d.runCtx, cfg.Root, src)
+	if err != nil {
+		if d.runCtx.Err() == nil {
+			d.opt.Log.Error("gap check failed", "source", src.Name, "error", err)
+		}
+		return 0, false
+	}
+	return n, true
 }
 
 // Pass returns the first pass's results once it is over.
@@ -416,11 +466,8 @@ func (d *Daemon) start(c candidate) {
 	go func() {
 		res := d.opt.Runner.Run(d.runCtx, cfg, src)
 		gaps := -1
-		if res.Err == nil && d.opt.Gaps != nil && src.Merge != "latest" {
-			n, err := d.opt.Gaps.Gaps(d.runCtx, cfg.Root, src)
-			if err != nil {
-				d.opt.Log.Error("gap check failed", "source", src.Name, "error", err)
-			} else {
+		if res.Err == nil {
+			if n, ok := d.gapsOf(cfg, src); ok {
 				gaps = n
 			}
 		}

@@ -503,3 +503,24 @@ func TestNoStaleMessageForCatchUp(t *testing.T) {
 		t.Errorf("messages:\n%s", b)
 	}
 }
+
+// At start, gaps are looked for off the loop, before any run.
+func TestGapsCheckedAtStart(t *testing.T) {
+	cfg := parse(t, source("u", ""))
+	asked := make(chan time.Duration)
+	h := newHarness(t, cfg, map[string]health.Record{"u": ok(t0)}, func(o *Options) {
+		o.Gaps = &fakeGaps{n: 1}
+		o.After = func(d time.Duration) <-chan time.Time { asked <- d; return nil }
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error)
+	go func() { stopped <- h.d.Run(ctx, nil, nil) }()
+	<-asked
+	<-asked // woken by the gap result
+	if st := h.d.sources["u"].status; !st.AtRisk || st.Gaps != 1 {
+		t.Errorf("status %+v", st)
+	}
+	want(t, "no run", h.run.take())
+	cancel()
+	<-stopped
+}
