@@ -167,6 +167,9 @@ func (d *Daemon) apply(cfg *config.Config, recs map[string]health.Record) (added
 			e.removed = true
 			continue
 		}
+		if e.inPass { // it will not run now: the first pass must not wait for it
+			d.passLeft--
+		}
 		d.forget(name)
 	}
 	d.cfg = cfg

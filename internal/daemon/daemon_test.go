@@ -524,3 +524,22 @@ func TestGapsCheckedAtStart(t *testing.T) {
 	cancel()
 	<-stopped
 }
+
+// A source removed by a reload before its first-pass run does not keep
+// the first pass (and --once) waiting.
+func TestReloadRemovesPendingFirstPass(t *testing.T) {
+	cfg := parse(t, "[daemon]\nconcurrency = 1\n"+source("a", "")+source("b", ""))
+	next := parse(t, "[daemon]\nconcurrency = 1\n"+source("a", ""))
+	h := newHarness(t, cfg, nil, func(o *Options) {
+		o.Once, o.RunAll = true, true
+		o.Load = func() (*config.Config, error) { return next, nil }
+	})
+	h.d.step(h.clock.Now()) // a runs; b waits for a slot
+	h.d.reload()
+	h.d.finish(<-h.d.done)
+	h.d.checkPass()
+	if !h.d.passDone {
+		t.Errorf("first pass still waiting: %d left", h.d.passLeft)
+	}
+	want(t, "ran", h.run.take(), "a")
+}
