@@ -19,13 +19,16 @@ var words = strings.Fields(`data liberation export personal history bookmark sav
 func main() {
 	size := flag.Int64("bytes", 1<<30, "bytes to write")
 	flag.Parse()
-	// 16 MiB of distinct records, repeated: larger than zstd's window at the
-	// default level, so the repetition does not flatter the compressor.
-	buf := records(16 << 20)
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	for left := *size; left > 0; {
-		n := min(left, int64(len(buf)))
-		if _, err := w.Write(buf[:n]); err != nil {
+	// Records are serialised as they are written, as an exporter would: the
+	// generator does work per byte and holds almost nothing in memory.
+	w := bufio.NewWriterSize(os.Stdout, 256<<10)
+	r := rand.New(rand.NewPCG(1, 2))
+	var line []byte
+	for id, left := 0, *size; left > 0; id++ {
+		line = fmt.Appendf(line[:0], `{"id":%d,"created":%d,"title":%q,"url":"https://example.com/%s/%d","score":%d,"text":%q}`+"\n",
+			id, 1500000000+r.IntN(300000000), phrase(r, 6), words[r.IntN(len(words))], r.IntN(1e9), r.IntN(5000), phrase(r, 60))
+		n := min(left, int64(len(line)))
+		if _, err := w.Write(line[:n]); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)
 		}
@@ -35,16 +38,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
-}
-
-func records(n int) []byte {
-	r := rand.New(rand.NewPCG(1, 2))
-	var b strings.Builder
-	for id := 0; b.Len() < n; id++ {
-		fmt.Fprintf(&b, `{"id":%d,"created":%d,"title":%q,"url":"https://example.com/%s/%d","score":%d,"text":%q}`+"\n",
-			id, 1500000000+r.IntN(300000000), phrase(r, 6), words[r.IntN(len(words))], r.IntN(1e9), r.IntN(5000), phrase(r, 60))
-	}
-	return []byte(b.String()[:n])
 }
 
 func phrase(r *rand.Rand, n int) string {
