@@ -231,6 +231,7 @@ func (d *Daemon) Run(ctx context.Context, reload, stopNow <-chan struct{}) error
 	for {
 		d.checkPass()
 		if d.opt.Once && d.passDone {
+			d.evaluate(d.opt.Clock.Now()) // judge and notify the pass's results
 			return nil
 		}
 		wait := d.step(d.opt.Clock.Now())

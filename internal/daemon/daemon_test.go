@@ -389,7 +389,7 @@ func TestNotifyOnChanges(t *testing.T) {
 
 // Once: Run returns when the first pass is over, without retrying.
 func TestRunOnce(t *testing.T) {
-	cfg := parse(t, source("a", "")+source("b", ""))
+	cfg := parse(t, "[daemon]\nfailing_after = 1\n"+source("a", "")+source("b", ""))
 	var passes int
 	h := newHarness(t, cfg, nil, func(o *Options) {
 		o.Once, o.RunAll = true, true
@@ -407,6 +407,9 @@ func TestRunOnce(t *testing.T) {
 	want(t, "once", h.run.take(), "a", "b")
 	if passes != 1 || len(h.d.Pass()) != 2 {
 		t.Errorf("passes %d, results %v", passes, h.d.Pass())
+	}
+	if !h.d.sources["a"].status.Failing {
+		t.Error("the pass's results were not judged before Run returned")
 	}
 }
 
