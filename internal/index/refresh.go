@@ -148,7 +148,7 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 		if !rebuild && len(todo) == 0 {
 			return Stats{}, nil
 		}
-		res, err := dal.Merge(ctx, src.Spec, todo, dal.Options{Ranges: true})
+		res, err := dal.Merge(ctx, src.Spec, todo, dal.Options{Ranges: true, LazyText: true})
 		if err != nil {
 			return Stats{}, err
 		}
@@ -293,9 +293,21 @@ var applySQL = []struct {
 }
 
 // upsertItems merges a result into the source's items, then updates the
-// search index for the rows whose text may have changed.
+// search index for the rows whose text may have changed. It works in
+// chunks of items (disjoint keys, so the rules still hold), which bounds
+// the memory a rebuild needs.
 func upsertItems(ctx context.Context, tx *sql.Tx, source string, snaps []snapshot.Snapshot, res *dal.Result) error {
+	const chunk = 4096
 	items := append(append([]dal.Merged(nil), res.Items...), res.Invalid...)
+	for lo := 0; lo < len(items); lo += chunk {
+		if err := upsertChunk(ctx, tx, source, snaps, res, items[lo:min(len(items), lo+chunk)]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func upsertChunk(ctx context.Context, tx *sql.Tx, source string, snaps []snapshot.Snapshot, res *dal.Result, items []dal.Merged) error {
 	for _, q := range batchSQL {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
@@ -311,7 +323,7 @@ func upsertItems(ctx context.Context, tx *sql.Tx, source string, snaps []snapsho
 	if err != nil {
 		return err
 	}
-	if err := loadContent(ctx, tx, items, need); err != nil {
+	if err := loadContent(ctx, tx, res, items, need); err != nil {
 		return err
 	}
 	var changed []int64
@@ -393,12 +405,14 @@ func loadBatch(ctx context.Context, tx *sql.Tx, source string, snaps []snapshot.
 	})
 }
 
-// loadContent inserts the content of the items at the positions need.
-func loadContent(ctx context.Context, tx *sql.Tx, items []dal.Merged, need []int64) error {
+// loadContent inserts the content of the items at the positions need,
+// filling in their text (left out by a lazy merge) on the way.
+func loadContent(ctx context.Context, tx *sql.Tx, res *dal.Result, items []dal.Merged, need []int64) error {
 	const head = "INSERT INTO temp.content (pos, time_ns, title, url, text, raw, invalid, err)"
 	return multiInsert(ctx, tx, head, 8, func(yield func([]any) error) error {
 		for _, pos := range need {
-			m := &items[pos]
+			m := items[pos] // a copy: its text is dropped once inserted
+			res.FillText(&m.Item)
 			var timeNs, errMsg any
 			if !m.Time.IsZero() {
 				timeNs = m.Time.UnixNano()
