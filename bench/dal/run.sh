@@ -8,6 +8,7 @@
 # (/usr/bin/time; `apt-get install -y time` if missing) of:
 #   - the Python baseline (json.load every file, newest version per id),
 #   - `hoard items --dir` (cold process, no index) on plain and zstd snapshots,
+#     printing one item (the baseline's work: merge, no output) and all items,
 #   - building the index, a warm query of all items, a warm small query,
 # and runs the testing.B benchmarks (raw JSON scan, merge, warm query,
 # refresh after one new snapshot vs decoding that snapshot).
@@ -37,9 +38,11 @@ measure() {
 
 ITEMS=(--items saved --key id --time created_utc --format jsonl)
 measure "python3 baseline.py (json)" python3 bench/dal/baseline.py "$JSON"
-measure "hoard items --dir (json, no index)" "$OUT/hoard" items --dir "$JSON" "${ITEMS[@]}"
+measure "hoard items --dir --limit 1 (json, merge only)" "$OUT/hoard" items --dir "$JSON" "${ITEMS[@]}" --limit 1
+measure "hoard items --dir (json, all items printed)" "$OUT/hoard" items --dir "$JSON" "${ITEMS[@]}"
 wc -l < "$OUT/out.txt" | xargs echo "  items printed:"
-measure "hoard items --dir (zstd, no index)" "$OUT/hoard" items --dir "$ZST" "${ITEMS[@]}"
+measure "hoard items --dir --limit 1 (zstd, merge only)" "$OUT/hoard" items --dir "$ZST" "${ITEMS[@]}" --limit 1
+measure "hoard items --dir (zstd, all items printed)" "$OUT/hoard" items --dir "$ZST" "${ITEMS[@]}"
 
 # A configured source over the same files, with a fresh cache directory.
 mkdir -p "$OUT/root"
