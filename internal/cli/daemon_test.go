@@ -496,3 +496,32 @@ schedule = "@yearly"
 		t.Errorf("with --gaps: exit %d\n%s\n%s", code, out, stderr)
 	}
 }
+
+// The daemon's logs and the notify hook never see a secret's value: the
+// exporter's stderr and errors are redacted before they are logged.
+func TestDaemonNeverLogsSecrets(t *testing.T) {
+	e := newEnv(t)
+	const value = "s3cr3t-T0KEN-value"
+	secrets := filepath.Join(e.home, "secrets.toml")
+	os.WriteFile(secrets, []byte("token = \""+value+"\"\n"), 0o600)
+	notes := filepath.Join(e.home, "notes")
+	e.writeConfig(fmt.Sprintf(`notify = ["sh", "-c", "cat > %s; env >> %s"]
+[daemon]
+failing_after = 1
+[sources.api]
+exporter = "command"
+command = ["sh", "-c", "echo \"debug: token is $HOARD_SECRET_TOKEN\" >&2; echo \"fatal: bad token $HOARD_SECRET_TOKEN\" >&2; exit 1"]
+secrets = %q
+`, notes, notes, secrets))
+	_, stderr, code := e.run("daemon", "--once", "--log-format", "json")
+	if code != 1 || !strings.Contains(stderr, "token is [REDACTED]") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(notes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stderr+string(b), value) {
+		t.Errorf("secret leaked:\n%s\n%s", stderr, b)
+	}
+}
