@@ -101,7 +101,8 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		}
 		defer l.Release()
 	}
-	cfg, err := g.loadConfig()
+	load := func() (*config.Config, error) { return loadForDaemon(g) }
+	cfg, err := load()
 	if err != nil {
 		return err
 	}
@@ -120,7 +121,7 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		Runner:   daemonRunner{state: state, journal: jr, log: log},
 		Log:      log,
 		History:  journalHistory(jr, log),
-		Load:     g.loadConfig,
+		Load:     load,
 		Notifier: notifier,
 		Metrics:  reg,
 		Gaps:     indexGaps{},
@@ -142,6 +143,19 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		results = append(results, toRunResult(p.Source, p.Result))
 	}
 	return runExit(results)
+}
+
+// loadForDaemon reads the config and builds every exporter once, so that
+// a mistake in any source stops the start (or a reload) with file:line.
+func loadForDaemon(g *Globals) (*config.Config, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkExporters(cfg, cfg.Order); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // daemonLockPath is the lock a running daemon holds, so that only one

@@ -303,6 +303,14 @@ func TestDaemonSIGHUP(t *testing.T) {
 	if code != 3 || !strings.Contains(stderr, "a hoard daemon is already running") {
 		t.Errorf("second daemon: exit %d, %s", code, stderr)
 	}
+	// An exporter mistake (a command placeholder without a secrets file)
+	// is refused the same way.
+	e.writeConfig(source("a") + "[sources.c]\nexporter = \"command\"\ncommand = [\"x\", \"{secrets}\"]\n")
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the second failed reload", func() bool { return strings.Count(p.stderr.String(), "CONFIG RELOAD FAILED") == 2 })
+	if !strings.Contains(p.stderr.String(), "uses {secrets}") {
+		t.Errorf("exporter mistake not reported:\n%s", p.stderr)
+	}
 	e.writeConfig(source("a") + source("b"))
 	p.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "b's first snapshot after the reload", func() bool { return len(e.snapshots("b")) == 1 })
@@ -311,7 +319,7 @@ func TestDaemonSIGHUP(t *testing.T) {
 		t.Fatalf("no metrics URL logged:\n%s", p.stderr)
 	}
 	wants := []string{
-		`hoard_config_reloads_total{result="failed"} 1`,
+		`hoard_config_reloads_total{result="failed"} 2`,
 		`hoard_config_reloads_total{result="ok"} 1`,
 		`hoard_runs_total{source="b",outcome="ok"} 1`,
 	}
