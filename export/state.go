@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 )
 
@@ -75,44 +75,5 @@ func (s *State) commit() error {
 	if b == nil || s.path == "" {
 		return nil
 	}
-	return WriteFileAtomic(s.path, b, 0o600)
-}
-
-// WriteFileAtomic writes data to path through a temporary file, fsync,
-// rename and directory fsync: after a crash the file holds either the old
-// or the new content.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(s.path, b, 0o600)
 }

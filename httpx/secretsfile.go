@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/atomicfile"
 )
 
 // SaveSecret sets key to value in the TOML secrets file at path, keeping
@@ -34,7 +34,7 @@ func SaveSecret(path, key, value string) error {
 		}
 		out += line + "\n"
 	}
-	if err := export.WriteFileAtomic(path, []byte(out), 0o600); err != nil {
+	if err := atomicfile.Write(path, []byte(out), 0o600); err != nil {
 		return fmt.Errorf("secrets file %s: %w", path, err)
 	}
 	return nil

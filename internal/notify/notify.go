@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -181,32 +182,13 @@ func minus(a, b []string) []string {
 	return out
 }
 
-// save writes the state atomically (temp file, fsync, rename).
+// save writes the state atomically.
 func (n *Notifier) save() error {
 	b, err := json.MarshalIndent(n.sent, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(n.path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(n.path), ".notify-state-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), n.path)
+	return atomicfile.Write(n.path, b, 0o600)
 }
 
 func (n *Notifier) loop() {

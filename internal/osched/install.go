@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -203,31 +204,7 @@ func (in *Installer) save(m Manifest) error {
 
 // writeFile writes atomically: temp file, fsync, rename.
 func writeFile(f File) error {
-	dir := filepath.Dir(f.Path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".hoard-tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(f.Content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), f.Path)
+	return atomicfile.Write(f.Path, []byte(f.Content), 0o644)
 }
 
 func hash(s string) string {
