@@ -107,6 +107,10 @@ func starterConfig(root string, found []detect.Found) string {
 
 root = ` + strconv.Quote(root) + `
 
+# Run a command when a source fails, goes stale or recovers (details as JSON
+# on its stdin), e.g. a phone notification through ntfy:
+# notify = ["sh", "-c", "curl -s -d @- ntfy.sh/my-hoard-topic"]
+
 `)
 	for _, f := range found {
 		fmt.Fprintf(&b, "# %s\n[sources.%s]\nexporter = \"file\"\npath = %s\nextension = %q\ncompression = \"zstd\"\ndecoder = %q\n\n",
@@ -119,6 +123,7 @@ root = ` + strconv.Quote(root) + `
 # command = ["/soft/export/rememberthemilk.py", "--secrets", "{secrets}"]
 # extension = "ical"
 # compression = "zstd"
+# schedule = "@daily"    # or "0 */6 * * *", "every 6h" (hoard daemon / hoard up)
 # retries = 3            # total attempts, with backoff 1s, 2s, 4s ...
 # timeout = "10m"        # per attempt; the whole process group is killed
 # secrets = "~/.config/hoard/secrets/rtm.toml"   # key = "value" lines, chmod 600

@@ -520,7 +520,7 @@ func TestUpOnFreshHome(t *testing.T) {
 	for _, p := range []string{".mozilla/firefox/a1.default/places.sqlite", ".config/chromium/Default/History", ".config/chromium/Profile 1/History"} {
 		makeSQLite(t, filepath.Join(e.home, p))
 	}
-	stdout, stderr, code := e.run("up")
+	stdout, stderr, code := e.run("up", "--once")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -545,7 +545,7 @@ func TestUpOnFreshHome(t *testing.T) {
 		t.Errorf("items bash: exit %d, %q, %s", code, items, stderr)
 	}
 	// A second up uses the existing config.
-	if _, stderr, code := e.run("up"); code != 0 || strings.Contains(stderr, "Wrote ") {
+	if _, stderr, code := e.run("up", "--once"); code != 0 || strings.Contains(stderr, "Wrote ") {
 		t.Errorf("second up: exit %d, %s", code, stderr)
 	}
 }
