@@ -283,3 +283,41 @@ func helperRefresh(t *testing.T) {
 		x.Close()
 	}
 }
+
+// TestVersionChangesRebuild: a decoder's version bump rebuilds the
+// sources on the next refresh; an index of another schema version is
+// recreated when opened.
+func TestVersionChangesRebuild(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 2 {
+		writeSnap(t, dir, i)
+	}
+	path := filepath.Join(t.TempDir(), "index.sqlite")
+	x, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := source(t, dir, spec)
+	q := Query{Sources: []string{"s"}}
+	want, _ := cached(t, x, src, q)
+	d := dal.LookupDecoder("json")
+	d.Version++
+	_, st := cached(t, x, src, q)
+	d.Version--
+	if !st.Rebuilt || !strings.Contains(st.Reason, "decoder version") {
+		t.Errorf("decoder version bump: %+v", st)
+	}
+	if _, err := x.db.Exec("PRAGMA user_version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	x, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	got, st := cached(t, x, src, q)
+	if !st.Rebuilt || st.Reason != "not indexed yet" || got != want {
+		t.Errorf("after a schema change: %+v, same output %v", st, got == want)
+	}
+}
