@@ -94,4 +94,9 @@ type Spec struct {
 	// first present of a few common member names.
 	Title, URL, Text string
 	Merge            string // Union (default) or Latest
+
+	// known, set by a merge, returns the length of an item version it
+	// already holds if b starts with it, else 0; the JSON decoder then
+	// skips those bytes without scanning them.
+	known func(kind string, b []byte) int
 }

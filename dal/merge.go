@@ -197,13 +197,17 @@ func (m *merger) run(ctx context.Context) {
 		go func() {
 			defer wg.Done()
 			k := newKeyer(m.spec)
-			var scratch []byte
+			spec := *m.spec
+			var scratch, known []byte
+			if !k.whole {
+				spec.known = func(kind string, b []byte) int { return m.known(k, &known, kind, b) }
+			}
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(m.snaps) || ctx.Err() != nil {
 					return
 				}
-				scratch = m.file(ctx, i, k, scratch)
+				scratch = m.file(ctx, &spec, i, k, scratch)
 			}
 		}()
 	}
@@ -211,7 +215,7 @@ func (m *merger) run(ctx context.Context) {
 }
 
 // file merges the records of snapshot i.
-func (m *merger) file(ctx context.Context, i int, k *keyer, scratch []byte) []byte {
+func (m *merger) file(ctx context.Context, spec *Spec, i int, k *keyer, scratch []byte) []byte {
 	st := &m.files[i]
 	path := m.snaps[i].Path
 	dec, err := resolve(m.spec, m.snaps[i])
@@ -219,7 +223,7 @@ func (m *merger) file(ctx context.Context, i int, k *keyer, scratch []byte) []by
 		st.Errors = append(st.Errors, &ReadError{File: path, Err: err})
 		return scratch
 	}
-	for rec, err := range dec.Records(ctx, path, m.spec) {
+	for rec, err := range dec.Records(ctx, path, spec) {
 		if err != nil {
 			st.Errors = append(st.Errors, err)
 			continue
@@ -258,6 +262,35 @@ func (m *merger) addRange(st *FileStat, rec Record) {
 	st.Ranges[rec.Kind] = r
 }
 
+// find returns the entry of key k (kind, NUL, key); the shard is locked.
+func (sh *shard) find(h, check uint64, k []byte) *entry {
+	e := sh.m[h]
+	if e != nil && e.keyHash != check {
+		e = sh.overflow[string(k)]
+	}
+	return e
+}
+
+// known returns the length of the version held for the item that b
+// starts with, if b starts with that version's bytes; else 0.
+func (m *merger) known(k *keyer, scratch *[]byte, kind string, b []byte) int {
+	key, err := k.appendKey(append(append((*scratch)[:0], kind...), 0), b)
+	*scratch = key
+	if err != nil {
+		return 0
+	}
+	h := maphash.Bytes(m.seeds[0], key)
+	sh := &m.shards[h%shardCount]
+	check := maphash.Bytes(m.seeds[1], key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := sh.find(h, check, key)
+	if e == nil || len(e.raw) == 0 || e.raw[0] != '{' || !bytes.HasPrefix(b, e.raw) {
+		return 0
+	}
+	return len(e.raw)
+}
+
 // put merges one record: the earliest position is its first sighting, the
 // latest its last and its newest version. k is kind, NUL, key.
 func (m *merger) put(k []byte, kindLen int, raw []byte, p Pos) {
@@ -266,16 +299,14 @@ func (m *merger) put(k []byte, kindLen int, raw []byte, p Pos) {
 	sh := &m.shards[h%shardCount]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	e := sh.m[h]
-	if e != nil && e.keyHash != check {
-		e = sh.overflow[string(k)]
-		if e == nil {
-			sh.overflow[string(k)] = m.newEntry(k, kindLen, check, raw, p)
-			return
-		}
-	}
+	e := sh.find(h, check, k)
 	if e == nil {
-		sh.m[h] = m.newEntry(k, kindLen, check, raw, p)
+		e = m.newEntry(k, kindLen, check, raw, p)
+		if sh.m[h] == nil {
+			sh.m[h] = e
+		} else {
+			sh.overflow[string(k)] = e
+		}
 		return
 	}
 	if p.Less(e.first) {

@@ -172,3 +172,24 @@ func TestUnknownExtension(t *testing.T) {
 	}
 	_ = filepath.Join
 }
+
+// TestKnownVersionsSkipped: items already held are matched by their bytes
+// instead of being scanned; what follows them is still checked.
+func TestKnownVersionsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	item := `{"id":1,"s":"] } \" {"}`
+	writeSnap(t, dir, 0, "json", `[`+item+`,{"id":2}]`)
+	writeSnap(t, dir, 1, "json", `[`+item+`,{"id":2,"v":2}]`)
+	p2 := writeSnap(t, dir, 2, "json", `[`+item+` x]`)
+	p3 := writeSnap(t, dir, 3, "json", `[`+item)
+	writeSnap(t, dir, 4, "json", `[{"id":1,"s":"] } \" {","more":1},`+item+`]`)
+	spec := Spec{Key: []string{"id"}}
+	l := mergeDir(t, dir, spec)
+	errs := l.Errors()
+	if len(errs) != 2 || !strings.HasPrefix(errs[0].Error(), p2+": line 1, byte 25: expected ',' or ']'") || !strings.HasPrefix(errs[1].Error(), p3+": ") {
+		t.Errorf("errors %v", errs)
+	}
+	if got := describeItems(l); got != `1 0001-01-01T00:00:00Z [0,4] `+item+"\n"+`2 0001-01-01T00:00:00Z [0,1] {"id":2,"v":2}` {
+		t.Errorf("items:\n%s", got)
+	}
+}
