@@ -82,44 +82,59 @@ func lineDecoder(proto lineParser) func(context.Context, string, *Spec) iter.Seq
 				return
 			}
 			defer rc.Close()
-			p := newParser(proto)
-			br := bufio.NewReaderSize(rc, 256<<10)
-			var long, buf []byte
-			emit := func(cmds []command) bool {
-				for i := range cmds {
-					buf = cmds[i].render(buf[:0])
-					if !yield(Record{Kind: "commands", Raw: buf}, nil) {
-						return false
-					}
-				}
-				return true
-			}
-			for n := 1; ; n++ {
-				b, rerr := readLine(br, &long)
-				if len(b) > 0 || rerr == nil {
-					cmds, err := p.line(n, b)
-					if err != nil && !yield(Record{}, &ReadError{File: path, Where: fmt.Sprintf("line %d", n), Err: err}) {
-						return
-					}
-					if !emit(cmds) {
-						return
-					}
-				}
-				if rerr != nil {
-					if rerr != io.EOF {
-						yield(Record{}, &ReadError{File: path, Where: fmt.Sprintf("line %d", n), Err: unwrapPath(rerr, path)})
-						return
-					}
-					emit(p.flush())
-					return
-				}
-				if n%4096 == 0 && ctx.Err() != nil {
-					yield(Record{}, ctx.Err())
-					return
-				}
-			}
+			r := &lineReader{p: newParser(proto), path: path, yield: yield}
+			r.run(ctx, bufio.NewReaderSize(rc, 256<<10))
 		}
 	}
+}
+
+// lineReader feeds a parser and yields what it completes.
+type lineReader struct {
+	p     lineParser
+	path  string
+	yield func(Record, error) bool
+	buf   []byte
+}
+
+func (r *lineReader) run(ctx context.Context, br *bufio.Reader) {
+	var long []byte
+	for n := 1; ; n++ {
+		b, rerr := readLine(br, &long)
+		if (len(b) > 0 || rerr == nil) && !r.line(n, b) {
+			return
+		}
+		if rerr != nil {
+			if rerr != io.EOF {
+				r.yield(Record{}, &ReadError{File: r.path, Where: fmt.Sprintf("line %d", n), Err: unwrapPath(rerr, r.path)})
+				return
+			}
+			r.emit(r.p.flush())
+			return
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
+			r.yield(Record{}, ctx.Err())
+			return
+		}
+	}
+}
+
+// line parses line n; it returns false when the consumer stopped.
+func (r *lineReader) line(n int, b []byte) bool {
+	cmds, err := r.p.line(n, b)
+	if err != nil && !r.yield(Record{}, &ReadError{File: r.path, Where: fmt.Sprintf("line %d", n), Err: err}) {
+		return false
+	}
+	return r.emit(cmds)
+}
+
+func (r *lineReader) emit(cmds []command) bool {
+	for i := range cmds {
+		r.buf = cmds[i].render(r.buf[:0])
+		if !r.yield(Record{Kind: "commands", Raw: r.buf}, nil) {
+			return false
+		}
+	}
+	return true
 }
 
 // newParser returns a fresh parser of the same type as proto.

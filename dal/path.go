@@ -39,33 +39,14 @@ func members(b []byte, i int, fn func(name, value []byte) bool) error {
 		return nil
 	}
 	for {
-		if i >= len(b) {
-			return errIncomplete
-		}
-		if b[i] != '"' {
-			return synErr(i, "expected a member name, found %s", describe(b[i]))
-		}
-		end, err := skipString(b, i+1)
+		name, value, next, err := member(b, i)
 		if err != nil {
 			return err
 		}
-		name := b[i+1 : end-1]
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return errIncomplete
-		}
-		if b[i] != ':' {
-			return synErr(i, "expected ':' after member name, found %s", describe(b[i]))
-		}
-		vstart := skipSpace(b, i+1)
-		vend, err := skipValue(b, vstart)
-		if err != nil {
-			return err
-		}
-		if !fn(name, b[vstart:vend]) {
+		if !fn(name, value) {
 			return nil
 		}
-		i = skipSpace(b, vend)
+		i = skipSpace(b, next)
 		if i >= len(b) {
 			return errIncomplete
 		}
@@ -78,6 +59,34 @@ func members(b []byte, i int, fn func(name, value []byte) bool) error {
 			return synErr(i, "expected ',' or '}' after a member, found %s", describe(b[i]))
 		}
 	}
+}
+
+// member reads `"name": value` at b[i] and returns the index after it.
+func member(b []byte, i int) (name, value []byte, next int, err error) {
+	if i >= len(b) {
+		return nil, nil, i, errIncomplete
+	}
+	if b[i] != '"' {
+		return nil, nil, i, synErr(i, "expected a member name, found %s", describe(b[i]))
+	}
+	end, err := skipString(b, i+1)
+	if err != nil {
+		return nil, nil, end, err
+	}
+	name = b[i+1 : end-1]
+	i = skipSpace(b, end)
+	if i >= len(b) {
+		return nil, nil, i, errIncomplete
+	}
+	if b[i] != ':' {
+		return nil, nil, i, synErr(i, "expected ':' after member name, found %s", describe(b[i]))
+	}
+	vstart := skipSpace(b, i+1)
+	vend, err := skipValue(b, vstart)
+	if err != nil {
+		return nil, nil, vend, err
+	}
+	return name, b[vstart:vend], vend, nil
 }
 
 // describe names a byte for an error message.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -15,39 +16,12 @@ import (
 // merge of q.Sources[i]. Results made with dal.Options.LazyText are filled
 // in as needed for a search; otherwise the items' text stays as it is.
 func Select(ctx context.Context, results []*dal.Result, q Query) ([]dal.Item, error) {
-	type row struct {
-		m   *dal.Merged
-		src int
-	}
-	var rows []row
-	for i, res := range results {
-		for j := range res.Items {
-			m := &res.Items[j]
-			if q.After.IsZero() && q.Before.IsZero() || inRange(m.Time, q) {
-				rows = append(rows, row{m, i})
-			}
-		}
-	}
-	sort.SliceStable(rows, func(a, b int) bool {
-		x, y := rows[a].m, rows[b].m
-		xz, yz := x.Time.IsZero(), y.Time.IsZero()
-		switch {
-		case xz != yz:
-			return xz
-		case !x.Time.Equal(y.Time):
-			return x.Time.Before(y.Time)
-		case rows[a].src != rows[b].src:
-			return rows[a].src < rows[b].src
-		}
-		return x.First.Less(y.First)
-	})
+	rows := selectRows(results, q)
 	items := make([]dal.Item, len(rows))
 	for i, r := range rows {
 		items[i] = r.m.Item
-	}
-	if FTSQuery(q.Search) != "" {
-		for i := range items {
-			results[rows[i].src].FillText(&items[i])
+		if FTSQuery(q.Search) != "" {
+			results[r.src].FillText(&items[i])
 		}
 	}
 	items, err := Match(ctx, items, q.Search)
@@ -55,14 +29,49 @@ func Select(ctx context.Context, results []*dal.Result, q Query) ([]dal.Item, er
 		return nil, err
 	}
 	if q.Reverse {
-		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
-			items[i], items[j] = items[j], items[i]
-		}
+		slices.Reverse(items)
 	}
 	if q.Limit > 0 && len(items) > q.Limit {
 		items = items[:q.Limit]
 	}
 	return items, nil
+}
+
+// selected is a merged item and the index of its source in the query.
+type selected struct {
+	m   *dal.Merged
+	src int
+}
+
+// selectRows keeps the items within q's time bounds, in output order.
+func selectRows(results []*dal.Result, q Query) []selected {
+	var rows []selected
+	for i, res := range results {
+		for j := range res.Items {
+			m := &res.Items[j]
+			if q.After.IsZero() && q.Before.IsZero() || inRange(m.Time, q) {
+				rows = append(rows, selected{m, i})
+			}
+		}
+	}
+	sort.SliceStable(rows, func(a, b int) bool { return lessSelected(rows[a], rows[b]) })
+	return rows
+}
+
+// lessSelected is dal's output order extended across sources: items
+// without a time first, then by time, source, first appearance.
+func lessSelected(a, b selected) bool {
+	x, y := a.m, b.m
+	xz, yz := x.Time.IsZero(), y.Time.IsZero()
+	switch {
+	case xz != yz:
+		return xz
+	case !x.Time.Equal(y.Time):
+		return x.Time.Before(y.Time)
+	case a.src != b.src:
+		return a.src < b.src
+	}
+	return x.First.Less(y.First)
 }
 
 // inRange applies the time bounds of q; an item without a time is out.
