@@ -3,9 +3,12 @@ package dal
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hoard-dev/hoard/snapshot"
 )
 
 // fuzzFile writes data to a fresh snapshot file.
@@ -104,6 +107,41 @@ func FuzzKeyAndTime(f *testing.F) {
 			k.appendKey(nil, raw)
 			var it Item
 			newEnveloper(&spec).fill(&it, raw, false)
+		}
+	})
+}
+
+// FuzzKnownVersions: merging with the known-version fast path gives the
+// same items and errors as scanning every item.
+func FuzzKnownVersions(f *testing.F) {
+	f.Add([]byte(`[{"id":1,"a":"x"},{"id":2}]`), []byte(`[{"id":1,"a":"x"},{"id":2,"b":[1,{"c":"]"}]}]`))
+	f.Add([]byte(`[{"id":1,"a":"x"}]`), []byte(`[{"id":1,"a":"x"}x]`))
+	f.Add([]byte(`[{"id":"a\"b"}]`), []byte(`[{"id":"a\"b"},{"id":"a\"b"`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		dir := t.TempDir()
+		for i, doc := range [][]byte{a, b, a} {
+			os.WriteFile(filepath.Join(dir, fmt.Sprintf("2024010%dT000000Z.json", i+1)), doc, 0o644)
+		}
+		l, err := snapshot.ListDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var outs []string
+		for _, scanAll := range []bool{false, true} {
+			spec := WithDefaults(Spec{Key: []string{"id"}})
+			m := newMerger(&spec, l.Snapshots, Options{})
+			m.scanAll = scanAll
+			m.run(t.Context())
+			items, invalid := m.finish(1)
+			res := &Result{Spec: spec, Items: items, Files: m.files, Invalid: invalid, env: m.env}
+			out := describeItems(res)
+			for _, e := range res.Errors() {
+				out += "\n" + e.Error()
+			}
+			outs = append(outs, out)
+		}
+		if outs[0] != outs[1] {
+			t.Fatalf("fast path:\n%s\nscanning:\n%s", outs[0], outs[1])
 		}
 	})
 }
