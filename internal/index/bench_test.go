@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -113,5 +114,26 @@ func copyFile(b *testing.B, from, to string) {
 	defer out.Close()
 	if _, err := io.Copy(out, in); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkDecodeOneStdlib decodes the newest snapshot fully with
+// encoding/json, for scale: what "decoding a file" costs a program that
+// parses every item.
+func BenchmarkDecodeOneStdlib(b *testing.B) {
+	snaps := benchSnaps(b)
+	last := snaps[len(snaps)-1]
+	b.SetBytes(last.Size)
+	for b.Loop() {
+		data, err := os.ReadFile(last.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var doc struct {
+			Saved []map[string]any `json:"saved"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
