@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/index"
 	"github.com/spf13/cobra"
 )
@@ -52,19 +53,19 @@ func runExportSQLite(ctx context.Context, g *Globals, o exportSQLiteOpts) error 
 	if err != nil {
 		return err
 	}
-	items, fill, problems, warnings, err := readItems(ctx, g, targets, index.Query{}, o.NoCache)
+	r, err := readItems(ctx, g, targets, index.Query{}, o.NoCache)
 	if err != nil {
 		return err
 	}
-	for i := range items {
-		if fill != nil {
-			fill(&items[i])
-		}
+	defer r.close()
+	defer printWarnings(g, r.warnings)
+	n := 0
+	counted := func(yield func(*dal.Item) error) error {
+		return r.each(func(it *dal.Item) error { n++; return yield(it) })
 	}
-	defer printWarnings(g, warnings)
-	if err := index.Export(ctx, o.File, items, o.Force); err != nil {
+	if err := index.Export(ctx, o.File, counted, o.Force); err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
-	fmt.Fprintf(g.Stderr, "hoard: wrote %d items to %s\n", len(items), o.File)
-	return reportProblems(g, problems)
+	fmt.Fprintf(g.Stderr, "hoard: wrote %d items to %s\n", n, o.File)
+	return reportProblems(g, r.problems)
 }

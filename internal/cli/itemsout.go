@@ -38,22 +38,17 @@ func outputFormat(g *Globals, f string) (string, error) {
 }
 
 // writeItems prints items in a format. The output depends only on the
-// items, so cached and uncached reads print the same bytes. fill, when not
-// nil, completes each item just before it is printed, and its text is
-// dropped right after.
-func writeItems(w io.Writer, format string, items []dal.Item, fill textFiller) error {
+// items, so cached and uncached reads print the same bytes.
+func writeItems(w io.Writer, format string, items itemSeq) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	if fill == nil {
-		fill = func(*dal.Item) {}
-	}
 	var err error
 	switch format {
 	case formatCSV:
-		err = writeCSV(bw, items, fill)
+		err = writeCSV(bw, items)
 	case formatTable:
-		err = writeTable(bw, items, fill)
+		err = writeTable(bw, items)
 	default:
-		err = writeJSONL(bw, items, fill)
+		err = writeJSONL(bw, items)
 	}
 	if err != nil {
 		return err
@@ -61,33 +56,29 @@ func writeItems(w io.Writer, format string, items []dal.Item, fill textFiller) e
 	return bw.Flush()
 }
 
-func writeJSONL(w *bufio.Writer, items []dal.Item, fill textFiller) error {
+func writeJSONL(w *bufio.Writer, items itemSeq) error {
 	var buf []byte
-	for _, it := range items {
-		fill(&it)
+	return items(func(it *dal.Item) error {
 		buf = append(it.AppendJSON(buf[:0]), '\n')
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
-	}
-	return nil
+		_, err := w.Write(buf)
+		return err
+	})
 }
 
 // csvHeader names the CSV columns.
 var csvHeader = []string{"source", "kind", "key", "time", "title", "url", "text", "first_seen", "last_seen", "raw"}
 
-func writeCSV(w *bufio.Writer, items []dal.Item, fill textFiller) error {
+func writeCSV(w *bufio.Writer, items itemSeq) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for _, it := range items {
-		fill(&it)
-		row := []string{it.Source, it.Kind, it.Key, fmtTime(it.Time), it.Title, it.URL, it.Text,
-			fmtTime(it.FirstSeen), fmtTime(it.LastSeen), string(dal.AppendRaw(nil, it.Raw))}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+	err := items(func(it *dal.Item) error {
+		return cw.Write([]string{it.Source, it.Kind, it.Key, fmtTime(it.Time), it.Title, it.URL, it.Text,
+			fmtTime(it.FirstSeen), fmtTime(it.LastSeen), string(dal.AppendRaw(nil, it.Raw))})
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()
@@ -102,16 +93,19 @@ func fmtTime(t time.Time) string {
 
 // writeTable prints one line per item for people: time, source, and the
 // title (else text, else URL, else key), cut to fit.
-func writeTable(w *bufio.Writer, items []dal.Item, fill textFiller) error {
+func writeTable(w *bufio.Writer, items itemSeq) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSOURCE\tITEM")
-	for _, it := range items {
-		fill(&it)
+	err := items(func(it *dal.Item) error {
 		when := "-"
 		if !it.Time.IsZero() {
 			when = it.Time.UTC().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", when, it.Source, clip(describeItem(it), 100))
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", when, it.Source, clip(describeItem(*it), 100))
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	return tw.Flush()
 }

@@ -68,15 +68,16 @@ func runRead(ctx context.Context, g *Globals, o readOpts) error {
 	if err != nil {
 		return err
 	}
-	items, fill, problems, warnings, err := readItems(ctx, g, targets, q, o.NoCache || o.Dir != "")
+	r, err := readItems(ctx, g, targets, q, o.NoCache || o.Dir != "")
 	if err != nil {
 		return err
 	}
-	defer printWarnings(g, warnings)
-	if err := writeItems(g.Stdout, format, items, fill); err != nil {
+	defer r.close()
+	defer printWarnings(g, r.warnings)
+	if err := writeItems(g.Stdout, format, r.each); err != nil {
 		return err
 	}
-	return reportProblems(g, problems)
+	return reportProblems(g, r.problems)
 }
 
 // query turns the flags into an index query.
@@ -167,59 +168,84 @@ func listTarget(t target) ([]snapshot.Snapshot, []string, error) {
 	return l.Snapshots, probs, nil
 }
 
-// textFiller completes an item's Title, URL and Text; nil when the items
-// are complete already.
-type textFiller func(*dal.Item)
+// itemSeq calls yield with each item in output order; an error from yield
+// (or from reading) stops it and is returned.
+type itemSeq func(yield func(*dal.Item) error) error
 
-// readItems gets the items from the index (refreshing it first) or, with
+// reading is the items of a read, with what went wrong meanwhile.
+type reading struct {
+	each     itemSeq
+	problems []string // errors in snapshots: reported after the items, exit 1
+	warnings []string // worth knowing, not failures
+	close    func()
+}
+
+// readItems gets the items from the index (refreshed first) or, with
 // noCache or when the index cannot be used, from the snapshots directly.
-// Items read directly may lack their text until fill is applied (which
-// keeps memory to the items' raw JSON while they are printed one by one).
-func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCache bool) (items []dal.Item, fill textFiller, problems, warnings []string, err error) {
+// Items come one at a time either way, their text filled in just before
+// use, so that memory holds little more than the items' raw JSON.
+func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCache bool) (*reading, error) {
 	var srcs []index.Source
+	var warnings []string
 	for _, t := range ts {
 		snaps, warns, err := listTarget(t)
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, err
 		}
 		warnings = append(warnings, warns...)
 		srcs = append(srcs, index.Source{Spec: t.spec, Snaps: snaps})
 		q.Sources = append(q.Sources, t.spec.Source)
 	}
 	if !noCache {
-		items, problems, err = cachedItems(ctx, srcs, q)
+		r, err := cachedItems(ctx, srcs, q)
 		if err == nil {
-			return items, nil, problems, warnings, nil
+			r.warnings = warnings
+			return r, nil
 		}
 		if ctx.Err() != nil {
-			return nil, nil, nil, nil, ctx.Err()
+			return nil, ctx.Err()
 		}
 		warnings = append(warnings, fmt.Sprintf("the index cannot be used (%v); read the snapshots directly", err))
 	}
-	items, fill, problems, err = uncachedItems(ctx, srcs, q)
-	return items, fill, problems, warnings, err
+	r, err := uncachedItems(ctx, srcs, q)
+	if r != nil {
+		r.warnings = warnings
+	}
+	return r, err
 }
 
-func uncachedItems(ctx context.Context, srcs []index.Source, q index.Query) ([]dal.Item, textFiller, []string, error) {
+func uncachedItems(ctx context.Context, srcs []index.Source, q index.Query) (*reading, error) {
 	var results []*dal.Result
 	bySource := map[string]*dal.Result{}
-	var problems []string
+	r := &reading{close: func() {}}
 	for _, s := range srcs {
 		res, err := dal.Merge(ctx, s.Spec, s.Snaps, dal.Options{LazyText: true})
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", s.Spec.Source, err)
+			return nil, fmt.Errorf("%s: %w", s.Spec.Source, err)
 		}
 		for _, e := range res.Errors() {
-			problems = append(problems, e.Error())
+			r.problems = append(r.problems, e.Error())
 		}
 		results = append(results, res)
 		bySource[s.Spec.Source] = res
 	}
 	items, err := index.Select(ctx, results, q)
-	if err != nil || index.FTSQuery(q.Search) != "" {
-		return items, nil, problems, err // a search filled the text in
+	if err != nil {
+		return nil, err
 	}
-	return items, func(it *dal.Item) { bySource[it.Source].FillText(it) }, problems, nil
+	filled := index.FTSQuery(q.Search) != "" // a search filled the text in
+	r.each = func(yield func(*dal.Item) error) error {
+		for _, it := range items {
+			if !filled {
+				bySource[it.Source].FillText(&it)
+			}
+			if err := yield(&it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return r, nil
 }
 
 // indexPath is where the index lives.
@@ -231,40 +257,41 @@ func indexPath() (string, error) {
 	return filepath.Join(dir, "index.sqlite"), nil
 }
 
-// cachedItems refreshes the index and queries it. A damaged index is
-// removed and built again once.
-func cachedItems(ctx context.Context, srcs []index.Source, q index.Query) ([]dal.Item, []string, error) {
+// cachedItems refreshes the index and opens the query on it. A damaged
+// index is removed and built again once.
+func cachedItems(ctx context.Context, srcs []index.Source, q index.Query) (*reading, error) {
 	path, err := indexPath()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	items, errs, err := queryIndex(ctx, path, srcs, q)
+	r, err := queryIndex(ctx, path, srcs, q)
 	if index.IsCorrupt(err) {
 		if rerr := index.Remove(path); rerr != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		items, errs, err = queryIndex(ctx, path, srcs, q)
+		r, err = queryIndex(ctx, path, srcs, q)
 	}
-	return items, errs, err
+	return r, err
 }
 
-func queryIndex(ctx context.Context, path string, srcs []index.Source, q index.Query) ([]dal.Item, []string, error) {
+func queryIndex(ctx context.Context, path string, srcs []index.Source, q index.Query) (*reading, error) {
 	x, err := index.Open(ctx, path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	defer x.Close()
 	for _, s := range srcs {
 		if _, err := x.Refresh(ctx, s); err != nil {
-			return nil, nil, fmt.Errorf("refreshing %s: %w", s.Spec.Source, err)
+			x.Close()
+			return nil, fmt.Errorf("refreshing %s: %w", s.Spec.Source, err)
 		}
 	}
-	items, err := x.Items(ctx, q)
-	if err != nil {
-		return nil, nil, err
-	}
 	errs, err := x.Errors(ctx, q.Sources)
-	return items, errs, err
+	if err != nil {
+		x.Close()
+		return nil, err
+	}
+	each := func(yield func(*dal.Item) error) error { return x.Each(ctx, q, yield) }
+	return &reading{each: each, problems: errs, close: func() { x.Close() }}, nil
 }
 
 // reportProblems prints each problem once, sorted, and returns an exit

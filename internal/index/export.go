@@ -26,7 +26,7 @@ func TableName(source, kind string) string {
 // with SQLite's JSON functions). The file is written beside path and
 // renamed into place, so a failed export leaves nothing behind; an
 // existing file is replaced only when overwrite is set.
-func Export(ctx context.Context, path string, items []dal.Item, overwrite bool) error {
+func Export(ctx context.Context, path string, each func(func(*dal.Item) error) error, overwrite bool) error {
 	if _, err := os.Stat(path); err == nil && !overwrite {
 		return fmt.Errorf("%s exists (use --force to replace it)", path)
 	}
@@ -36,13 +36,13 @@ func Export(ctx context.Context, path string, items []dal.Item, overwrite bool) 
 	}
 	tmp.Close()
 	defer os.Remove(tmp.Name())
-	if err := writeExport(ctx, tmp.Name(), items); err != nil {
+	if err := writeExport(ctx, tmp.Name(), each); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return os.Rename(tmp.Name(), path)
 }
 
-func writeExport(ctx context.Context, path string, items []dal.Item) error {
+func writeExport(ctx context.Context, path string, each func(func(*dal.Item) error) error) error {
 	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(DELETE)")
 	if err != nil {
 		return err
@@ -55,20 +55,29 @@ func writeExport(ctx context.Context, path string, items []dal.Item) error {
 	}
 	defer tx.Rollback()
 	stmts := map[string]*sql.Stmt{}
-	for _, it := range items {
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	err = each(func(it *dal.Item) error {
 		name := TableName(it.Source, it.Kind)
 		st := stmts[name]
 		if st == nil {
+			var err error
 			if st, err = createTable(ctx, tx, name); err != nil {
 				return err
 			}
-			defer st.Close()
 			stmts[name] = st
 		}
 		if _, err := st.ExecContext(ctx, it.Key, textTime(it.Time), it.Title, it.URL, it.Text,
 			textTime(it.FirstSeen), textTime(it.LastSeen), string(it.Raw)); err != nil {
 			return fmt.Errorf("table %s, key %s: %w", name, it.Key, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -25,9 +25,40 @@ type Query struct {
 // first, then by time; ties by the order of q.Sources, then by first
 // appearance. With a time bound, items without a time are left out.
 func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
+	var out []dal.Item
+	err := x.Each(ctx, q, func(it *dal.Item) error {
+		out = append(out, *it)
+		return nil
+	})
+	return out, err
+}
+
+// Each calls fn with each item of q in the order of Items, reading them
+// one at a time; an error from fn stops it and is returned.
+func (x *Index) Each(ctx context.Context, q Query, fn func(*dal.Item) error) error {
 	if len(q.Sources) == 0 {
-		return nil, nil
+		return nil
 	}
+	stmt, args := itemsSQL(q)
+	rows, err := x.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(&it); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// itemsSQL is the query of q and its arguments.
+func itemsSQL(q Query) (string, []any) {
 	var where []string
 	var args []any
 	marks := strings.Repeat(",?", len(q.Sources))[1:]
@@ -49,20 +80,7 @@ func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
 	if q.Limit > 0 {
 		stmt += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
-	rows, err := x.db.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []dal.Item
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return stmt, args
 }
 
 // orderBy is the SQL form of dal's output order, extended across sources.
