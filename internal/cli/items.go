@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -10,7 +11,7 @@ func init() { register(newItemsCmd) }
 
 func newItemsCmd(g *Globals) *cobra.Command {
 	var o readOpts
-	var key, items []string
+	var key, items, queries []string
 	cmd := &cobra.Command{
 		Use:   "items (SOURCE | --dir DIR)",
 		Short: "Print the merged items of one source, or of any snapshot directory",
@@ -35,7 +36,8 @@ file and position, after every readable item was printed; the exit status is
 then 1.`,
 		Example: `  hoard items firefox --within 2w --format table
   hoard items --dir ~/exports/reddit --items saved --key id --time created_utc
-  hoard items --dir /data/temperature --decoder sqlite ...   # see docs/data-access.md
+  hoard items --dir /data/temperature --key timestamp --time timestamp \
+      --query 'measurements=SELECT timestamp, value FROM measurements' 
   hoard items bash --search "git rebase" --reverse --limit 20`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -44,6 +46,11 @@ then 1.`,
 			}
 			o.Sources = args
 			o.Spec.Key, o.Spec.Items = key, items
+			q, err := parseQueries(queries)
+			if err != nil {
+				return err
+			}
+			o.Spec.Queries = q
 			return runItems(cmd.Context(), g, o)
 		},
 	}
@@ -54,6 +61,7 @@ then 1.`,
 	f.StringVar(&o.Spec.Time, "time", "", "with --dir: path of the item's time field")
 	f.StringVar(&o.Spec.Merge, "merge", "", "with --dir: union (default) or latest")
 	f.StringVar(&o.Spec.Decoder, "decoder", "", "with --dir: json, jsonl, csv, tsv, xml, bash, zsh, fish, firefox, chromium (default: by extension)")
+	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL, one query per kind (repeatable)")
 	f.StringVar(&o.Spec.Source, "name", "", "with --dir: the source name shown in items (default: the directory's name)")
 	o.addQueryFlags(cmd)
 	return cmd
@@ -61,8 +69,25 @@ then 1.`,
 
 // runItems prints the merged items of one source or directory.
 func runItems(ctx context.Context, g *Globals, o readOpts) error {
-	if o.Dir == "" && (len(o.Spec.Key) > 0 || len(o.Spec.Items) > 0 || o.Spec.Time != "" || o.Spec.Merge != "" || o.Spec.Decoder != "" || o.Spec.Source != "") {
-		return usageErr("--key, --items, --time, --merge, --decoder and --name go with --dir; for a configured source set them in its [sources.NAME] table")
+	sp := o.Spec
+	if o.Dir == "" && (len(sp.Key) > 0 || len(sp.Items) > 0 || sp.Time != "" || sp.Merge != "" || sp.Decoder != "" || sp.Source != "" || len(sp.Queries) > 0) {
+		return usageErr("--key, --items, --time, --merge, --decoder, --query and --name go with --dir; for a configured source set them in its [sources.NAME] table")
 	}
 	return runRead(ctx, g, o)
+}
+
+// parseQueries reads --query KIND=SQL flags.
+func parseQueries(flags []string) (map[string]string, error) {
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	q := map[string]string{}
+	for _, f := range flags {
+		kind, sql, ok := strings.Cut(f, "=")
+		if !ok || strings.TrimSpace(kind) == "" || strings.TrimSpace(sql) == "" {
+			return nil, usageErr("--query %q: use KIND=SQL, e.g. --query 'visits=SELECT * FROM visits'", f)
+		}
+		q[strings.TrimSpace(kind)] = sql
+	}
+	return q, nil
 }

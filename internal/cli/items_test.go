@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"os"
@@ -168,5 +169,32 @@ func TestItemsDir(t *testing.T) {
 	os.Remove(filepath.Join(root, "reddit", "README"))
 	if err := runItems(context.Background(), g, o); err != nil || strings.Count(out.String(), "\n") != 4 || !strings.Contains(out.String(), `"source":"reddit"`) {
 		t.Errorf("union: %v\n%s\n%s", err, out, errb)
+	}
+}
+
+func TestItemsDirSQLiteQuery(t *testing.T) {
+	g, out, errb, _ := readFixture(t)
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", filepath.Join(dir, "20240101T000000Z.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"CREATE TABLE m (ts INTEGER, v REAL)", "INSERT INTO m VALUES (1700000000, 20.5), (1700000060, 21)"} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	q, err := parseQueries([]string{"measurements=SELECT ts, v FROM m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := readOpts{Dir: dir, Format: "csv"}
+	o.Spec.Key, o.Spec.Time, o.Spec.Queries = []string{"ts"}, "ts", q
+	if err := runItems(context.Background(), g, o); err != nil || strings.Count(out.String(), "measurements,") != 2 || !strings.Contains(out.String(), `{""ts"":1700000060,""v"":21}`) {
+		t.Errorf("%v\n%s\n%s", err, out, errb)
+	}
+	if _, err := parseQueries([]string{"nosql"}); exitCodeOf(err) != ExitUsage {
+		t.Errorf("bad --query: %v", err)
 	}
 }
