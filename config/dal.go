@@ -27,7 +27,13 @@ type DAL struct {
 	Title   string            `toml:"title"` // path of the item's title (default: title, name, subject)
 	URL     string            `toml:"url"`   // path of the item's URL (default: url, link, href, permalink)
 	Text    string            `toml:"text"`  // path of the item's text (default: text, body, content, ...)
+	// Gaps = false stops hoard doctor from reporting gaps, for sources
+	// whose snapshots are not meant to overlap (incremental exports).
+	Gaps *bool `toml:"gaps"`
 }
+
+// GapsWanted reports whether doctor should look for gaps (the default).
+func (d DAL) GapsWanted() bool { return d.Gaps == nil || *d.Gaps }
 
 func (d DAL) validate() error {
 	switch d.Merge {

@@ -34,7 +34,8 @@ date, and gaps.
 A gap is found for union-merged sources with a time field when a snapshot's
 oldest item is newer than the previous snapshot's newest item: the two do not
 overlap, so items from in between were probably lost because exports ran too
-rarely (run the source more often).
+rarely (run the source more often). Sources whose snapshots are not meant to
+overlap (incremental exports) can set gaps = false.
 
 Exit status: 0 when every source is fine, 1 when something needs attention
 (an error, a gap, an undatable file, or a source with no snapshots yet).`,
@@ -125,7 +126,7 @@ func examine(ctx context.Context, t target, noCache bool) (checkup, error) {
 			return c, err
 		}
 	}
-	if spec := dal.WithDefaults(t.spec); spec.Merge == dal.Union && spec.Time != "" {
+	if spec := dal.WithDefaults(t.spec); spec.Merge == dal.Union && spec.Time != "" && !t.noGaps {
 		for _, gp := range dal.Gaps(files) {
 			c.Gaps = append(c.Gaps, gapJSON(gp))
 		}

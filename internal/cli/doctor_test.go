@@ -27,6 +27,14 @@ func TestDoctor(t *testing.T) {
 	}
 	golden(t, "doctor.txt", reports[0])
 
+	// gaps = false silences the gap, not the rest.
+	cfgText, _ := os.ReadFile(g.ConfigPath)
+	os.WriteFile(g.ConfigPath, append(cfgText, "gaps = false\n"...), 0o644)
+	out.Reset()
+	if err := runDoctor(context.Background(), g, doctorOpts{}); exitCodeOf(err) != ExitFailure || strings.Contains(out.String(), "gap (") || !strings.Contains(out.String(), "error: ") {
+		t.Errorf("gaps = false: %v\n%s", err, out)
+	}
+
 	// A healthy source exits 0.
 	os.Remove(filepath.Join(root, "reddit", "20240104T000000Z.json"))
 	os.Remove(filepath.Join(root, "reddit", "20240205T000000Z.json"))

@@ -48,8 +48,9 @@ func (o *readOpts) addQueryFlags(cmd *cobra.Command) {
 
 // target is one source to read.
 type target struct {
-	spec dal.Spec
-	dir  string
+	spec   dal.Spec
+	dir    string
+	noGaps bool // gaps = false in the config
 }
 
 // runRead reads the items of the targets, applies the query and prints
@@ -139,7 +140,8 @@ func (o *readOpts) targets(g *Globals) ([]target, error) {
 	}
 	var ts []target
 	for _, n := range names {
-		ts = append(ts, target{spec: cfg.Sources[n].Spec(), dir: filepath.Join(cfg.Root, n)})
+		src := cfg.Sources[n]
+		ts = append(ts, target{spec: src.Spec(), dir: filepath.Join(cfg.Root, n), noGaps: !src.GapsWanted()})
 	}
 	return ts, nil
 }
