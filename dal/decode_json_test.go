@@ -107,3 +107,28 @@ func TestJSONLDecoder(t *testing.T) {
 		t.Errorf("errors %v", errs)
 	}
 }
+
+// TestSkipBoundedMemory: skipping a member much larger than the buffer
+// does not grow the buffer to hold it.
+func TestSkipBoundedMemory(t *testing.T) {
+	doc := `{"skip":[` + strings.Repeat(`{"a":"`+strings.Repeat("y", 1000)+`","b":[1,2,{"c":"]"}]},`, 10000) + `1],"saved":[{"id":1}]}`
+	s := newStream(strings.NewReader(doc), "mem")
+	if err := s.expect('{', ""); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := s.value(); err != nil || string(raw) != `"skip"` {
+		t.Fatal(raw, err)
+	}
+	if err := s.expect(':', ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.skip(); err != nil {
+		t.Fatal(err)
+	}
+	if cap(s.buf) > 2*chunkSize {
+		t.Errorf("buffer grew to %d bytes to skip a %d-byte value", cap(s.buf), len(doc))
+	}
+	if c, _ := s.peek(); c != ',' {
+		t.Errorf("after the skip: %q", c)
+	}
+}

@@ -25,12 +25,8 @@ func (e *ReadError) Error() string {
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
-const (
-	chunkSize = 1 << 20 // bytes read at a time
-	// maxInBuffer bounds how far the buffer grows to hold one value that
-	// is only being skipped; larger values are skipped piece by piece.
-	maxInBuffer = 16 << 20
-)
+// chunkSize is how many bytes are read at a time.
+const chunkSize = 1 << 20
 
 // stream reads JSON text in chunks, keeping in memory only the value being
 // looked at (bounded by the largest item, not the file).
@@ -150,8 +146,9 @@ func isScalarEnd(b []byte, start, end int) bool {
 	return start < len(b) && end == len(b) && b[start] != '"' && b[start] != '{' && b[start] != '['
 }
 
-// skip consumes the next value without keeping it. Values too large for
-// the buffer are skipped element by element.
+// skip consumes the next value without keeping it. A composite value that
+// is not already in the buffer is skipped element by element, so memory
+// stays bounded by the largest element, not the value.
 func (s *stream) skip() error {
 	c, err := s.peek()
 	if err != nil {
@@ -161,14 +158,14 @@ func (s *stream) skip() error {
 		s.pos = end
 		return nil
 	}
-	if (c != '{' && c != '[') || len(s.buf)-s.pos < maxInBuffer/2 {
-		_, err := s.value()
-		return err
-	}
-	if c == '[' {
+	switch c {
+	case '[':
 		return s.elements(func() error { return s.skip() })
+	case '{':
+		return s.members(func(string) error { return s.skip() })
 	}
-	return s.members(func(string) error { return s.skip() })
+	_, err = s.value()
+	return err
 }
 
 // expect consumes byte c or returns an error naming what was found.
