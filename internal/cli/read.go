@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hoard-dev/hoard/config"
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/index"
 	"github.com/hoard-dev/hoard/internal/paths"
@@ -140,8 +141,7 @@ func (o *readOpts) targets(g *Globals) ([]target, error) {
 	}
 	var ts []target
 	for _, n := range names {
-		src := cfg.Sources[n]
-		ts = append(ts, target{spec: src.Spec(), dir: filepath.Join(cfg.Root, n), noGaps: !src.GapsWanted()})
+		ts = append(ts, targetOf(cfg.Root, cfg.Sources[n]))
 	}
 	return ts, nil
 }
@@ -152,6 +152,11 @@ func printWarnings(g *Globals, warnings []string) {
 	for _, w := range warnings {
 		fmt.Fprintln(g.Stderr, "hoard: warning:", w)
 	}
+}
+
+// targetOf is the target of a configured source under an exports root.
+func targetOf(root string, src *config.Source) target {
+	return target{spec: src.Spec(), dir: filepath.Join(root, src.Name), noGaps: !src.GapsWanted()}
 }
 
 // listTarget lists a target's snapshots; undatable files become warnings.
