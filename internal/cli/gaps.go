@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 
 	"github.com/hoard-dev/hoard/config"
@@ -22,12 +21,12 @@ var gapMu sync.Mutex
 // Gaps implements health.GapFinder.
 func (indexGaps) Gaps(ctx context.Context, root string, src *config.Source) (int, error) {
 	spec := dal.WithDefaults(src.Spec())
-	if spec.Merge != dal.Union || spec.Time == "" {
+	if spec.Merge != dal.Union || spec.Time == "" || !src.GapsWanted() {
 		return 0, nil
 	}
 	gapMu.Lock()
 	defer gapMu.Unlock()
-	c, err := examine(ctx, target{spec: src.Spec(), dir: filepath.Join(root, src.Name)}, false)
+	c, err := examine(ctx, targetOf(root, src), false)
 	if err != nil {
 		return 0, err
 	}
