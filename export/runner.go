@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/clock"
 	"github.com/hoard-dev/hoard/internal/secret"
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -242,14 +243,7 @@ func (r *Runner) sleep(ctx context.Context, d time.Duration) error {
 	if r.Sleep != nil {
 		return r.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return clock.Sleep(ctx, d)
 }
 
 func (r *Runner) stderr() io.Writer {

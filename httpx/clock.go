@@ -3,6 +3,8 @@ package httpx
 import (
 	"context"
 	"time"
+
+	"github.com/hoard-dev/hoard/internal/clock"
 )
 
 // Clock is the time source of a Client; tests replace it so that nothing
@@ -20,16 +22,4 @@ type RealClock struct{}
 func (RealClock) Now() time.Time { return time.Now() }
 
 // Sleep waits for d or until ctx is done.
-func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error { return clock.Sleep(ctx, d) }
