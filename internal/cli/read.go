@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -242,17 +243,73 @@ func uncachedItems(ctx context.Context, srcs []index.Source, q index.Query) (*re
 	}
 	filled := index.FTSQuery(q.Search) != "" // a search filled the text in
 	r.each = func(yield func(*dal.Item) error) error {
-		for _, it := range items {
-			if !filled {
-				bySource[it.Source].FillText(&it)
+		if filled {
+			for _, it := range items {
+				if err := yield(&it); err != nil {
+					return err
+				}
 			}
+			return nil
+		}
+		return fillAhead(items, func(it *dal.Item) { bySource[it.Source].FillText(it) }, yield)
+	}
+	return r, nil
+}
+
+// fillAhead yields copies of items in order with fill applied to each,
+// filling chunks ahead of the consumer on the other cores (finding the
+// envelope text in the raw JSON is most of the work of printing an
+// uncached read). At most a few chunks of filled copies are held at once,
+// so memory stays bounded by the raw JSON, as with one item at a time.
+// fill must be safe for concurrent use on distinct items.
+func fillAhead(items []dal.Item, fill func(*dal.Item), yield func(*dal.Item) error) error {
+	const chunk = 256
+	ahead := runtime.GOMAXPROCS(0)
+	if ahead < 2 || len(items) <= chunk {
+		for _, it := range items {
+			fill(&it)
 			if err := yield(&it); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return r, nil
+	type job struct {
+		items []dal.Item
+		done  chan struct{}
+	}
+	n := (len(items) + chunk - 1) / chunk
+	jobs := make([]job, n)
+	start := func(k int) {
+		lo, hi := k*chunk, min(len(items), (k+1)*chunk)
+		j := job{items: append([]dal.Item(nil), items[lo:hi]...), done: make(chan struct{})}
+		jobs[k] = j
+		go func() {
+			defer close(j.done)
+			for i := range j.items {
+				fill(&j.items[i])
+			}
+		}()
+	}
+	for k := 0; k < min(n, ahead); k++ {
+		start(k)
+	}
+	for k := 0; k < n; k++ {
+		<-jobs[k].done
+		if k+ahead < n {
+			start(k + ahead)
+		}
+		for i := range jobs[k].items {
+			if err := yield(&jobs[k].items[i]); err != nil {
+				for _, j := range jobs[k+1 : min(n, k+ahead+1)] {
+					<-j.done // let the chunks in flight finish
+				}
+				return err
+			}
+		}
+		jobs[k] = job{}
+	}
+	return nil
 }
 
 // indexPath is where the index lives.
