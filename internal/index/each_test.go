@@ -1,0 +1,72 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/hoard-dev/hoard/bench/dal/synth"
+	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/snapshot"
+)
+
+// Each reads on another goroutine in batches: it must give the items of
+// Items in order, stop at fn's first error and return it, and stop when
+// the context is cancelled.
+func TestEachStops(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := synth.Write(dir, 3, 1000, 100, false); err != nil {
+		t.Fatal(err)
+	}
+	l, err := snapshot.ListDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(ctx, filepath.Join(t.TempDir(), "index.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := x.Refresh(ctx, Source{Spec: benchSpec, Snaps: l.Snapshots}); err != nil {
+		t.Fatal(err)
+	}
+	q := Query{Sources: []string{"bench"}}
+	all, err := x.Items(ctx, q)
+	if err != nil || len(all) != 1200 {
+		t.Fatalf("%d items, %v", len(all), err)
+	}
+	stop := errors.New("stop")
+	for _, at := range []int{0, 1, 255, 256, 257, 700, 1199} {
+		n := 0
+		err := x.Each(ctx, q, func(it *dal.Item) error {
+			if it.Key != all[n].Key {
+				t.Fatalf("item %d: key %q, Items has %q", n, it.Key, all[n].Key)
+			}
+			if n == at {
+				return stop
+			}
+			n++
+			return nil
+		})
+		if err != stop || n != at {
+			t.Fatalf("stop at %d: stopped at %d with %v", at, n, err)
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	n := 0
+	err = x.Each(cctx, q, func(*dal.Item) error {
+		if n++; n == 10 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n == len(all) {
+		t.Fatalf("cancelled: %d items, %v", n, err)
+	}
+	// The index is still usable: no connection was left behind.
+	if got, err := x.Items(ctx, q); err != nil || len(got) != len(all) {
+		t.Fatalf("after stopping: %d items, %v", len(got), err)
+	}
+}
