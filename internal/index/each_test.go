@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/hoard-dev/hoard/bench/dal/synth"
 	"github.com/hoard-dev/hoard/dal"
@@ -68,5 +69,41 @@ func TestEachStops(t *testing.T) {
 	// The index is still usable: no connection was left behind.
 	if got, err := x.Items(ctx, q); err != nil || len(got) != len(all) {
 		t.Fatalf("after stopping: %d items, %v", len(got), err)
+	}
+}
+
+// A panic in fn must not leave the reader holding a connection.
+func TestEachPanic(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := synth.Write(dir, 2, 1000, 100, false); err != nil {
+		t.Fatal(err)
+	}
+	l, err := snapshot.ListDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(ctx, filepath.Join(t.TempDir(), "index.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := x.Refresh(ctx, Source{Spec: benchSpec, Snaps: l.Snapshots}); err != nil {
+		t.Fatal(err)
+	}
+	q := Query{Sources: []string{"bench"}}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("no panic")
+			}
+		}()
+		x.Each(ctx, q, func(*dal.Item) error { panic("fn") })
+	}()
+	x.db.SetMaxOpenConns(1) // the only connection must come back
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if got, err := x.Items(wctx, q); err != nil || len(got) != 1100 {
+		t.Fatalf("after a panic: %d items, %v", len(got), err)
 	}
 }

@@ -64,11 +64,19 @@ func (x *Index) Each(ctx context.Context, q Query, fn func(*dal.Item) error) err
 			}
 		})
 	}()
+	stopped := false
+	stopReader := func() { // the reader stops at its next batch
+		if !stopped {
+			stopped = true
+			close(stop)
+		}
+	}
+	defer stopReader() // also if fn panics, so that the reader lets go of its connection
 	var fnErr error
 	for b := range batches {
 		for i := 0; i < len(b) && fnErr == nil; i++ {
 			if fnErr = fn(&b[i]); fnErr != nil {
-				close(stop) // the reader stops at its next batch
+				stopReader()
 			}
 		}
 	}
