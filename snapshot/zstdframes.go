@@ -36,12 +36,14 @@ var (
 )
 
 // sharedFrameEncoder returns one encoder for all writers: EncodeAll is safe
-// for concurrent use, up to its concurrency.
+// for concurrent use, up to its concurrency. The window need not exceed a
+// frame. (WithLowerEncoderMem was measured: about 10% more CPU and much more
+// system time for 1 MiB less peak memory, so it is not used.)
 func sharedFrameEncoder() *zstd.Encoder {
 	frameEncOnce.Do(func() {
 		frameEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault),
 			zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithZeroFrames(true),
-			zstd.WithWindowSize(frameSize), zstd.WithLowerEncoderMem(true))
+			zstd.WithWindowSize(frameSize))
 	})
 	return frameEnc
 }
