@@ -21,9 +21,8 @@ func init() {
 func csvRecords(comma rune) func(context.Context, string, *Spec) iter.Seq2[Record, error] {
 	return func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 		return func(yield func(Record, error) bool) {
-			rc, err := openErr(path)
-			if err != nil {
-				yield(Record{}, err)
+			rc, ok := openOrYield(path, yield)
+			if !ok {
 				return
 			}
 			defer rc.Close()

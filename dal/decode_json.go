@@ -24,6 +24,17 @@ func openErr(path string) (io.ReadCloser, error) {
 	return rc, nil
 }
 
+// openOrYield opens a snapshot for a decoder; on failure it yields the
+// error (naming the file) and reports false. The caller closes the reader.
+func openOrYield(path string, yield func(Record, error) bool) (io.ReadCloser, bool) {
+	rc, err := openErr(path)
+	if err != nil {
+		yield(Record{}, err)
+		return nil, false
+	}
+	return rc, true
+}
+
 // unwrapPath drops a "path: " prefix that an error already carries, since
 // ReadError names the file itself.
 func unwrapPath(err error, path string) error {
@@ -38,9 +49,8 @@ func unwrapPath(err error, path string) error {
 // collection named by spec.Items, or of the top-level array.
 func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, err := openErr(path)
-		if err != nil {
-			yield(Record{}, err)
+		rc, ok := openOrYield(path, yield)
+		if !ok {
 			return
 		}
 		defer rc.Close()
@@ -51,7 +61,7 @@ func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record,
 			w.kinds = append(w.kinds, p)
 		}
 		w.found = make([]bool, len(w.paths))
-		err = w.document()
+		err := w.document()
 		if err == nil {
 			err = w.missing()
 		}
@@ -226,9 +236,8 @@ func (w *jsonWalker) topLevelHint(c byte) error {
 // error and the next line is read.
 func jsonlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, err := openErr(path)
-		if err != nil {
-			yield(Record{}, err)
+		rc, ok := openOrYield(path, yield)
+		if !ok {
 			return
 		}
 		defer rc.Close()

@@ -17,9 +17,8 @@ func init() {
 // malformed line is an error naming its line; reading goes on.
 func restRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, err := openErr(path)
-		if err != nil {
-			yield(Record{}, err)
+		rc, ok := openOrYield(path, yield)
+		if !ok {
 			return
 		}
 		defer rc.Close()

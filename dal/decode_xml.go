@@ -25,9 +25,8 @@ func xmlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, 
 			yield(Record{}, &ReadError{File: path, Err: errors.New("an XML snapshot needs items = [...] naming the item elements, e.g. \"rss.channel.item\"")})
 			return
 		}
-		rc, err := openErr(path)
-		if err != nil {
-			yield(Record{}, err)
+		rc, ok := openOrYield(path, yield)
+		if !ok {
 			return
 		}
 		defer rc.Close()
