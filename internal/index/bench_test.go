@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -33,8 +34,17 @@ func benchSnaps(b *testing.B) []snapshot.Snapshot {
 }
 
 // buildIndex indexes snaps into a new index file and returns its path.
+// With $HOARD_BENCH_KEEP set to a directory, the file is kept there and
+// reused by later runs (for profiling the refresh alone; delete the
+// directory after changing the index's code).
 func buildIndex(b *testing.B, snaps []snapshot.Snapshot) string {
 	path := filepath.Join(b.TempDir(), "index.sqlite")
+	if keep := os.Getenv("HOARD_BENCH_KEEP"); keep != "" {
+		path = filepath.Join(keep, fmt.Sprintf("base-%d.sqlite", len(snaps)))
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+	}
 	x, err := Open(context.Background(), path)
 	if err != nil {
 		b.Fatal(err)
@@ -113,6 +123,10 @@ func copyFile(b *testing.B, from, to string) {
 	}
 	defer out.Close()
 	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	// Written back now, not while the next refresh is timed.
+	if err := out.Sync(); err != nil {
 		b.Fatal(err)
 	}
 }

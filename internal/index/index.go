@@ -25,7 +25,7 @@ import (
 
 // schemaVersion changes whenever the tables change; an index with another
 // version is rebuilt from the snapshots.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // Index is an open index. It is safe for concurrent use.
 type Index struct {
@@ -89,18 +89,21 @@ func (x *Index) Path() string { return x.path }
 // Close closes the index.
 func (x *Index) Close() error { return x.db.Close() }
 
-// The items table holds each item's newest version; seen holds where it
-// was last seen, apart, because that changes for every item of every new
-// snapshot and a narrow row is cheap to rewrite. items_fts is maintained
-// by explicit bulk statements (not triggers: FTS5 flushes its pending
-// index at every statement inside a transaction, which made refreshes
-// ten times slower).
+// sources names each source (its id numbers its blocks, records and
+// search entries); snapshots lists the indexed files. A source's items
+// are in recs (one fixed-size record per item, in segments) and blocks
+// (content in output order): see store.go. item_errors keeps the items'
+// problems for Errors. items_fts indexes title, url and text; its rowid
+// is the source's id << 32 | the item's local id.
 var schema = []string{
 	`CREATE TABLE sources (
-		name TEXT PRIMARY KEY,
-		fingerprint TEXT NOT NULL
+		id INTEGER PRIMARY KEY,
+		name TEXT NOT NULL UNIQUE,
+		fingerprint TEXT NOT NULL,
+		gen INTEGER NOT NULL -- counts refreshes (see preloaded)
 	)`,
 	`CREATE TABLE snapshots (
+		id INTEGER PRIMARY KEY,
 		source TEXT NOT NULL,
 		rank TEXT NOT NULL,
 		path TEXT NOT NULL,
@@ -110,36 +113,36 @@ var schema = []string{
 		records INTEGER NOT NULL,
 		errors TEXT NOT NULL,
 		ranges TEXT NOT NULL,
-		PRIMARY KEY (source, rank)
+		UNIQUE (source, rank)
 	)`,
-	`CREATE TABLE items (
-		id INTEGER PRIMARY KEY,
-		source TEXT NOT NULL,
-		kind TEXT NOT NULL,
-		key TEXT NOT NULL,
-		time_ns INTEGER,
-		title TEXT NOT NULL,
-		url TEXT NOT NULL,
-		text TEXT NOT NULL,
-		raw BLOB,
-		invalid BLOB,
-		err TEXT,
-		hash INTEGER NOT NULL, -- of raw, invalid and err: a refresh compares it instead of the content
-		first_rank TEXT NOT NULL,
-		first_seq INTEGER NOT NULL,
-		first_ns INTEGER NOT NULL,
-		UNIQUE (source, kind, key)
+	`CREATE TABLE recs (
+		source INTEGER NOT NULL,
+		seg INTEGER NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (source, seg)
 	)`,
-	`CREATE INDEX items_order ON items (source, time_ns, first_rank, first_seq)`,
-	`CREATE INDEX items_err ON items (source) WHERE err IS NOT NULL`,
-	`CREATE TABLE seen (
+	`CREATE TABLE blocks (
 		id INTEGER PRIMARY KEY,
-		last_rank TEXT NOT NULL,
-		last_seq INTEGER NOT NULL,
-		last_ns INTEGER NOT NULL
+		source INTEGER NOT NULL,
+		k BLOB NOT NULL, -- sortKey of the first item
+		t_lo INTEGER, -- oldest and newest item time; NULL when no item has one
+		t_hi INTEGER,
+		n INTEGER NOT NULL,
+		data BLOB NOT NULL
+	)`,
+	`CREATE INDEX blocks_order ON blocks (source, k)`,
+	`CREATE TABLE item_errors (
+		source INTEGER NOT NULL,
+		id INTEGER NOT NULL,
+		err TEXT NOT NULL,
+		PRIMARY KEY (source, id)
 	)`,
 	`CREATE VIRTUAL TABLE items_fts USING fts5 (title, url, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`,
 }
+
+// tables are dropped, in this order, when the schema changes; older
+// schemas' tables are included.
+var tables = []string{"items_fts", "seen", "items", "item_errors", "blocks", "recs", "snapshots", "sources"}
 
 // schema creates the tables, or recreates them when the file holds
 // another schema version.
@@ -156,7 +159,7 @@ func (x *Index) schema(ctx context.Context) error {
 	if v == schemaVersion {
 		return tx.Commit()
 	}
-	for _, t := range []string{"items_fts", "seen", "items", "snapshots", "sources"} {
+	for _, t := range tables {
 		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
 			return err
 		}

@@ -3,10 +3,8 @@ package index
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -30,11 +28,17 @@ func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
 	if len(q.Sources) == 0 {
 		return nil, nil
 	}
-	var out []dal.Item
+	var batches [][]dal.Item
+	n := 0
 	err := x.readItems(ctx, q, func(b []dal.Item) bool {
-		out = append(out, b...)
+		batches = append(batches, b)
+		n += len(b)
 		return true
 	})
+	out := make([]dal.Item, 0, n)
+	for _, b := range batches {
+		out = append(out, b...)
+	}
 	return out, err
 }
 
@@ -86,164 +90,6 @@ func (x *Index) Each(ctx context.Context, q Query, fn func(*dal.Item) error) err
 	return fnErr
 }
 
-// readItems reads the items of q in batches and passes each to send,
-// stopping when send returns false.
-func (x *Index) readItems(ctx context.Context, q Query, send func([]dal.Item) bool) error {
-	const batch = 256
-	stmt, args := itemsSQL(q)
-	conn, err := x.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		qc, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return fmt.Errorf("index: the SQLite driver cannot run queries directly (%T)", dc)
-		}
-		named := make([]driver.NamedValue, len(args))
-		for i, a := range args {
-			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-		}
-		rows, err := qc.QueryContext(ctx, stmt, named)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		dest := make([]driver.Value, len(rows.Columns()))
-		items := make([]dal.Item, 0, batch)
-		for n := 0; ; n++ {
-			if n%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			err := rows.Next(dest)
-			if err == io.EOF {
-				break
-			} else if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return err
-			}
-			it, err := itemOf(dest)
-			if err != nil {
-				return err
-			}
-			if items = append(items, it); len(items) == batch {
-				if !send(items) {
-					return nil
-				}
-				items = make([]dal.Item, 0, batch)
-			}
-		}
-		if len(items) > 0 {
-			send(items)
-		}
-		return nil
-	})
-}
-
-// itemsSQL is the query of q and its arguments.
-func itemsSQL(q Query) (string, []any) {
-	var where []string
-	var args []any
-	marks := strings.Repeat(",?", len(q.Sources))[1:]
-	where = append(where, "items.source IN ("+marks+")", "raw IS NOT NULL")
-	for _, s := range q.Sources {
-		args = append(args, s)
-	}
-	if !q.After.IsZero() {
-		where, args = append(where, "time_ns >= ?"), append(args, q.After.UnixNano())
-	}
-	if !q.Before.IsZero() {
-		where, args = append(where, "time_ns < ?"), append(args, q.Before.UnixNano())
-	}
-	if fts := FTSQuery(q.Search); fts != "" {
-		where, args = append(where, "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"), append(args, fts)
-	}
-	stmt := "SELECT source, kind, key, time_ns, title, url, text, raw, first_ns, last_ns FROM items JOIN seen USING (id) WHERE " +
-		strings.Join(where, " AND ") + " ORDER BY " + orderBy(q)
-	if q.Limit > 0 {
-		stmt += fmt.Sprintf(" LIMIT %d", q.Limit)
-	}
-	return stmt, args
-}
-
-// orderBy is the SQL form of dal's output order, extended across sources.
-// With one source it is the order of the items_order index, so no sort is
-// needed.
-func orderBy(q Query) string {
-	cols := []string{"time_ns", "first_rank", "first_seq"}
-	if len(q.Sources) > 1 {
-		var ord strings.Builder
-		ord.WriteString("CASE items.source")
-		for i, s := range q.Sources {
-			fmt.Fprintf(&ord, " WHEN '%s' THEN %d", strings.ReplaceAll(s, "'", "''"), i)
-		}
-		ord.WriteString(" END")
-		cols = []string{"time_ns", ord.String(), "first_rank", "first_seq"}
-	}
-	if q.Reverse {
-		for i := range cols {
-			cols[i] += " DESC"
-		}
-	}
-	return strings.Join(cols, ", ")
-}
-
-// itemOf builds an item from a row of itemsSQL's columns, as the driver
-// returns them (strings for text, a fresh []byte for a blob, int64s).
-func itemOf(v []driver.Value) (dal.Item, error) {
-	var it dal.Item
-	var err error
-	str := func(i int) string {
-		switch s := v[i].(type) {
-		case string:
-			return s
-		case []byte:
-			return string(s)
-		case nil:
-			return ""
-		}
-		if err == nil {
-			err = fmt.Errorf("index: column %d holds %T, not text", i, v[i])
-		}
-		return ""
-	}
-	num := func(i int) (int64, bool) {
-		switch n := v[i].(type) {
-		case int64:
-			return n, true
-		case nil:
-			return 0, false
-		}
-		if err == nil {
-			err = fmt.Errorf("index: column %d holds %T, not an integer", i, v[i])
-		}
-		return 0, false
-	}
-	it.Source, it.Kind, it.Key = str(0), str(1), str(2)
-	if ns, ok := num(3); ok {
-		it.Time = time.Unix(0, ns).UTC()
-	}
-	it.Title, it.URL, it.Text = str(4), str(5), str(6)
-	switch raw := v[7].(type) {
-	case []byte:
-		it.Raw = raw // the driver's own copy
-	case string:
-		it.Raw = []byte(raw)
-	case nil:
-	default:
-		return it, fmt.Errorf("index: column 7 holds %T, not a blob", v[7])
-	}
-	first, _ := num(8)
-	last, _ := num(9)
-	it.FirstSeen, it.LastSeen = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
-	return it, err
-}
-
 // FTSQuery turns what a user typed into an FTS5 query: every word must
 // appear (case-insensitively, as a whole word, or as a prefix when it ends
 // with '*'). Punctuation inside a word makes it a phrase ("foo-bar").
@@ -278,7 +124,7 @@ func (x *Index) Errors(ctx context.Context, sources []string) ([]string, error) 
 				out = append(out, e.Error())
 			}
 		}
-		rows, err := x.db.QueryContext(ctx, "SELECT err FROM items WHERE source = ? AND err IS NOT NULL", src)
+		rows, err := x.db.QueryContext(ctx, "SELECT err FROM item_errors WHERE source = (SELECT id FROM sources WHERE name = ?) ORDER BY id", src)
 		if err != nil {
 			return nil, err
 		}
@@ -345,7 +191,7 @@ type Summary struct {
 func (x *Index) Summarize(ctx context.Context, source string) (Summary, error) {
 	var s Summary
 	var lo, hi sql.NullInt64
-	err := x.db.QueryRowContext(ctx, "SELECT count(*), min(time_ns), max(time_ns) FROM items WHERE source = ? AND raw IS NOT NULL", source).Scan(&s.Items, &lo, &hi)
+	err := x.db.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), min(t_lo), max(t_hi) FROM blocks WHERE source = (SELECT id FROM sources WHERE name = ?)", source).Scan(&s.Items, &lo, &hi)
 	if lo.Valid {
 		s.First, s.Last = time.Unix(0, lo.Int64).UTC(), time.Unix(0, hi.Int64).UTC()
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"sort"
 	"strings"
 	"time"
@@ -148,11 +149,24 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 		if !rebuild && len(todo) == 0 {
 			return Stats{}, nil
 		}
+		// The records are read on another core while the snapshots are
+		// decoded (one snapshot keeps one core busy).
+		var pre *preloaded
+		loaded := make(chan struct{})
+		go func() {
+			defer close(loaded)
+			if !rebuild {
+				// Room for a typical refresh's new items; on error, apply
+				// reads the records itself.
+				pre, _ = x.preload(ctx, src.Spec.Source, 16384)
+			}
+		}()
 		res, err := dal.Merge(ctx, src.Spec, todo, dal.Options{Ranges: true, LazyText: true})
+		<-loaded
 		if err != nil {
 			return Stats{}, err
 		}
-		applied, err := x.apply(ctx, src.Spec.Source, st.digest(), fp, rebuild, todo, res)
+		applied, err := x.apply(ctx, src.Spec.Source, st.digest(), fp, rebuild, todo, res, pre)
 		if err != nil {
 			return Stats{}, err
 		}
@@ -168,7 +182,7 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 // apply writes a merge result in one transaction, unless the source's
 // state is no longer the one it was planned against (another process
 // refreshed it meanwhile); then it returns false.
-func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bool, snaps []snapshot.Snapshot, res *dal.Result) (bool, error) {
+func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bool, snaps []snapshot.Snapshot, res *dal.Result, pre *preloaded) (bool, error) {
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -186,14 +200,32 @@ func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bo
 			return false, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO sources (name, fingerprint) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint", source, fp); err != nil {
+	var sid, gen int64 // gen counts the source's refreshes
+	err = tx.QueryRowContext(ctx, `INSERT INTO sources (name, fingerprint, gen) VALUES (?, ?, 0)
+		ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, gen = gen + 1 RETURNING id, gen`, source, fp).Scan(&sid, &gen)
+	if err != nil {
 		return false, err
 	}
 	if err := insertSnapshots(ctx, tx, source, res.Files); err != nil {
 		return false, err
 	}
-	if err := upsertItems(ctx, tx, source, snaps, res); err != nil {
+	w, err := loadWriter(ctx, tx, source, sid, gen-1, res, pre)
+	if err != nil {
 		return false, err
+	}
+	if err := w.merge(snaps); err != nil {
+		return false, err
+	}
+	if err := w.flush(ctx); err != nil {
+		return false, err
+	}
+	if rebuild {
+		// A rebuild writes the search index in many statements, each a
+		// segment; merging them now keeps later refreshes from paying for
+		// it a little at a time.
+		if _, err := tx.ExecContext(ctx, "INSERT INTO items_fts (items_fts) VALUES ('optimize')"); err != nil {
+			return false, err
+		}
 	}
 	return true, tx.Commit()
 }
@@ -244,120 +276,6 @@ func decodeRanges(s string) (map[string]dal.TimeRange, error) {
 	return out, nil
 }
 
-// Merging a result into the index is done set-wise: the result's keys,
-// positions and content hashes are loaded into a temporary table, a query
-// finds the items whose content must be written (new ones, and newer
-// versions with another hash), only their content is loaded, and a few
-// statements apply the same rules as dal.Merge (the earliest sighting
-// stays first, the latest sighting's version wins). Per-item statements,
-// or shipping every item's content, cost several times more.
-var batchSQL = []string{
-	`CREATE TEMP TABLE IF NOT EXISTS batch (pos INTEGER PRIMARY KEY, source TEXT, kind TEXT, key TEXT, hash INTEGER,
-		first_rank TEXT, first_seq INTEGER, first_ns INTEGER, last_rank TEXT, last_seq INTEGER, last_ns INTEGER, id INTEGER)`,
-	`CREATE TEMP TABLE IF NOT EXISTS content (pos INTEGER PRIMARY KEY, time_ns INTEGER, title TEXT, url TEXT, text TEXT,
-		raw BLOB, invalid BLOB, err TEXT)`,
-	`DELETE FROM temp.batch`,
-	`DELETE FROM temp.content`,
-}
-
-const resolveSQL = `UPDATE temp.batch SET id = (SELECT i.id FROM items i WHERE i.source = batch.source AND i.kind = batch.kind AND i.key = batch.key)`
-
-// laterSQL is true when batch row b was seen after the stored sighting s.
-const laterSQL = `(b.last_rank > s.last_rank OR (b.last_rank = s.last_rank AND b.last_seq > s.last_seq))`
-
-// needContentSQL lists the batch rows whose content must be written.
-const needContentSQL = `SELECT b.pos FROM temp.batch b LEFT JOIN seen s ON s.id = b.id LEFT JOIN items i ON i.id = b.id
-	WHERE b.id IS NULL OR (` + laterSQL + ` AND b.hash != i.hash) ORDER BY b.pos`
-
-// applySQL runs once content is loaded. The statements that may change an
-// item's text return its id, to update the search index.
-var applySQL = []struct {
-	sql       string
-	returning bool
-}{
-	{`UPDATE items SET first_rank = b.first_rank, first_seq = b.first_seq, first_ns = b.first_ns
-		FROM temp.batch b WHERE b.id = items.id
-		AND (b.first_rank < items.first_rank OR (b.first_rank = items.first_rank AND b.first_seq < items.first_seq))`, false},
-	{`UPDATE items SET time_ns = c.time_ns, title = c.title, url = c.url, text = c.text, raw = c.raw, invalid = c.invalid,
-		err = c.err, hash = b.hash
-		FROM temp.batch b JOIN temp.content c ON c.pos = b.pos WHERE b.id = items.id RETURNING items.id`, true},
-	{`INSERT INTO items (source, kind, key, time_ns, title, url, text, raw, invalid, err, hash, first_rank, first_seq, first_ns)
-		SELECT b.source, b.kind, b.key, c.time_ns, c.title, c.url, c.text, c.raw, c.invalid, c.err, b.hash, b.first_rank, b.first_seq, b.first_ns
-		FROM temp.batch b JOIN temp.content c ON c.pos = b.pos WHERE b.id IS NULL RETURNING id`, true},
-	{resolveSQL + ` WHERE id IS NULL`, false},
-	{`INSERT INTO seen (id, last_rank, last_seq, last_ns) SELECT id, last_rank, last_seq, last_ns FROM temp.batch WHERE true
-		ON CONFLICT (id) DO UPDATE SET last_rank = excluded.last_rank, last_seq = excluded.last_seq, last_ns = excluded.last_ns
-		WHERE excluded.last_rank > seen.last_rank OR (excluded.last_rank = seen.last_rank AND excluded.last_seq > seen.last_seq)`, false},
-	{`DELETE FROM temp.batch`, false},
-	{`DELETE FROM temp.content`, false},
-}
-
-// upsertItems merges a result into the source's items, then updates the
-// search index for the rows whose text may have changed. It works in
-// chunks of items (disjoint keys, so the rules still hold), which bounds
-// the memory a rebuild needs.
-func upsertItems(ctx context.Context, tx *sql.Tx, source string, snaps []snapshot.Snapshot, res *dal.Result) error {
-	const chunk = 4096
-	items := append(append([]dal.Merged(nil), res.Items...), res.Invalid...)
-	for lo := 0; lo < len(items); lo += chunk {
-		if err := upsertChunk(ctx, tx, source, snaps, res, items[lo:min(len(items), lo+chunk)]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func upsertChunk(ctx context.Context, tx *sql.Tx, source string, snaps []snapshot.Snapshot, res *dal.Result, items []dal.Merged) error {
-	for _, q := range batchSQL {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
-	if err := loadBatch(ctx, tx, source, snaps, items); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, resolveSQL); err != nil {
-		return err
-	}
-	need, err := execMaybeReturning(ctx, tx, needContentSQL, true)
-	if err != nil {
-		return err
-	}
-	if err := loadContent(ctx, tx, res, items, need); err != nil {
-		return err
-	}
-	var changed []int64
-	for _, st := range applySQL {
-		ids, err := execMaybeReturning(ctx, tx, st.sql, st.returning)
-		if err != nil {
-			return err
-		}
-		changed = append(changed, ids...)
-	}
-	return indexText(ctx, tx, changed)
-}
-
-func execMaybeReturning(ctx context.Context, tx *sql.Tx, q string, returning bool) ([]int64, error) {
-	if !returning {
-		_, err := tx.ExecContext(ctx, q)
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // multiInsert inserts rows of cols values each, many rows per statement.
 func multiInsert(ctx context.Context, tx *sql.Tx, head string, cols int, rows func(yield func([]any) error) error) error {
 	const chunk = 1000
@@ -385,57 +303,10 @@ func multiInsert(ctx context.Context, tx *sql.Tx, head string, cols int, rows fu
 	return flush()
 }
 
-// loadBatch inserts every merged item's key, positions and hash into
-// temp.batch; pos is the item's index in items.
-func loadBatch(ctx context.Context, tx *sql.Tx, source string, snaps []snapshot.Snapshot, items []dal.Merged) error {
-	ranks := make([]string, len(snaps))
-	for i, s := range snaps {
-		ranks[i] = Rank(s)
-	}
-	const head = "INSERT INTO temp.batch (pos, source, kind, key, hash, first_rank, first_seq, first_ns, last_rank, last_seq, last_ns)"
-	return multiInsert(ctx, tx, head, 11, func(yield func([]any) error) error {
-		for i := range items {
-			m := &items[i]
-			if err := yield([]any{i, source, m.Kind, m.Key, contentHash(m), ranks[m.First.Snap], m.First.Seq, m.FirstSeen.UnixNano(),
-				ranks[m.Last.Snap], m.Last.Seq, m.LastSeen.UnixNano()}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// loadContent inserts the content of the items at the positions need,
-// filling in their text (left out by a lazy merge) on the way.
-func loadContent(ctx context.Context, tx *sql.Tx, res *dal.Result, items []dal.Merged, need []int64) error {
-	const head = "INSERT INTO temp.content (pos, time_ns, title, url, text, raw, invalid, err)"
-	return multiInsert(ctx, tx, head, 8, func(yield func([]any) error) error {
-		for _, pos := range need {
-			m := items[pos] // a copy: its text is dropped once inserted
-			res.FillText(&m.Item)
-			var timeNs, errMsg any
-			if !m.Time.IsZero() {
-				timeNs = m.Time.UnixNano()
-			}
-			var raw []byte
-			if m.Raw != nil {
-				raw = m.Raw
-			}
-			if m.Err != nil {
-				errMsg = m.Err.Error()
-			}
-			if err := yield([]any{pos, timeNs, m.Title, m.URL, m.Text, raw, m.Invalid, errMsg}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // contentHash identifies an item version's stored content: raw, invalid
-// bytes and error message.
-func contentHash(m *dal.Merged) int64 {
-	h := sha256.New()
+// bytes and error message. h is a SHA-256 hash to reuse.
+func contentHash(h hash.Hash, m *dal.Merged) uint64 {
+	h.Reset()
 	h.Write(m.Raw)
 	h.Write([]byte{0})
 	h.Write(m.Invalid)
@@ -444,33 +315,5 @@ func contentHash(m *dal.Merged) int64 {
 		h.Write([]byte(m.Err.Error()))
 	}
 	var sum [sha256.Size]byte
-	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])))
-}
-
-// indexText (re)indexes the text of the given rows for search, in one
-// statement.
-func indexText(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	list, _ := json.Marshal(ids)
-	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO items_fts (rowid, title, url, text)
-		SELECT id, title, url, text FROM items WHERE id IN (SELECT value FROM json_each(?))`, string(list))
-	return err
-}
-
-// dropSource removes a source's items, sightings and search entries.
-func dropSource(ctx context.Context, tx *sql.Tx, source string) error {
-	for _, q := range []string{
-		"DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE source = ?)",
-		"DELETE FROM seen WHERE id IN (SELECT id FROM items WHERE source = ?)",
-		"DELETE FROM items WHERE source = ?",
-		"DELETE FROM snapshots WHERE source = ?",
-		"DELETE FROM sources WHERE name = ?",
-	} {
-		if _, err := tx.ExecContext(ctx, q, source); err != nil {
-			return err
-		}
-	}
-	return nil
+	return binary.BigEndian.Uint64(h.Sum(sum[:0]))
 }

@@ -1,0 +1,374 @@
+package index
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hoard-dev/hoard/dal"
+)
+
+// rawConn is what the reader needs of the SQLite driver's connection: it
+// talks to it directly rather than through database/sql, whose Rows.Scan
+// converts every column by reflection and copies each blob a second time.
+type rawConn interface {
+	driver.QueryerContext
+	driver.ExecerContext
+}
+
+// readItems reads the items of q in batches and passes each to send,
+// stopping when send returns false. Everything is read in one read
+// transaction, so a refresh committing meanwhile is not seen halfway.
+func (x *Index) readItems(ctx context.Context, q Query, send func([]dal.Item) bool) error {
+	conn, err := x.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(rawConn)
+		if !ok {
+			return fmt.Errorf("index: the SQLite driver cannot run queries directly (%T)", dc)
+		}
+		if _, err := c.ExecContext(ctx, "BEGIN", nil); err != nil {
+			return err
+		}
+		// The connection goes back to the pool: end the transaction even
+		// when ctx is done.
+		defer c.ExecContext(context.Background(), "ROLLBACK", nil)
+		r := &reader{c: c, q: q}
+		if err := r.open(ctx); err != nil {
+			return err
+		}
+		return r.run(ctx, send)
+	})
+}
+
+// reader merges the item streams of a query's sources.
+type reader struct {
+	c       rawConn
+	q       Query
+	streams []*stream
+}
+
+// stream is one source's items in output order (or reversed), read block
+// by block.
+type stream struct {
+	idx    int // in q.Sources
+	name   string
+	sid    int64
+	stamps map[uint32]time.Time // snapshot id -> stamp
+	segs   map[int][]rec        // record segments read so far
+	match  map[uint32]bool      // search hits; nil: every item
+	blocks []int64              // the blocks to read, in reading order
+	read   int                  // blocks read so far
+	ready  [][]byte             // blocks fetched, not yet decoded
+	items  []blockItem          // the current block, in reading order
+	pos    int
+	head   *blockItem // the next item, once peeked
+}
+
+// query runs a statement and returns its rows.
+func (r *reader) query(ctx context.Context, q string, args ...any) (driver.Rows, error) {
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		v, err := driver.DefaultParameterConverter.ConvertValue(a)
+		if err != nil {
+			return nil, err
+		}
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	return r.c.QueryContext(ctx, q, named)
+}
+
+// each calls fn with every row of a query.
+func (r *reader) each(ctx context.Context, fn func([]driver.Value) error, q string, args ...any) error {
+	rows, err := r.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, len(rows.Columns()))
+	for {
+		if err := rows.Next(dest); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := fn(dest); err != nil {
+			return err
+		}
+	}
+}
+
+// open finds the sources, runs the search and starts each source's
+// block query.
+func (r *reader) open(ctx context.Context) error {
+	bySid := map[int64]*stream{}
+	for i, name := range r.q.Sources {
+		s := &stream{idx: i, name: name, stamps: map[uint32]time.Time{}, segs: map[int][]rec{}}
+		found := false
+		err := r.each(ctx, func(v []driver.Value) error {
+			s.sid, found = v[0].(int64), true
+			return nil
+		}, "SELECT id FROM sources WHERE name = ?", name)
+		if err != nil || !found {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		err = r.each(ctx, func(v []driver.Value) error {
+			id, _ := v[0].(int64)
+			ns, _ := v[1].(int64)
+			s.stamps[uint32(id)] = time.Unix(0, ns).UTC()
+			return nil
+		}, "SELECT id, stamp_ns FROM snapshots WHERE source = ?", name)
+		if err != nil {
+			return err
+		}
+		r.streams = append(r.streams, s)
+		bySid[s.sid] = s
+	}
+	fts := FTSQuery(r.q.Search)
+	if fts != "" {
+		for _, s := range r.streams {
+			s.match = map[uint32]bool{}
+		}
+		err := r.each(ctx, func(v []driver.Value) error {
+			rowid, _ := v[0].(int64)
+			if s := bySid[rowid>>32]; s != nil {
+				s.match[uint32(rowid)] = true
+			}
+			return nil
+		}, "SELECT rowid FROM items_fts WHERE items_fts MATCH ?", fts)
+		if err != nil {
+			return fmt.Errorf("search %q: %w", r.q.Search, err)
+		}
+	}
+	for _, s := range r.streams {
+		if err := r.start(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// start runs the query of a stream's blocks: those that can hold an item
+// within the time bounds and, for a search, those holding a hit.
+func (r *reader) start(ctx context.Context, s *stream) error {
+	where := []string{"source = ?"}
+	args := []any{s.sid}
+	if !r.q.After.IsZero() {
+		where, args = append(where, "t_hi >= ?"), append(args, r.q.After.UnixNano())
+	}
+	if !r.q.Before.IsZero() {
+		where, args = append(where, "t_lo < ?"), append(args, r.q.Before.UnixNano())
+	}
+	if s.match != nil {
+		blocks := map[int64]bool{}
+		for id := range s.match {
+			rc, err := r.rec(ctx, s, id)
+			if err != nil {
+				return err
+			}
+			if rc.block != 0 {
+				blocks[rc.block] = true
+			}
+		}
+		list, _ := json.Marshal(slices.Sorted(func(yield func(int64) bool) {
+			for b := range blocks {
+				if !yield(b) {
+					return
+				}
+			}
+		}))
+		where, args = append(where, "id IN (SELECT value FROM json_each(?))"), append(args, string(list))
+	}
+	order := "k"
+	if r.q.Reverse {
+		order = "k DESC"
+	}
+	return r.each(ctx, func(v []driver.Value) error {
+		id, _ := v[0].(int64)
+		s.blocks = append(s.blocks, id)
+		return nil
+	}, "SELECT id FROM blocks WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order, args...)
+}
+
+// fetchGroup is how many blocks a stream reads with one statement. Each
+// statement's rows are read to the end before any other runs: the reader
+// never keeps a statement open while running another.
+const fetchGroup = 32
+
+// fetch reads the stream's next group of blocks into s.ready.
+func (r *reader) fetch(ctx context.Context, s *stream) error {
+	ids := s.blocks[s.read:min(len(s.blocks), s.read+fetchGroup)]
+	s.read += len(ids)
+	list, _ := json.Marshal(ids)
+	data := make(map[int64][]byte, len(ids))
+	err := r.each(ctx, func(v []driver.Value) error {
+		id, _ := v[0].(int64)
+		b, ok := v[1].([]byte)
+		if !ok {
+			return fmt.Errorf("index: block %d of %s holds %T", id, s.name, v[1])
+		}
+		data[id] = b
+		return nil
+	}, "SELECT id, data FROM blocks WHERE id IN (SELECT value FROM json_each(?))", string(list))
+	if err != nil {
+		return err
+	}
+	s.ready = s.ready[:0]
+	for _, id := range ids {
+		b, ok := data[id]
+		if !ok {
+			return fmt.Errorf("index: block %d of %s is gone", id, s.name)
+		}
+		s.ready = append(s.ready, b)
+	}
+	return nil
+}
+
+// rec returns the record of item id, reading its segment if needed.
+func (r *reader) rec(ctx context.Context, s *stream, id uint32) (*rec, error) {
+	seg := int(id) / segSize
+	recs, ok := s.segs[seg]
+	if !ok {
+		err := r.each(ctx, func(v []driver.Value) error {
+			data, _ := v[0].([]byte)
+			var err error
+			recs, err = decodeSegment(nil, data)
+			return err
+		}, "SELECT data FROM recs WHERE source = ? AND seg = ?", s.sid, seg)
+		if err != nil {
+			return nil, err
+		}
+		s.segs[seg] = recs
+	}
+	if i := int(id) - seg*segSize; i < len(recs) {
+		return &recs[i], nil
+	}
+	return nil, fmt.Errorf("index: %s has no record of item %d", s.name, id)
+}
+
+// peek returns the stream's next item within the query, or nil at its end.
+func (r *reader) peek(ctx context.Context, s *stream) (*blockItem, error) {
+	for s.head == nil {
+		if s.pos == len(s.items) {
+			if len(s.ready) == 0 {
+				if s.read == len(s.blocks) {
+					return nil, nil
+				}
+				if err := r.fetch(ctx, s); err != nil {
+					return nil, err
+				}
+			}
+			items, err := decodeBlock(s.ready[0])
+			if err != nil {
+				return nil, err
+			}
+			s.ready = s.ready[1:]
+			if r.q.Reverse {
+				slices.Reverse(items)
+			}
+			s.items, s.pos = items, 0
+			continue
+		}
+		it := &s.items[s.pos]
+		s.pos++
+		if r.keep(s, it) {
+			s.head = it
+		}
+	}
+	return s.head, nil
+}
+
+// keep applies the time bounds and the search.
+func (r *reader) keep(s *stream, it *blockItem) bool {
+	if s.match != nil && !s.match[it.id] {
+		return false
+	}
+	if r.q.After.IsZero() && r.q.Before.IsZero() {
+		return true
+	}
+	return it.hasTime && (r.q.After.IsZero() || it.time >= r.q.After.UnixNano()) &&
+		(r.q.Before.IsZero() || it.time < r.q.Before.UnixNano())
+}
+
+// before reports whether a (of stream sa) comes before b (of sb) in the
+// output order across sources: items without a time first, then by
+// time, then by the order of the sources.
+func before(a *blockItem, sa *stream, b *blockItem, sb *stream) bool {
+	switch {
+	case a.hasTime != b.hasTime:
+		return !a.hasTime
+	case a.time != b.time:
+		return a.time < b.time
+	}
+	return sa.idx < sb.idx
+}
+
+// run merges the streams and sends the items in batches.
+func (r *reader) run(ctx context.Context, send func([]dal.Item) bool) error {
+	const batch = 256
+	items := make([]dal.Item, 0, batch)
+	for n := 0; r.q.Limit <= 0 || n < r.q.Limit; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		var best *stream
+		var bestIt *blockItem
+		for _, s := range r.streams {
+			it, err := r.peek(ctx, s)
+			if err != nil {
+				return err
+			}
+			if it == nil {
+				continue
+			}
+			if best == nil || before(it, s, bestIt, best) != r.q.Reverse {
+				best, bestIt = s, it
+			}
+		}
+		if best == nil {
+			break
+		}
+		best.head = nil
+		it, err := r.item(ctx, best, bestIt)
+		if err != nil {
+			return err
+		}
+		if items = append(items, it); len(items) == batch {
+			if !send(items) {
+				return nil
+			}
+			items = make([]dal.Item, 0, batch)
+		}
+	}
+	if len(items) > 0 {
+		send(items)
+	}
+	return nil
+}
+
+// item builds the dal.Item of a block item.
+func (r *reader) item(ctx context.Context, s *stream, b *blockItem) (dal.Item, error) {
+	rc, err := r.rec(ctx, s, b.id)
+	if err != nil {
+		return dal.Item{}, err
+	}
+	it := dal.Item{Source: s.name, Kind: b.kind, Key: b.key, Title: b.title, URL: b.url, Text: b.text,
+		Raw: b.raw, FirstSeen: s.stamps[rc.first.snap], LastSeen: s.stamps[rc.last.snap]}
+	if b.hasTime {
+		it.Time = time.Unix(0, b.time).UTC()
+	}
+	return it, nil
+}

@@ -1,0 +1,248 @@
+package index
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"math"
+	"unsafe"
+)
+
+// The index stores a source's merged items in two forms, both as blobs
+// that Go code reads and writes whole (a row per item cost more in the
+// pure-Go SQLite driver than everything else a refresh or a query does):
+//
+//   - records: one fixed-size record per item, by the item's local id (the
+//     order in which the index first met it), in segments of segSize
+//     records. A record holds what a refresh compares (the key's hash, the
+//     content's hash, where the item was first and last seen) and where
+//     the item's content is.
+//   - blocks: the items' content (envelope and raw JSON) in output order,
+//     at most maxBlock items a block. A query of every item reads the
+//     blocks in order and nothing else but the records for first and last
+//     seen; a refresh rewrites only the blocks it changes.
+
+// segSize is the number of records in one stored segment.
+const segSize = 1024
+
+// maxBlock is the most items a block holds; tests lower it to exercise
+// splitting and moving across blocks.
+var maxBlock = 32
+
+const recSize = 64
+
+// Record flags.
+const (
+	recHasTime = 1 << iota // the item has a time (sort before: items without)
+	recInvalid             // the newest version is not valid JSON: in no block
+	recHasErr              // the item has a stored error
+)
+
+// pos32 is a sighting: a snapshot's id in the snapshots table and the
+// record's 1-based sequence number in it.
+type pos32 struct{ snap, seq uint32 }
+
+// rec is one item's record.
+type rec struct {
+	kh    [16]byte // keyHash of kind and key
+	hash  uint64   // contentHash of the newest version
+	time  int64    // Unix ns, when flags has recHasTime
+	first pos32
+	last  pos32
+	block int64 // the block holding the item; 0 when in none
+	flags uint8
+}
+
+func (r *rec) encode(b []byte) {
+	copy(b[0:16], r.kh[:])
+	le := binary.LittleEndian
+	le.PutUint64(b[16:], r.hash)
+	le.PutUint64(b[24:], uint64(r.time))
+	le.PutUint32(b[32:], r.first.snap)
+	le.PutUint32(b[36:], r.first.seq)
+	le.PutUint32(b[40:], r.last.snap)
+	le.PutUint32(b[44:], r.last.seq)
+	le.PutUint64(b[48:], uint64(r.block))
+	b[56] = r.flags
+	clear(b[57:recSize])
+}
+
+func (r *rec) decode(b []byte) {
+	copy(r.kh[:], b[0:16])
+	le := binary.LittleEndian
+	r.hash = le.Uint64(b[16:])
+	r.time = int64(le.Uint64(b[24:]))
+	r.first = pos32{le.Uint32(b[32:]), le.Uint32(b[36:])}
+	r.last = pos32{le.Uint32(b[40:]), le.Uint32(b[44:])}
+	r.block = int64(le.Uint64(b[48:]))
+	r.flags = b[56]
+}
+
+// decodeSegment appends the records of a stored segment to recs.
+func decodeSegment(recs []rec, data []byte) ([]rec, error) {
+	if len(data)%recSize != 0 || len(data) > segSize*recSize {
+		return recs, fmt.Errorf("index: a record segment of %d bytes", len(data))
+	}
+	for off := 0; off < len(data); off += recSize {
+		var r rec
+		r.decode(data[off:])
+		recs = append(recs, r)
+	}
+	return recs, nil
+}
+
+// encodeSegment is the stored form of records [seg*segSize, ...).
+func encodeSegment(recs []rec, seg int) []byte {
+	lo, hi := seg*segSize, min(len(recs), (seg+1)*segSize)
+	b := make([]byte, (hi-lo)*recSize)
+	for i := lo; i < hi; i++ {
+		recs[i].encode(b[(i-lo)*recSize:])
+	}
+	return b
+}
+
+// keyHash identifies an item within a source across refreshes. h is a
+// SHA-256 hash to reuse.
+func keyHash(h hash.Hash, kind, key string) [16]byte {
+	h.Reset()
+	var n [binary.MaxVarintLen64]byte
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(kind)))])
+	h.Write([]byte(kind))
+	h.Write([]byte(key))
+	var sum [sha256.Size]byte
+	var out [16]byte
+	copy(out[:], h.Sum(sum[:0]))
+	return out
+}
+
+// sortKey is an item's place in output order as bytes that compare like
+// the order: items without a time first, then by time, then by first
+// sighting (the snapshot's rank, then the sequence number). Ranks hold no
+// NUL byte, so the terminator keeps shorter ranks first, like Go strings.
+func sortKey(dst []byte, hasTime bool, t int64, rank string, seq uint32) []byte {
+	if hasTime {
+		dst = append(dst, 1)
+		dst = binary.BigEndian.AppendUint64(dst, uint64(t)^(1<<63))
+	} else {
+		dst = append(dst, 0)
+		dst = binary.BigEndian.AppendUint64(dst, 0)
+	}
+	dst = append(dst, rank...)
+	dst = append(dst, 0)
+	return binary.BigEndian.AppendUint32(dst, seq)
+}
+
+// blockItem is one item as a block holds it.
+type blockItem struct {
+	id                          uint32 // local id: the index of its record
+	hasTime                     bool
+	time                        int64
+	kind, key, title, url, text string
+	raw                         []byte
+}
+
+// encodeBlock is the stored form of items: a version byte, the count,
+// each item's id, time and field lengths, then all the items' text
+// fields, then all their raw JSON. Keeping the text together lets a
+// reader turn it into one string and slice the fields out of it.
+func encodeBlock(items []blockItem) []byte {
+	size := 16
+	for i := range items {
+		it := &items[i]
+		size += 40 + len(it.kind) + len(it.key) + len(it.title) + len(it.url) + len(it.text) + len(it.raw)
+	}
+	b := make([]byte, 0, size)
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(len(items)))
+	for i := range items {
+		it := &items[i]
+		b = binary.AppendUvarint(b, uint64(it.id))
+		if it.hasTime {
+			b = append(b, 1)
+			b = binary.AppendVarint(b, it.time)
+		} else {
+			b = append(b, 0)
+		}
+		for _, n := range []int{len(it.kind), len(it.key), len(it.title), len(it.url), len(it.text), len(it.raw)} {
+			b = binary.AppendUvarint(b, uint64(n))
+		}
+	}
+	for i := range items {
+		it := &items[i]
+		b = append(append(append(append(append(b, it.kind...), it.key...), it.title...), it.url...), it.text...)
+	}
+	for i := range items {
+		b = append(b, items[i].raw...)
+	}
+	return b
+}
+
+var errBlock = errors.New("index: a damaged item block")
+
+// decodeBlock reads a stored block without copying it: the items' raw
+// JSON and their strings alias data, which must never change after (the
+// strings are built over bytes no slice hands out).
+func decodeBlock(data []byte) ([]blockItem, error) {
+	if len(data) == 0 || data[0] != 1 {
+		return nil, errBlock
+	}
+	r := bytes.NewReader(data[1:])
+	n, err := binary.ReadUvarint(r)
+	if err != nil || n > uint64(len(data)) {
+		return nil, errBlock
+	}
+	items := make([]blockItem, n)
+	lens := make([]int, 6*n)
+	strLen, rawLen := 0, 0
+	for i := range items {
+		it := &items[i]
+		id, err := binary.ReadUvarint(r)
+		if err != nil || id > math.MaxUint32 {
+			return nil, errBlock
+		}
+		it.id = uint32(id)
+		flag, err := r.ReadByte()
+		if err != nil {
+			return nil, errBlock
+		}
+		if flag == 1 {
+			it.hasTime = true
+			if it.time, err = binary.ReadVarint(r); err != nil {
+				return nil, errBlock
+			}
+		}
+		for j := range 6 {
+			v, err := binary.ReadUvarint(r)
+			if err != nil || v > uint64(len(data)) {
+				return nil, errBlock
+			}
+			lens[6*i+j] = int(v)
+			if j < 5 {
+				strLen += int(v)
+			} else {
+				rawLen += int(v)
+			}
+		}
+	}
+	off := len(data) - r.Len()
+	if off+strLen+rawLen != len(data) {
+		return nil, errBlock
+	}
+	var strs string
+	if strLen > 0 {
+		strs = unsafe.String(&data[off], strLen)
+	}
+	raws := data[off+strLen:]
+	s, w := 0, 0
+	next := func(n int) string { s += n; return strs[s-n : s] }
+	for i := range items {
+		it, l := &items[i], lens[6*i:6*i+6]
+		it.kind, it.key, it.title, it.url, it.text = next(l[0]), next(l[1]), next(l[2]), next(l[3]), next(l[4])
+		it.raw = raws[w : w+l[5] : w+l[5]]
+		w += l[5]
+	}
+	return items, nil
+}

@@ -1,0 +1,596 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/snapshot"
+)
+
+// writer merges one dal.Result into a source's stored records and blocks,
+// inside the refresh's transaction. It applies the rules of dal.Merge:
+// the earliest sighting stays first, the latest sighting's version wins.
+// All the comparing is done in Go on the source's records, loaded whole;
+// only the blocks holding a new, changed or moved item are rewritten.
+type writer struct {
+	tx     *sql.Tx
+	source string
+	sid    int64
+	res    *dal.Result
+	ranks  map[uint32]string // snapshot id -> rank
+	ids    map[string]uint32 // rank -> snapshot id
+	recs   []rec
+	keys   keyMap
+	dirty  map[int]bool // segments to write
+
+	removes map[int64][]uint32 // block -> ids leaving it
+	inserts []insert
+	ftsDel  []int64
+	ftsAdd  []ftsRow
+	errSet  map[uint32]string
+	errDel  []uint32
+}
+
+// insert is an item to place in a block; content nil means the item moves
+// with its stored content (its first sighting changed).
+type insert struct {
+	id      uint32
+	content *blockItem
+}
+
+type ftsRow struct {
+	rowid            int64
+	title, url, text string
+}
+
+// preloaded is a source's records, read while its new snapshots are
+// being decoded; a refresh uses them if the source has not changed since
+// (same id and generation).
+type preloaded struct {
+	sid, gen int64
+	recs     []rec
+	keys     keyMap
+}
+
+// preload reads a source's records in a read transaction of its own.
+func (x *Index) preload(ctx context.Context, source string, extra int) (*preloaded, error) {
+	conn, err := x.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return nil, err
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK")
+	p := &preloaded{}
+	err = conn.QueryRowContext(ctx, "SELECT id, gen FROM sources WHERE name = ?", source).Scan(&p.sid, &p.gen)
+	if err != nil {
+		return nil, err
+	}
+	if p.recs, err = loadRecs(ctx, conn, p.sid, extra); err != nil {
+		return nil, err
+	}
+	p.keys = newKeyMap(p.recs, extra)
+	return p, nil
+}
+
+// keyMap finds an item's local id by its key hash. It is keyed by the
+// hash's first 64 bits; the rare records whose first 64 bits collide
+// with another's go to more.
+type keyMap struct {
+	m    map[uint64]uint32
+	more map[[16]byte]uint32
+}
+
+func newKeyMap(recs []rec, extra int) keyMap {
+	k := keyMap{m: make(map[uint64]uint32, len(recs)+extra), more: map[[16]byte]uint32{}}
+	for i := range recs {
+		k.put(recs, recs[i].kh, uint32(i))
+	}
+	return k
+}
+
+func (k *keyMap) get(recs []rec, kh [16]byte) (uint32, bool) {
+	id, ok := k.m[binary.LittleEndian.Uint64(kh[:8])]
+	if !ok || recs[id].kh == kh {
+		return id, ok
+	}
+	id, ok = k.more[kh]
+	return id, ok
+}
+
+func (k *keyMap) put(recs []rec, kh [16]byte, id uint32) {
+	p := binary.LittleEndian.Uint64(kh[:8])
+	if _, taken := k.m[p]; taken {
+		k.more[kh] = id
+	} else {
+		k.m[p] = id
+	}
+}
+
+// loadWriter prepares the merge of res into source sid; pre, when it
+// was read at generation gen of that source, saves reading the records.
+func loadWriter(ctx context.Context, tx *sql.Tx, source string, sid, gen int64, res *dal.Result, pre *preloaded) (*writer, error) {
+	w := &writer{tx: tx, source: source, sid: sid, res: res, ranks: map[uint32]string{}, ids: map[string]uint32{},
+		dirty: map[int]bool{}, removes: map[int64][]uint32{}, errSet: map[uint32]string{}}
+	rows, err := tx.QueryContext(ctx, "SELECT id, rank FROM snapshots WHERE source = ?", source)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id uint32
+		var rank string
+		if err := rows.Scan(&id, &rank); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		w.ranks[id], w.ids[rank] = rank, id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if pre != nil && pre.sid == sid && pre.gen == gen {
+		w.recs, w.keys = pre.recs, pre.keys
+		return w, nil
+	}
+	if w.recs, err = loadRecs(ctx, tx, sid, len(res.Items)+len(res.Invalid)); err != nil {
+		return nil, err
+	}
+	w.keys = newKeyMap(w.recs, len(res.Items)+len(res.Invalid))
+	return w, nil
+}
+
+// loadRecs reads all of a source's records.
+// Its capacity leaves room for extra new records.
+func loadRecs(ctx context.Context, q querier, sid int64, extra int) ([]rec, error) {
+	rows, err := q.QueryContext(ctx, "SELECT seg, data FROM recs WHERE source = ? ORDER BY seg", sid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var segs [][]byte
+	n := 0
+	for rows.Next() {
+		var seg int
+		var data []byte
+		if err := rows.Scan(&seg, &data); err != nil {
+			return nil, err
+		}
+		if seg != len(segs) || n%segSize != 0 {
+			return nil, fmt.Errorf("index: record segment %d of source %d is out of place", seg, sid)
+		}
+		segs = append(segs, data)
+		n += len(data) / recSize
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	recs := make([]rec, 0, n+extra)
+	for _, data := range segs {
+		if recs, err = decodeSegment(recs, data); err != nil {
+			return nil, err
+		}
+	}
+	return recs, nil
+}
+
+// earlier reports whether sighting a comes before b.
+func (w *writer) earlier(a, b pos32) bool {
+	if ra, rb := w.ranks[a.snap], w.ranks[b.snap]; ra != rb {
+		return ra < rb
+	}
+	return a.seq < b.seq
+}
+
+func (w *writer) touch(id uint32) { w.dirty[int(id)/segSize] = true }
+
+// sortKeyOf is the output-order key of item id as its record stands.
+func (w *writer) sortKeyOf(dst []byte, id uint32) []byte {
+	r := &w.recs[id]
+	return sortKey(dst, r.flags&recHasTime != 0, r.time, w.ranks[r.first.snap], r.first.seq)
+}
+
+// merge compares every merged item with its record and plans the changes.
+// snaps are the snapshots the result was merged from.
+func (w *writer) merge(snaps []snapshot.Snapshot) error {
+	snapIDs := make([]uint32, len(snaps))
+	for i, s := range snaps {
+		id, ok := w.ids[Rank(s)]
+		if !ok {
+			return fmt.Errorf("index: snapshot %s was not recorded", s.Path)
+		}
+		snapIDs[i] = id
+	}
+	for _, list := range [][]dal.Merged{w.res.Items, w.res.Invalid} {
+		sums := hashAll(list)
+		for i := range list {
+			m, kh, ch := &list[i], sums[i].key, sums[i].content
+			first := pos32{snapIDs[m.First.Snap], uint32(m.First.Seq)}
+			last := pos32{snapIDs[m.Last.Snap], uint32(m.Last.Seq)}
+			id, ok := w.keys.get(w.recs, kh)
+			if !ok {
+				id = uint32(len(w.recs))
+				w.recs = append(w.recs, rec{kh: kh, first: first, last: last})
+				w.keys.put(w.recs, kh, id)
+				w.setVersion(id, m, ch)
+				continue
+			}
+			r := &w.recs[id]
+			moved := false
+			if w.earlier(first, r.first) {
+				r.first, moved = first, true
+				w.touch(id)
+			}
+			if w.earlier(r.last, last) {
+				r.last = last
+				w.touch(id)
+				if ch != r.hash {
+					w.setVersion(id, m, ch)
+					continue
+				}
+			}
+			if moved && r.block != 0 {
+				w.removes[r.block] = append(w.removes[r.block], id)
+				w.inserts = append(w.inserts, insert{id: id})
+				r.block = 0 // until the rewrite places it
+			}
+		}
+	}
+	return nil
+}
+
+// sums are an item's key and content hashes.
+type sums struct {
+	key     [16]byte
+	content uint64
+}
+
+// hashAll computes the hashes of items on all cores.
+func hashAll(items []dal.Merged) []sums {
+	out := make([]sums, len(items))
+	n := min(runtime.GOMAXPROCS(0), 1+len(items)/512)
+	var wg sync.WaitGroup
+	for g := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := sha256.New()
+			for i := g; i < len(items); i += n {
+				out[i] = sums{keyHash(h, items[i].Kind, items[i].Key), contentHash(h, &items[i])}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// setVersion makes m, whose content hash is ch, the stored version of
+// item id.
+func (w *writer) setVersion(id uint32, m *dal.Merged, ch uint64) {
+	w.touch(id)
+	r := &w.recs[id]
+	hadErr := r.flags&recHasErr != 0
+	r.hash, r.time, r.flags = ch, 0, 0
+	if !m.Time.IsZero() {
+		r.flags |= recHasTime
+		r.time = m.Time.UnixNano()
+	}
+	switch {
+	case m.Err != nil:
+		r.flags |= recHasErr
+		w.errSet[id] = m.Err.Error()
+	case hadErr:
+		w.errDel = append(w.errDel, id)
+	}
+	if r.block != 0 {
+		w.removes[r.block] = append(w.removes[r.block], id)
+		w.ftsDel = append(w.ftsDel, w.rowid(id))
+		r.block = 0 // until the rewrite places it
+	}
+	if m.Raw == nil {
+		r.flags |= recInvalid
+		return
+	}
+	it := m.Item
+	w.res.FillText(&it)
+	w.inserts = append(w.inserts, insert{id: id, content: &blockItem{id: id, hasTime: !it.Time.IsZero(), time: r.time,
+		kind: it.Kind, key: it.Key, title: it.Title, url: it.URL, text: it.Text, raw: it.Raw}})
+	w.ftsAdd = append(w.ftsAdd, ftsRow{w.rowid(id), it.Title, it.URL, it.Text})
+}
+
+// rowid is item id's row in items_fts.
+func (w *writer) rowid(id uint32) int64 { return w.sid<<32 | int64(id) }
+
+// flush writes the planned changes: blocks, records, search entries,
+// errors.
+func (w *writer) flush(ctx context.Context) error {
+	if err := w.writeBlocks(ctx); err != nil {
+		return err
+	}
+	for seg := range w.dirty {
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO recs (source, seg, data) VALUES (?, ?, ?)
+			ON CONFLICT (source, seg) DO UPDATE SET data = excluded.data`, w.sid, seg, encodeSegment(w.recs, seg)); err != nil {
+			return err
+		}
+	}
+	if err := deleteFTS(ctx, w.tx, w.ftsDel); err != nil {
+		return err
+	}
+	err := multiInsert(ctx, w.tx, "INSERT INTO items_fts (rowid, title, url, text)", 4, func(yield func([]any) error) error {
+		for _, f := range w.ftsAdd {
+			if err := yield([]any{f.rowid, f.title, f.url, f.text}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range w.errDel {
+		if _, err := w.tx.ExecContext(ctx, "DELETE FROM item_errors WHERE source = ? AND id = ?", w.sid, id); err != nil {
+			return err
+		}
+	}
+	for id, msg := range w.errSet {
+		if _, err := w.tx.ExecContext(ctx, "INSERT OR REPLACE INTO item_errors (source, id, err) VALUES (?, ?, ?)", w.sid, id, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteFTS removes search entries by rowid.
+func deleteFTS(ctx context.Context, tx *sql.Tx, rowids []int64) error {
+	const chunk = 4096
+	for lo := 0; lo < len(rowids); lo += chunk {
+		list, _ := json.Marshal(rowids[lo:min(len(rowids), lo+chunk)])
+		if _, err := tx.ExecContext(ctx, "DELETE FROM items_fts WHERE rowid IN (SELECT value FROM json_each(?))", string(list)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeBlocks takes the leaving items out of their blocks, puts the
+// arriving ones into the block whose range holds their key, and rewrites
+// every block so touched in output order, split into blocks of at most
+// maxBlock items (an emptied block is deleted).
+func (w *writer) writeBlocks(ctx context.Context) error {
+	if len(w.removes) == 0 && len(w.inserts) == 0 {
+		return nil
+	}
+	keys := make([][]byte, len(w.inserts))
+	for i, in := range w.inserts {
+		keys[i] = w.sortKeyOf(nil, in.id)
+	}
+	targets, err := w.targets(ctx, keys)
+	if err != nil {
+		return err
+	}
+	var need []int64
+	for id := range w.removes {
+		need = append(need, id)
+	}
+	touched, err := w.loadBlocks(ctx, append(need, targets...))
+	if err != nil {
+		return err
+	}
+	leaving := map[uint32]blockItem{}
+	for id, ids := range w.removes {
+		gone := map[uint32]bool{}
+		for _, i := range ids {
+			gone[i] = true
+		}
+		kept := touched[id][:0]
+		for _, it := range touched[id] {
+			if gone[it.id] {
+				leaving[it.id] = it
+			} else {
+				kept = append(kept, it)
+			}
+		}
+		touched[id] = kept
+	}
+	for i, in := range w.inserts {
+		it := in.content
+		if it == nil {
+			old, ok := leaving[in.id]
+			if !ok {
+				return fmt.Errorf("index: item %d of %s is missing from its block", in.id, w.source)
+			}
+			it = &old
+		}
+		touched[targets[i]] = append(touched[targets[i]], *it)
+	}
+	for id, items := range touched {
+		if err := w.rewrite(ctx, id, items); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// targets finds, for each sort key, the block whose range holds it: the
+// last block whose first key is not greater, else the first block; 0
+// (a new block) when the source has none. One statement does it all.
+func (w *writer) targets(ctx context.Context, keys [][]byte) ([]int64, error) {
+	out := make([]int64, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	hexKeys := make([]string, len(keys))
+	for i, k := range keys {
+		hexKeys[i] = hex.EncodeToString(k)
+	}
+	list, _ := json.Marshal(hexKeys)
+	rows, err := w.tx.QueryContext(ctx, `SELECT j.key, coalesce(
+			(SELECT id FROM blocks WHERE source = ?1 AND k <= unhex(j.value) ORDER BY k DESC LIMIT 1),
+			(SELECT id FROM blocks WHERE source = ?1 ORDER BY k LIMIT 1), 0)
+		FROM json_each(?2) j`, w.sid, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var id int64
+		if err := rows.Scan(&i, &id); err != nil {
+			return nil, err
+		}
+		out[i] = id
+	}
+	return out, rows.Err()
+}
+
+// loadBlocks reads and decodes the given blocks (0, a new block, is
+// empty), in one statement.
+func (w *writer) loadBlocks(ctx context.Context, ids []int64) (map[int64][]blockItem, error) {
+	out := map[int64][]blockItem{}
+	var want []int64
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			out[id] = nil
+			if id != 0 {
+				want = append(want, id)
+			}
+		}
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	list, _ := json.Marshal(want)
+	rows, err := w.tx.QueryContext(ctx, // "+source": look the blocks up by id, not by scanning the source's.
+		"SELECT id, data FROM blocks WHERE id IN (SELECT value FROM json_each(?)) AND +source = ?", string(list), w.sid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var id int64
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		if out[id], err = decodeBlock(data); err != nil {
+			return nil, fmt.Errorf("index: block %d of %s: %w", id, w.source, err)
+		}
+		found++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if found != len(want) {
+		return nil, fmt.Errorf("index: %d blocks of %s are missing", len(want)-found, w.source)
+	}
+	return out, nil
+}
+
+// rewrite stores items (in any order) as block id and, past maxBlock
+// items, as new blocks after it; id 0 means only new blocks.
+func (w *writer) rewrite(ctx context.Context, id int64, items []blockItem) error {
+	keys := make([][]byte, len(items))
+	for i := range items {
+		keys[i] = w.sortKeyOf(nil, items[i].id)
+	}
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return bytes.Compare(keys[order[a]], keys[order[b]]) < 0 })
+	sorted := make([]blockItem, len(items))
+	for i, j := range order {
+		sorted[i] = items[j]
+	}
+	if len(sorted) == 0 && id != 0 {
+		_, err := w.tx.ExecContext(ctx, "DELETE FROM blocks WHERE id = ?", id)
+		return err
+	}
+	for lo := 0; lo < len(sorted); lo += maxBlock {
+		chunk := sorted[lo:min(len(sorted), lo+maxBlock)]
+		var tlo, thi any
+		for i := range chunk {
+			if chunk[i].hasTime {
+				if tlo == nil {
+					tlo = chunk[i].time
+				}
+				thi = chunk[i].time
+			}
+		}
+		k, data := keys[order[lo]], encodeBlock(chunk)
+		bid := id
+		if lo == 0 && id != 0 {
+			if _, err := w.tx.ExecContext(ctx, "UPDATE blocks SET k = ?, t_lo = ?, t_hi = ?, n = ?, data = ? WHERE id = ?",
+				k, tlo, thi, len(chunk), data, id); err != nil {
+				return err
+			}
+		} else {
+			err := w.tx.QueryRowContext(ctx, "INSERT INTO blocks (source, k, t_lo, t_hi, n, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+				w.sid, k, tlo, thi, len(chunk), data).Scan(&bid)
+			if err != nil {
+				return err
+			}
+		}
+		for i := range chunk {
+			if r := &w.recs[chunk[i].id]; r.block != bid {
+				r.block = bid
+				w.touch(chunk[i].id)
+			}
+		}
+	}
+	return nil
+}
+
+// dropSource removes a source's items, search entries, snapshots and
+// name.
+func dropSource(ctx context.Context, tx *sql.Tx, source string) error {
+	var sid int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM sources WHERE name = ?", source).Scan(&sid)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if err == nil {
+		recs, err := loadRecs(ctx, tx, sid, 0)
+		if err != nil {
+			return err
+		}
+		var rowids []int64
+		for i := range recs {
+			if recs[i].block != 0 {
+				rowids = append(rowids, sid<<32|int64(i))
+			}
+		}
+		if err := deleteFTS(ctx, tx, rowids); err != nil {
+			return err
+		}
+	}
+	for _, q := range []struct {
+		sql string
+		arg any
+	}{
+		{"DELETE FROM blocks WHERE source = ?", sid},
+		{"DELETE FROM recs WHERE source = ?", sid},
+		{"DELETE FROM item_errors WHERE source = ?", sid},
+		{"DELETE FROM snapshots WHERE source = ?", source},
+		{"DELETE FROM sources WHERE name = ?", source},
+	} {
+		if _, err := tx.ExecContext(ctx, q.sql, q.arg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
