@@ -100,9 +100,12 @@ func appendJSONString(dst []byte, s string) []byte {
 	const hexd = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
+	// Valid UTF-8 (what decoded JSON always is) needs no rune decoding:
+	// only ASCII bytes are escaped.
+	valid := utf8.ValidString(s)
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
+		if c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || valid) {
 			i++
 			continue
 		}
