@@ -170,7 +170,10 @@ func (r *reader) start(ctx context.Context, s *stream) error {
 	if !r.q.Before.IsZero() {
 		where, args = append(where, "t_lo < ?"), append(args, r.q.Before.UnixNano())
 	}
-	if s.match != nil {
+	// With few search hits, only their blocks are read; with many, the
+	// blocks are read in order like without a search (a limit then stops
+	// the reading early), saving the look-up of every hit's block.
+	if s.match != nil && len(s.match) <= manyHits {
 		blocks := map[int64]bool{}
 		for id := range s.match {
 			rc, err := r.rec(ctx, s, id)
@@ -201,14 +204,20 @@ func (r *reader) start(ctx context.Context, s *stream) error {
 	}, "SELECT id FROM blocks WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order, args...)
 }
 
-// fetchGroup is how many blocks a stream reads with one statement. Each
-// statement's rows are read to the end before any other runs: the reader
-// never keeps a statement open while running another.
+// manyHits is the number of search hits above which a search reads all
+// the blocks within the time bounds, in order.
+var manyHits = 512
+
+// fetchGroup is the most blocks a stream reads with one statement: it
+// reads one block first, then twice as many each time, so that a query
+// with a small limit reads little. Each statement's rows are read to the
+// end before any other runs: the reader never keeps a statement open
+// while running another.
 const fetchGroup = 32
 
 // fetch reads the stream's next group of blocks into s.ready.
 func (r *reader) fetch(ctx context.Context, s *stream) error {
-	ids := s.blocks[s.read:min(len(s.blocks), s.read+fetchGroup)]
+	ids := s.blocks[s.read:min(len(s.blocks), s.read+min(fetchGroup, s.read+1))]
 	s.read += len(ids)
 	list, _ := json.Marshal(ids)
 	data := make(map[int64][]byte, len(ids))
