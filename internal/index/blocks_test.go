@@ -55,8 +55,8 @@ func TestRecordRoundTrip(t *testing.T) {
 // snapshots without the index gives. Blocks hold three items, so items
 // keep moving between blocks and blocks split and empty.
 func TestRandomRefreshesMatchUncached(t *testing.T) {
-	defer func(n, h int) { maxBlock, manyHits = n, h }(maxBlock, manyHits)
-	maxBlock = 3
+	defer func(n, h, f int) { maxBlock, manyHits, ftsBatch = n, h, f }(maxBlock, manyHits, ftsBatch)
+	maxBlock, ftsBatch = 3, 5
 	for seed := range uint64(4) {
 		manyHits = []int{512, 2}[seed%2] // both ways of reading a search's blocks
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { randomRefreshes(t, rand.New(rand.NewPCG(seed, 1))) })

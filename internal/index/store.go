@@ -9,6 +9,8 @@ import (
 	"hash"
 	"math"
 	"unsafe"
+
+	"github.com/hoard-dev/hoard/dal"
 )
 
 // The index stores a source's merged items in two forms, both as blobs
@@ -142,6 +144,7 @@ type blockItem struct {
 	time                        int64
 	kind, key, title, url, text string
 	raw                         []byte
+	fill                        *dal.Merged // not stored: a new version whose text is still to be filled in
 }
 
 // encodeBlock is the stored form of items: a version byte, the count,

@@ -304,31 +304,36 @@ func (w *writer) setVersion(id uint32, m *dal.Merged, ch uint64) {
 		r.flags |= recInvalid
 		return
 	}
-	it := m.Item
-	w.res.FillText(&it)
-	w.inserts = append(w.inserts, insert{id: id, content: &blockItem{id: id, hasTime: !it.Time.IsZero(), time: r.time,
-		kind: it.Kind, key: it.Key, title: it.Title, url: it.URL, text: it.Text, raw: it.Raw}})
-	w.ftsAdd = append(w.ftsAdd, ftsRow{w.rowid(id), it.Title, it.URL, it.Text})
+	w.inserts = append(w.inserts, insert{id: id, content: &blockItem{id: id, hasTime: r.flags&recHasTime != 0, time: r.time,
+		kind: m.Kind, key: m.Key, raw: m.Raw, fill: m}})
 }
 
-// rowid is item id's row in items_fts.
-func (w *writer) rowid(id uint32) int64 { return w.sid<<32 | int64(id) }
-
-// flush writes the planned changes: blocks, records, search entries,
-// errors.
-func (w *writer) flush(ctx context.Context) error {
-	if err := w.writeBlocks(ctx); err != nil {
-		return err
-	}
-	for seg := range w.dirty {
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO recs (source, seg, data) VALUES (?, ?, ?)
-			ON CONFLICT (source, seg) DO UPDATE SET data = excluded.data`, w.sid, seg, encodeSegment(w.recs, seg)); err != nil {
-			return err
+// fillText sets the text of the items of a new version (left out by a
+// lazy merge, and filled in only now, a block at a time, so that a
+// rebuild never holds every item's text) and adds them to the search
+// buffer, which is written every ftsBatch rows.
+func (w *writer) fillText(ctx context.Context, items []blockItem) error {
+	for i := range items {
+		b := &items[i]
+		if b.fill == nil {
+			continue
 		}
+		it := b.fill.Item
+		w.res.FillText(&it)
+		b.title, b.url, b.text, b.fill = it.Title, it.URL, it.Text, nil
+		w.ftsAdd = append(w.ftsAdd, ftsRow{w.rowid(b.id), it.Title, it.URL, it.Text})
 	}
-	if err := deleteFTS(ctx, w.tx, w.ftsDel); err != nil {
-		return err
+	if len(w.ftsAdd) >= ftsBatch {
+		return w.writeFTS(ctx)
 	}
+	return nil
+}
+
+// ftsBatch is how many search rows are buffered before being written.
+var ftsBatch = 4096
+
+// writeFTS writes the buffered search rows.
+func (w *writer) writeFTS(ctx context.Context) error {
 	err := multiInsert(ctx, w.tx, "INSERT INTO items_fts (rowid, title, url, text)", 4, func(yield func([]any) error) error {
 		for _, f := range w.ftsAdd {
 			if err := yield([]any{f.rowid, f.title, f.url, f.text}); err != nil {
@@ -337,8 +342,32 @@ func (w *writer) flush(ctx context.Context) error {
 		}
 		return nil
 	})
-	if err != nil {
+	w.ftsAdd = w.ftsAdd[:0]
+	return err
+}
+
+// rowid is item id's row in items_fts.
+func (w *writer) rowid(id uint32) int64 { return w.sid<<32 | int64(id) }
+
+// flush writes the planned changes: blocks, records, search entries,
+// errors.
+func (w *writer) flush(ctx context.Context) error {
+	// Old search entries go first: an edited item's new entry has the
+	// same rowid.
+	if err := deleteFTS(ctx, w.tx, w.ftsDel); err != nil {
 		return err
+	}
+	if err := w.writeBlocks(ctx); err != nil {
+		return err
+	}
+	if err := w.writeFTS(ctx); err != nil {
+		return err
+	}
+	for seg := range w.dirty {
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO recs (source, seg, data) VALUES (?, ?, ?)
+			ON CONFLICT (source, seg) DO UPDATE SET data = excluded.data`, w.sid, seg, encodeSegment(w.recs, seg)); err != nil {
+			return err
+		}
 	}
 	for _, id := range w.errDel {
 		if _, err := w.tx.ExecContext(ctx, "DELETE FROM item_errors WHERE source = ? AND id = ?", w.sid, id); err != nil {
@@ -531,7 +560,13 @@ func (w *writer) rewrite(ctx context.Context, id int64, items []blockItem) error
 				thi = chunk[i].time
 			}
 		}
+		if err := w.fillText(ctx, chunk); err != nil {
+			return err
+		}
 		k, data := keys[order[lo]], encodeBlock(chunk)
+		for i := range chunk { // the text is in the block and the search buffer
+			chunk[i].title, chunk[i].url, chunk[i].text = "", "", ""
+		}
 		bid := id
 		if lo == 0 && id != 0 {
 			if _, err := w.tx.ExecContext(ctx, "UPDATE blocks SET k = ?, t_lo = ?, t_hi = ?, n = ?, data = ? WHERE id = ?",
