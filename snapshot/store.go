@@ -125,7 +125,9 @@ func (s *Store) List(source string) (Listing, error) {
 }
 
 // ListDir lists any directory of snapshots, e.g. one made by arctee. Hidden
-// files (temporary files among them) and subdirectories are skipped.
+// files (temporary files among them) and subdirectories are skipped. A
+// symbolic link to a file is listed with the file's size and time; a
+// broken link is reported as undatable.
 func ListDir(dir string) (Listing, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -139,6 +141,11 @@ func ListDir(dir string) (Listing, error) {
 		}
 		path := filepath.Join(dir, name)
 		info, err := e.Info()
+		if err == nil && info.Mode()&os.ModeSymlink != 0 {
+			if info, err = os.Stat(path); err == nil && info.IsDir() {
+				continue
+			}
+		}
 		if err != nil {
 			l.Undatable = append(l.Undatable, Undatable{Path: path, Err: err})
 			continue

@@ -269,3 +269,33 @@ func checkWithZstdTool(t *testing.T, path string, want []byte) {
 		t.Errorf("zstd -d: %v (%d bytes)", err, len(out))
 	}
 }
+
+// TestListDirSymlinks: a link to a snapshot is listed with the target's
+// size and time, a link to a directory is skipped like a directory, and a
+// broken link is reported, not silently dropped.
+func TestListDirSymlinks(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	target := filepath.Join(elsewhere, "20240101T000000Z.json")
+	if err := os.WriteFile(target, []byte(`[{"id":1}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, to := range map[string]string{
+		"20240101T000000Z.json": target,
+		"20240102T000000Z.json": filepath.Join(elsewhere, "gone.json"),
+		"20240103T000000Z.json": elsewhere,
+	} {
+		if err := os.Symlink(to, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := ListDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Snapshots) != 1 || l.Snapshots[0].Size != 10 || l.Snapshots[0].Name != "20240101T000000Z.json" {
+		t.Errorf("snapshots = %+v, want the linked file with its size", l.Snapshots)
+	}
+	if len(l.Undatable) != 1 || filepath.Base(l.Undatable[0].Path) != "20240102T000000Z.json" {
+		t.Errorf("undatable = %+v, want the broken link", l.Undatable)
+	}
+}
