@@ -144,3 +144,23 @@ func randomRefreshes(t *testing.T, rng *rand.Rand) {
 		}
 	}
 }
+
+// TestKeyMapSharedPrefix: ids whose key hashes share their first 64 bits
+// are all offered as candidates, so a collision never merges two items.
+func TestKeyMapSharedPrefix(t *testing.T) {
+	k := keyMap{m: map[uint64]uint32{}, dups: map[uint64][]uint32{}}
+	k.put(7, 1)
+	k.put(7, 5)
+	k.put(9, 2)
+	var got []uint32
+	k.candidates(7, func(id uint32) bool { got = append(got, id); return false })
+	if !reflect.DeepEqual(got, []uint32{1, 5}) {
+		t.Errorf("candidates of a shared prefix: %v", got)
+	}
+	got = nil
+	k.candidates(7, func(id uint32) bool { got = append(got, id); return true })
+	if !reflect.DeepEqual(got, []uint32{1}) {
+		t.Errorf("stopping at the first: %v", got)
+	}
+	k.candidates(8, func(uint32) bool { t.Error("candidate for an unknown prefix"); return false })
+}

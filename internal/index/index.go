@@ -25,7 +25,7 @@ import (
 
 // schemaVersion changes whenever the tables change; an index with another
 // version is rebuilt from the snapshots.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // Index is an open index. It is safe for concurrent use.
 type Index struct {
@@ -91,7 +91,8 @@ func (x *Index) Close() error { return x.db.Close() }
 
 // sources names each source (its id numbers its blocks, records and
 // search entries); snapshots lists the indexed files. A source's items
-// are in recs (one fixed-size record per item, in segments) and blocks
+// are in recs (one fixed-size record per item, in segments; keys holds
+// the start of each record's key hash, all a refresh reads whole) and blocks
 // (content in output order): see store.go. item_errors keeps the items'
 // problems for Errors. items_fts indexes title, url and text; its rowid
 // is the source's id << 32 | the item's local id.
@@ -121,6 +122,12 @@ var schema = []string{
 		data BLOB NOT NULL,
 		PRIMARY KEY (source, seg)
 	)`,
+	`CREATE TABLE keys (
+		source INTEGER NOT NULL,
+		seg INTEGER NOT NULL,
+		data BLOB NOT NULL, -- the first 8 bytes of each record's key hash
+		PRIMARY KEY (source, seg)
+	)`,
 	`CREATE TABLE blocks (
 		id INTEGER PRIMARY KEY,
 		source INTEGER NOT NULL,
@@ -142,7 +149,7 @@ var schema = []string{
 
 // tables are dropped, in this order, when the schema changes; older
 // schemas' tables are included.
-var tables = []string{"items_fts", "seen", "items", "item_errors", "blocks", "recs", "snapshots", "sources"}
+var tables = []string{"items_fts", "seen", "items", "item_errors", "blocks", "keys", "recs", "snapshots", "sources"}
 
 // schema creates the tables, or recreates them when the file holds
 // another schema version.

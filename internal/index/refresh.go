@@ -149,16 +149,14 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 		if !rebuild && len(todo) == 0 {
 			return Stats{}, nil
 		}
-		// The records are read on another core while the snapshots are
+		// The key hashes are read on another core while the snapshots are
 		// decoded (one snapshot keeps one core busy).
 		var pre *preloaded
 		loaded := make(chan struct{})
 		go func() {
 			defer close(loaded)
 			if !rebuild {
-				// Room for a typical refresh's new items; on error, apply
-				// reads the records itself.
-				pre, _ = x.preload(ctx, src.Spec.Source, 16384)
+				pre, _ = x.preload(ctx, src.Spec.Source) // on error, apply reads the keys itself
 			}
 		}()
 		res, err := dal.Merge(ctx, src.Spec, todo, dal.Options{Ranges: true, LazyText: true})
@@ -213,7 +211,7 @@ func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bo
 	if err != nil {
 		return false, err
 	}
-	if err := w.merge(snaps); err != nil {
+	if err := w.merge(ctx, snaps); err != nil {
 		return false, err
 	}
 	if err := w.flush(ctx); err != nil {

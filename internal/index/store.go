@@ -32,7 +32,7 @@ const segSize = 1024
 
 // maxBlock is the most items a block holds; tests lower it to exercise
 // splitting and moving across blocks.
-var maxBlock = 32
+var maxBlock = 8
 
 const recSize = 64
 
@@ -96,12 +96,11 @@ func decodeSegment(recs []rec, data []byte) ([]rec, error) {
 	return recs, nil
 }
 
-// encodeSegment is the stored form of records [seg*segSize, ...).
-func encodeSegment(recs []rec, seg int) []byte {
-	lo, hi := seg*segSize, min(len(recs), (seg+1)*segSize)
-	b := make([]byte, (hi-lo)*recSize)
-	for i := lo; i < hi; i++ {
-		recs[i].encode(b[(i-lo)*recSize:])
+// encodeSegment is the stored form of a segment's records.
+func encodeSegment(recs []rec) []byte {
+	b := make([]byte, len(recs)*recSize)
+	for i := range recs {
+		recs[i].encode(b[i*recSize:])
 	}
 	return b
 }

@@ -21,7 +21,8 @@ import (
 // writer merges one dal.Result into a source's stored records and blocks,
 // inside the refresh's transaction. It applies the rules of dal.Merge:
 // the earliest sighting stays first, the latest sighting's version wins.
-// All the comparing is done in Go on the source's records, loaded whole;
+// All the comparing is done in Go: the source's key hashes are read whole
+// (8 bytes an item), the records only in the segments the result touches;
 // only the blocks holding a new, changed or moved item are rewritten.
 type writer struct {
 	tx     *sql.Tx
@@ -30,13 +31,17 @@ type writer struct {
 	res    *dal.Result
 	ranks  map[uint32]string // snapshot id -> rank
 	ids    map[string]uint32 // rank -> snapshot id
-	recs   []rec
+	recs   map[int][]rec     // record segments read so far
+	n      int               // records in all
 	keys   keyMap
-	dirty  map[int]bool // segments to write
+	dirty  map[int]bool // record segments to write
+	newKey map[int]bool // key segments to write
 
 	removes map[int64][]uint32 // block -> ids leaving it
 	inserts []insert
-	ftsDel  []int64
+	ftsDel  []int64              // search entries to delete before the next writeFTS
+	indexed map[uint32]bool      // items with a new version whose old one has a search entry
+	leaving map[uint32]blockItem // old versions taken out of their blocks
 	ftsAdd  []ftsRow
 	errSet  map[uint32]string
 	errDel  []uint32
@@ -54,17 +59,17 @@ type ftsRow struct {
 	title, url, text string
 }
 
-// preloaded is a source's records, read while its new snapshots are
+// preloaded is a source's key hashes, read while its new snapshots are
 // being decoded; a refresh uses them if the source has not changed since
 // (same id and generation).
 type preloaded struct {
 	sid, gen int64
-	recs     []rec
+	n        int
 	keys     keyMap
 }
 
-// preload reads a source's records in a read transaction of its own.
-func (x *Index) preload(ctx context.Context, source string, extra int) (*preloaded, error) {
+// preload reads a source's key hashes in a read transaction of its own.
+func (x *Index) preload(ctx context.Context, source string) (*preloaded, error) {
 	conn, err := x.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -79,52 +84,93 @@ func (x *Index) preload(ctx context.Context, source string, extra int) (*preload
 	if err != nil {
 		return nil, err
 	}
-	if p.recs, err = loadRecs(ctx, conn, p.sid, extra); err != nil {
-		return nil, err
-	}
-	p.keys = newKeyMap(p.recs, extra)
-	return p, nil
+	p.keys, p.n, err = loadKeys(ctx, conn, p.sid)
+	return p, err
 }
 
-// keyMap finds an item's local id by its key hash. It is keyed by the
-// hash's first 64 bits; the rare records whose first 64 bits collide
-// with another's go to more.
+// keyMap finds the local ids whose key hash starts with the given 64
+// bits (keyPrefix); the caller compares the full hash with the record.
 type keyMap struct {
 	m    map[uint64]uint32
-	more map[[16]byte]uint32
+	dups map[uint64][]uint32 // further ids sharing a prefix (rare)
 }
 
-func newKeyMap(recs []rec, extra int) keyMap {
-	k := keyMap{m: make(map[uint64]uint32, len(recs)+extra), more: map[[16]byte]uint32{}}
-	for i := range recs {
-		k.put(recs, recs[i].kh, uint32(i))
-	}
-	return k
-}
-
-func (k *keyMap) get(recs []rec, kh [16]byte) (uint32, bool) {
-	id, ok := k.m[binary.LittleEndian.Uint64(kh[:8])]
-	if !ok || recs[id].kh == kh {
-		return id, ok
-	}
-	id, ok = k.more[kh]
-	return id, ok
-}
-
-func (k *keyMap) put(recs []rec, kh [16]byte, id uint32) {
-	p := binary.LittleEndian.Uint64(kh[:8])
+func (k *keyMap) put(p uint64, id uint32) {
 	if _, taken := k.m[p]; taken {
-		k.more[kh] = id
+		k.dups[p] = append(k.dups[p], id)
 	} else {
 		k.m[p] = id
 	}
 }
 
+// candidates calls fn with each id whose key hash has prefix p, until fn
+// returns true.
+func (k *keyMap) candidates(p uint64, fn func(uint32) bool) {
+	id, ok := k.m[p]
+	if !ok || fn(id) {
+		return
+	}
+	for _, id := range k.dups[p] {
+		if fn(id) {
+			return
+		}
+	}
+}
+
+func keyPrefix(kh [16]byte) uint64 { return binary.LittleEndian.Uint64(kh[:8]) }
+
+// loadKeys reads a source's key hash prefixes, by local id, and returns
+// them as a keyMap with the number of records.
+func loadKeys(ctx context.Context, q querier, sid int64) (keyMap, int, error) {
+	k := keyMap{dups: map[uint64][]uint32{}}
+	rows, err := q.QueryContext(ctx, "SELECT seg, data FROM keys WHERE source = ? ORDER BY seg", sid)
+	if err != nil {
+		return k, 0, err
+	}
+	defer rows.Close()
+	var segs [][]byte
+	n := 0
+	for rows.Next() {
+		var seg int
+		var data []byte
+		if err := rows.Scan(&seg, &data); err != nil {
+			return k, 0, err
+		}
+		if seg != len(segs) || n%segSize != 0 || len(data)%8 != 0 || len(data) > 8*segSize {
+			return k, 0, fmt.Errorf("index: key segment %d of source %d is damaged or out of place", seg, sid)
+		}
+		segs = append(segs, data)
+		n += len(data) / 8
+	}
+	if err := rows.Err(); err != nil {
+		return k, 0, err
+	}
+	k.m = make(map[uint64]uint32, n+n/4)
+	id := uint32(0)
+	for _, data := range segs {
+		for off := 0; off < len(data); off += 8 {
+			k.put(binary.LittleEndian.Uint64(data[off:]), id)
+			id++
+		}
+	}
+	return k, n, nil
+}
+
+// encodeKeys is the stored form of a record segment's key prefixes.
+func encodeKeys(recs []rec) []byte {
+	b := make([]byte, 0, 8*len(recs))
+	for i := range recs {
+		b = binary.LittleEndian.AppendUint64(b, keyPrefix(recs[i].kh))
+	}
+	return b
+}
+
 // loadWriter prepares the merge of res into source sid; pre, when it
-// was read at generation gen of that source, saves reading the records.
+// was read at generation gen of that source, saves reading the keys.
 func loadWriter(ctx context.Context, tx *sql.Tx, source string, sid, gen int64, res *dal.Result, pre *preloaded) (*writer, error) {
 	w := &writer{tx: tx, source: source, sid: sid, res: res, ranks: map[uint32]string{}, ids: map[string]uint32{},
-		dirty: map[int]bool{}, removes: map[int64][]uint32{}, errSet: map[uint32]string{}}
+		recs: map[int][]rec{}, dirty: map[int]bool{}, newKey: map[int]bool{}, removes: map[int64][]uint32{}, errSet: map[uint32]string{},
+		indexed: map[uint32]bool{}, leaving: map[uint32]blockItem{}}
 	rows, err := tx.QueryContext(ctx, "SELECT id, rank FROM snapshots WHERE source = ?", source)
 	if err != nil {
 		return nil, err
@@ -143,48 +189,114 @@ func loadWriter(ctx context.Context, tx *sql.Tx, source string, sid, gen int64, 
 		return nil, err
 	}
 	if pre != nil && pre.sid == sid && pre.gen == gen {
-		w.recs, w.keys = pre.recs, pre.keys
+		w.keys, w.n = pre.keys, pre.n
 		return w, nil
 	}
-	if w.recs, err = loadRecs(ctx, tx, sid, len(res.Items)+len(res.Invalid)); err != nil {
-		return nil, err
+	w.keys, w.n, err = loadKeys(ctx, tx, sid)
+	return w, err
+}
+
+// load reads the record segments holding ids that are not read yet.
+func (w *writer) load(ctx context.Context, ids func(yield func(uint32) bool)) error {
+	var want []int
+	seen := map[int]bool{}
+	for id := range ids {
+		seg := int(id) / segSize
+		if _, ok := w.recs[seg]; !ok && !seen[seg] && int(id) < w.n {
+			seen[seg] = true
+			want = append(want, seg)
+		}
 	}
-	w.keys = newKeyMap(w.recs, len(res.Items)+len(res.Invalid))
-	return w, nil
+	if len(want) == 0 {
+		return nil
+	}
+	list, _ := json.Marshal(want)
+	rows, err := w.tx.QueryContext(ctx, "SELECT seg, data FROM recs WHERE source = ? AND seg IN (SELECT value FROM json_each(?))", w.sid, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seg int
+		var data []byte
+		if err := rows.Scan(&seg, &data); err != nil {
+			return err
+		}
+		recs := make([]rec, 0, segSize)
+		if recs, err = decodeSegment(recs, data); err != nil {
+			return err
+		}
+		if want := min(segSize, w.n-seg*segSize); len(recs) != want {
+			return fmt.Errorf("index: record segment %d of %s holds %d records, not %d", seg, w.source, len(recs), want)
+		}
+		w.recs[seg] = recs
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, seg := range want {
+		if _, ok := w.recs[seg]; !ok {
+			return fmt.Errorf("index: record segment %d of %s is missing", seg, w.source)
+		}
+	}
+	return nil
+}
+
+// rec is item id's record; its segment must have been loaded.
+func (w *writer) rec(id uint32) *rec {
+	return &w.recs[int(id)/segSize][int(id)%segSize]
+}
+
+// add appends a record and returns its id; the last segment, if not
+// full, must have been loaded.
+func (w *writer) add(r rec) uint32 {
+	id, seg := uint32(w.n), w.n/segSize
+	if w.n%segSize == 0 {
+		w.recs[seg] = make([]rec, 0, segSize)
+	}
+	w.recs[seg] = append(w.recs[seg], r)
+	w.n++
+	w.dirty[seg], w.newKey[seg] = true, true
+	w.keys.put(keyPrefix(r.kh), id)
+	return id
+}
+
+// lookup finds the id of the item whose key hash is kh; the segments of
+// its candidates must have been loaded.
+func (w *writer) lookup(kh [16]byte) (uint32, bool) {
+	var found uint32
+	ok := false
+	w.keys.candidates(keyPrefix(kh), func(id uint32) bool {
+		if w.rec(id).kh == kh {
+			found, ok = id, true
+		}
+		return ok
+	})
+	return found, ok
 }
 
 // loadRecs reads all of a source's records.
-// Its capacity leaves room for extra new records.
-func loadRecs(ctx context.Context, q querier, sid int64, extra int) ([]rec, error) {
+func loadRecs(ctx context.Context, q querier, sid int64) ([]rec, error) {
 	rows, err := q.QueryContext(ctx, "SELECT seg, data FROM recs WHERE source = ? ORDER BY seg", sid)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var segs [][]byte
-	n := 0
+	var recs []rec
 	for rows.Next() {
 		var seg int
 		var data []byte
 		if err := rows.Scan(&seg, &data); err != nil {
 			return nil, err
 		}
-		if seg != len(segs) || n%segSize != 0 {
+		if seg*segSize != len(recs) {
 			return nil, fmt.Errorf("index: record segment %d of source %d is out of place", seg, sid)
 		}
-		segs = append(segs, data)
-		n += len(data) / recSize
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	recs := make([]rec, 0, n+extra)
-	for _, data := range segs {
 		if recs, err = decodeSegment(recs, data); err != nil {
 			return nil, err
 		}
 	}
-	return recs, nil
+	return recs, rows.Err()
 }
 
 // earlier reports whether sighting a comes before b.
@@ -199,13 +311,13 @@ func (w *writer) touch(id uint32) { w.dirty[int(id)/segSize] = true }
 
 // sortKeyOf is the output-order key of item id as its record stands.
 func (w *writer) sortKeyOf(dst []byte, id uint32) []byte {
-	r := &w.recs[id]
+	r := w.rec(id)
 	return sortKey(dst, r.flags&recHasTime != 0, r.time, w.ranks[r.first.snap], r.first.seq)
 }
 
 // merge compares every merged item with its record and plans the changes.
 // snaps are the snapshots the result was merged from.
-func (w *writer) merge(snaps []snapshot.Snapshot) error {
+func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
 	snapIDs := make([]uint32, len(snaps))
 	for i, s := range snaps {
 		id, ok := w.ids[Rank(s)]
@@ -214,21 +326,35 @@ func (w *writer) merge(snaps []snapshot.Snapshot) error {
 		}
 		snapIDs[i] = id
 	}
-	for _, list := range [][]dal.Merged{w.res.Items, w.res.Invalid} {
-		sums := hashAll(list)
+	lists := [][]dal.Merged{w.res.Items, w.res.Invalid}
+	sums := [][]sums{hashAll(lists[0]), hashAll(lists[1])}
+	// Read the records that can match, and the last segment (new items
+	// are appended to it).
+	err := w.load(ctx, func(yield func(uint32) bool) {
+		if w.n > 0 {
+			yield(uint32(w.n - 1))
+		}
+		for _, l := range sums {
+			for i := range l {
+				w.keys.candidates(keyPrefix(l[i].key), func(id uint32) bool { return !yield(id) })
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for li, list := range lists {
 		for i := range list {
-			m, kh, ch := &list[i], sums[i].key, sums[i].content
+			m, kh, ch := &list[i], sums[li][i].key, sums[li][i].content
 			first := pos32{snapIDs[m.First.Snap], uint32(m.First.Seq)}
 			last := pos32{snapIDs[m.Last.Snap], uint32(m.Last.Seq)}
-			id, ok := w.keys.get(w.recs, kh)
+			id, ok := w.lookup(kh)
 			if !ok {
-				id = uint32(len(w.recs))
-				w.recs = append(w.recs, rec{kh: kh, first: first, last: last})
-				w.keys.put(w.recs, kh, id)
+				id = w.add(rec{kh: kh, first: first, last: last})
 				w.setVersion(id, m, ch)
 				continue
 			}
-			r := &w.recs[id]
+			r := w.rec(id)
 			moved := false
 			if w.earlier(first, r.first) {
 				r.first, moved = first, true
@@ -281,7 +407,7 @@ func hashAll(items []dal.Merged) []sums {
 // item id.
 func (w *writer) setVersion(id uint32, m *dal.Merged, ch uint64) {
 	w.touch(id)
-	r := &w.recs[id]
+	r := w.rec(id)
 	hadErr := r.flags&recHasErr != 0
 	r.hash, r.time, r.flags = ch, 0, 0
 	if !m.Time.IsZero() {
@@ -297,11 +423,14 @@ func (w *writer) setVersion(id uint32, m *dal.Merged, ch uint64) {
 	}
 	if r.block != 0 {
 		w.removes[r.block] = append(w.removes[r.block], id)
-		w.ftsDel = append(w.ftsDel, w.rowid(id))
+		w.indexed[id] = true
 		r.block = 0 // until the rewrite places it
 	}
 	if m.Raw == nil {
 		r.flags |= recInvalid
+		if w.indexed[id] {
+			w.ftsDel = append(w.ftsDel, w.rowid(id))
+		}
 		return
 	}
 	w.inserts = append(w.inserts, insert{id: id, content: &blockItem{id: id, hasTime: r.flags&recHasTime != 0, time: r.time,
@@ -321,6 +450,14 @@ func (w *writer) fillText(ctx context.Context, items []blockItem) error {
 		it := b.fill.Item
 		w.res.FillText(&it)
 		b.title, b.url, b.text, b.fill = it.Title, it.URL, it.Text, nil
+		if w.indexed[b.id] {
+			// An edit that left the text alone (a score, a counter) keeps
+			// its search entry.
+			if old := w.leaving[b.id]; old.title == b.title && old.url == b.url && old.text == b.text {
+				continue
+			}
+			w.ftsDel = append(w.ftsDel, w.rowid(b.id))
+		}
 		w.ftsAdd = append(w.ftsAdd, ftsRow{w.rowid(b.id), it.Title, it.URL, it.Text})
 	}
 	if len(w.ftsAdd) >= ftsBatch {
@@ -332,8 +469,13 @@ func (w *writer) fillText(ctx context.Context, items []blockItem) error {
 // ftsBatch is how many search rows are buffered before being written.
 var ftsBatch = 4096
 
-// writeFTS writes the buffered search rows.
+// writeFTS deletes the search entries to replace, then writes the
+// buffered rows (an edited item's new entry has the old one's rowid).
 func (w *writer) writeFTS(ctx context.Context) error {
+	if err := deleteFTS(ctx, w.tx, w.ftsDel); err != nil {
+		return err
+	}
+	w.ftsDel = w.ftsDel[:0]
 	err := multiInsert(ctx, w.tx, "INSERT INTO items_fts (rowid, title, url, text)", 4, func(yield func([]any) error) error {
 		for _, f := range w.ftsAdd {
 			if err := yield([]any{f.rowid, f.title, f.url, f.text}); err != nil {
@@ -352,11 +494,6 @@ func (w *writer) rowid(id uint32) int64 { return w.sid<<32 | int64(id) }
 // flush writes the planned changes: blocks, records, search entries,
 // errors.
 func (w *writer) flush(ctx context.Context) error {
-	// Old search entries go first: an edited item's new entry has the
-	// same rowid.
-	if err := deleteFTS(ctx, w.tx, w.ftsDel); err != nil {
-		return err
-	}
 	if err := w.writeBlocks(ctx); err != nil {
 		return err
 	}
@@ -365,7 +502,13 @@ func (w *writer) flush(ctx context.Context) error {
 	}
 	for seg := range w.dirty {
 		if _, err := w.tx.ExecContext(ctx, `INSERT INTO recs (source, seg, data) VALUES (?, ?, ?)
-			ON CONFLICT (source, seg) DO UPDATE SET data = excluded.data`, w.sid, seg, encodeSegment(w.recs, seg)); err != nil {
+			ON CONFLICT (source, seg) DO UPDATE SET data = excluded.data`, w.sid, seg, encodeSegment(w.recs[seg])); err != nil {
+			return err
+		}
+	}
+	for seg := range w.newKey {
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO keys (source, seg, data) VALUES (?, ?, ?)
+			ON CONFLICT (source, seg) DO UPDATE SET data = excluded.data`, w.sid, seg, encodeKeys(w.recs[seg])); err != nil {
 			return err
 		}
 	}
@@ -418,7 +561,21 @@ func (w *writer) writeBlocks(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	leaving := map[uint32]blockItem{}
+	// Every item of a rewritten block gets its record checked (its block
+	// may change): read the segments of all of them.
+	err = w.load(ctx, func(yield func(uint32) bool) {
+		for _, items := range touched {
+			for i := range items {
+				if !yield(items[i].id) {
+					return
+				}
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	leaving := w.leaving
 	for id, ids := range w.removes {
 		gone := map[uint32]bool{}
 		for _, i := range ids {
@@ -581,7 +738,7 @@ func (w *writer) rewrite(ctx context.Context, id int64, items []blockItem) error
 			}
 		}
 		for i := range chunk {
-			if r := &w.recs[chunk[i].id]; r.block != bid {
+			if r := w.rec(chunk[i].id); r.block != bid {
 				r.block = bid
 				w.touch(chunk[i].id)
 			}
@@ -599,7 +756,7 @@ func dropSource(ctx context.Context, tx *sql.Tx, source string) error {
 		return err
 	}
 	if err == nil {
-		recs, err := loadRecs(ctx, tx, sid, 0)
+		recs, err := loadRecs(ctx, tx, sid)
 		if err != nil {
 			return err
 		}
@@ -619,6 +776,7 @@ func dropSource(ctx context.Context, tx *sql.Tx, source string) error {
 	}{
 		{"DELETE FROM blocks WHERE source = ?", sid},
 		{"DELETE FROM recs WHERE source = ?", sid},
+		{"DELETE FROM keys WHERE source = ?", sid},
 		{"DELETE FROM item_errors WHERE source = ?", sid},
 		{"DELETE FROM snapshots WHERE source = ?", source},
 		{"DELETE FROM sources WHERE name = ?", source},
