@@ -107,6 +107,9 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 		}
 		args[i] = v
 	}
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx) // not started: a cancelled export must fail
+	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = c.Dir
 	tail := &tailBuffer{max: 2048}
@@ -136,6 +139,11 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	}
 	if err == nil && copyErr != nil {
 		return fmt.Errorf("reading the output of %s: %w", args[0], copyErr)
+	}
+	if err == nil && ctx.Err() != nil {
+		// Cancelled, though the command finished first: the run is
+		// abandoned all the same, so that no snapshot is committed.
+		return fmt.Errorf("%s: %w", args[0], context.Cause(ctx))
 	}
 	if err == nil {
 		return nil
