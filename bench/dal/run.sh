@@ -9,7 +9,9 @@
 #   - the Python baseline (json.load every file, newest version per id),
 #   - `hoard items --dir` (cold process, no index) on plain and zstd snapshots,
 #     printing one item (the baseline's work: merge, no output) and all items,
-#   - building the index, a warm query of all items, a warm small query,
+#   - building the index, a refresh that finds one new file (a new process,
+#     three rounds from a copy of the index) against a new process decoding
+#     that one file, a warm query of all items, warm small queries,
 # and runs the testing.B benchmarks (raw JSON scan, merge, warm query,
 # refresh after one new snapshot vs decoding that snapshot).
 # COLD=1 drops the page cache before each timed run (needs root).
@@ -41,12 +43,25 @@ measure "python3 baseline.py (json)" python3 bench/dal/baseline.py "$JSON"
 measure "hoard items --dir --limit 1 (json, merge only)" "$OUT/hoard" items --dir "$JSON" "${ITEMS[@]}" --limit 1
 measure "hoard items --dir (json, all items printed)" "$OUT/hoard" items --dir "$JSON" "${ITEMS[@]}"
 wc -l < "$OUT/out.txt" | xargs echo "  items printed:"
+# The baseline on zstd snapshots decompresses them as a Python user would:
+# with the zstandard module (python3-zstandard; pyenv's python3 may not see
+# Debian's package, /usr/bin/python3 does), else through the zstd CLI.
+PYZ=python3
+python3 -c 'import zstandard' 2>/dev/null || { /usr/bin/python3 -c 'import zstandard' 2>/dev/null && PYZ=/usr/bin/python3; }
+$PYZ -c 'import zstandard' 2>/dev/null && echo "zstd baseline: $PYZ with the zstandard module" || echo "zstd baseline: $PYZ through the zstd CLI (apt-get install -y python3-zstandard for the module)"
+measure "python3 baseline.py (zstd)" $PYZ bench/dal/baseline.py "$ZST"
 measure "hoard items --dir --limit 1 (zstd, merge only)" "$OUT/hoard" items --dir "$ZST" "${ITEMS[@]}" --limit 1
 measure "hoard items --dir (zstd, all items printed)" "$OUT/hoard" items --dir "$ZST" "${ITEMS[@]}"
 
 # A configured source over the same files, with a fresh cache directory.
-mkdir -p "$OUT/root"
-ln -sfn "$JSON" "$OUT/root/saved"
+# Its directory links all snapshots but the newest, which is added later
+# to time a refresh that finds one new snapshot.
+rm -rf "$OUT/root" "$OUT/one"
+mkdir -p "$OUT/root/saved" "$OUT/one"
+FILES=("$JSON"/*)
+NEWEST=${FILES[-1]}
+for f in "${FILES[@]:0:${#FILES[@]}-1}"; do ln -s "$f" "$OUT/root/saved/"; done
+ln -s "$NEWEST" "$OUT/one/"
 cat > "$OUT/hoard.toml" <<TOML
 root = "$OUT/root"
 [sources.saved]
@@ -59,7 +74,16 @@ TOML
 export XDG_CACHE_HOME=$OUT/cache
 rm -rf "$XDG_CACHE_HOME"
 H=("$OUT/hoard" --config "$OUT/hoard.toml")
-measure "hoard items saved (builds the index)" "${H[@]}" items saved --format jsonl
+measure "hoard items saved (builds the index, $((S - 1)) files)" "${H[@]}" items saved --format jsonl
+rm -rf "$OUT/cache-before"
+cp -a "$XDG_CACHE_HOME" "$OUT/cache-before"
+ln -s "$NEWEST" "$OUT/root/saved/"
+for round in 1 2 3; do
+  rm -rf "$XDG_CACHE_HOME" && cp -a "$OUT/cache-before" "$XDG_CACHE_HOME" && sync
+  measure "hoard items saved --limit 1 (refresh: one new file)" "${H[@]}" items saved --format jsonl --limit 1
+  measure "hoard items --dir (that one file alone, --limit 1)" "$OUT/hoard" items --dir "$OUT/one" "${ITEMS[@]}" --limit 1
+done
+measure "hoard items --dir (that one file alone, all printed)" "$OUT/hoard" items --dir "$OUT/one" "${ITEMS[@]}"
 measure "hoard items saved (warm index, all items)" "${H[@]}" items saved --format jsonl
 measure "hoard items saved (warm index, all items)" "${H[@]}" items saved --format jsonl
 measure "hoard query --reverse --limit 10 (warm)" "${H[@]}" query --reverse --limit 10 --format jsonl
