@@ -40,26 +40,55 @@ func Open(ctx context.Context, path string) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	x, err := open(ctx, path)
-	if err == nil || !IsCorrupt(err) {
+	if err == nil || !(IsCorrupt(err) || errors.Is(err, errOldSchema)) {
 		return x, err
 	}
 	if err := Remove(path); err != nil {
-		return nil, fmt.Errorf("index %s is damaged and cannot be removed: %w", path, err)
+		return nil, fmt.Errorf("index %s is damaged or outdated and cannot be removed: %w", path, err)
 	}
 	return open(ctx, path)
 }
 
+// errOldSchema says the file holds an index of another schema version. It
+// is recreated rather than emptied, so that it gets the current page size.
+var errOldSchema = errors.New("the index has another schema version")
+
 func open(ctx context.Context, path string) (*Index, error) {
-	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(30000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("index %s: %w", path, err)
 	}
 	x := &Index{db: db, path: path}
+	if err := x.setup(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index %s: %w", path, err)
+	}
 	if err := x.schema(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("index %s: %w", path, err)
 	}
 	return x, nil
+}
+
+// pageSize is the page size of a new index file: a block of items (about
+// 12 KB) fits in one page, so reading it follows no chain of overflow
+// pages.
+const pageSize = 16384
+
+// setup gives a new file its page size, then puts it in WAL mode (both
+// are kept in the file; the driver would otherwise apply journal_mode
+// first, which fixes the page size at the default).
+func (x *Index) setup(ctx context.Context) error {
+	conn, err := x.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "PRAGMA journal_mode = WAL")
+	return err
 }
 
 // Remove deletes an index file with its WAL and shared-memory files.
@@ -147,12 +176,8 @@ var schema = []string{
 	`CREATE VIRTUAL TABLE items_fts USING fts5 (title, url, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`,
 }
 
-// tables are dropped, in this order, when the schema changes; older
-// schemas' tables are included.
-var tables = []string{"items_fts", "seen", "items", "item_errors", "blocks", "keys", "recs", "snapshots", "sources"}
-
-// schema creates the tables, or recreates them when the file holds
-// another schema version.
+// schema creates the tables in a new file, or returns errOldSchema when
+// the file holds another schema version.
 func (x *Index) schema(ctx context.Context) error {
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -166,10 +191,8 @@ func (x *Index) schema(ctx context.Context) error {
 	if v == schemaVersion {
 		return tx.Commit()
 	}
-	for _, t := range tables {
-		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
-			return err
-		}
+	if v != 0 {
+		return errOldSchema
 	}
 	for _, s := range schema {
 		if _, err := tx.ExecContext(ctx, s); err != nil {

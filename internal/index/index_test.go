@@ -286,7 +286,7 @@ func helperRefresh(t *testing.T) {
 
 // TestVersionChangesRebuild: a decoder's version bump rebuilds the
 // sources on the next refresh; an index of another schema version is
-// recreated when opened.
+// recreated when opened, with the current page size.
 func TestVersionChangesRebuild(t *testing.T) {
 	dir := t.TempDir()
 	for i := range 2 {
@@ -319,5 +319,9 @@ func TestVersionChangesRebuild(t *testing.T) {
 	got, st := cached(t, x, src, q)
 	if !st.Rebuilt || st.Reason != "not indexed yet" || got != want {
 		t.Errorf("after a schema change: %+v, same output %v", st, got == want)
+	}
+	var size int
+	if err := x.db.QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != pageSize {
+		t.Errorf("recreated index has pages of %d bytes (%v), want %d", size, err, pageSize)
 	}
 }

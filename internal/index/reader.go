@@ -213,7 +213,7 @@ var manyHits = 512
 // with a small limit reads little. Each statement's rows are read to the
 // end before any other runs: the reader never keeps a statement open
 // while running another.
-const fetchGroup = 32
+const fetchGroup = 256
 
 // fetch reads the stream's next group of blocks into s.ready.
 func (r *reader) fetch(ctx context.Context, s *stream) error {
