@@ -74,6 +74,28 @@ func BenchmarkWarmQuery(b *testing.B) {
 	}
 }
 
+// BenchmarkWarmEach streams every merged item from a fresh index, the way
+// the CLI prints them, holding none.
+func BenchmarkWarmEach(b *testing.B) {
+	snaps := benchSnaps(b)
+	x, err := Open(context.Background(), buildIndex(b, snaps))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	for b.Loop() {
+		n, size := 0, 0
+		err := x.Each(context.Background(), Query{Sources: []string{"bench"}}, func(it *dal.Item) error {
+			n, size = n+1, size+len(it.Raw)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n), "items")
+	}
+}
+
 // BenchmarkRefreshOne is a refresh that finds one new snapshot. Between
 // refreshes (timer stopped) it also merges that snapshot alone, as
 // BenchmarkDecodeOne does, and reports the ratio of the two
