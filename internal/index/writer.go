@@ -52,6 +52,7 @@ type writer struct {
 type insert struct {
 	id      uint32
 	content *blockItem
+	home    int64 // the block it stays in: its old one, when its place in the order is unchanged; else 0
 }
 
 type ftsRow struct {
@@ -355,6 +356,7 @@ func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
 				continue
 			}
 			r := w.rec(id)
+			old := *r
 			moved := false
 			if w.earlier(first, r.first) {
 				r.first, moved = first, true
@@ -365,6 +367,10 @@ func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
 				w.touch(id)
 				if ch != r.hash {
 					w.setVersion(id, m, ch)
+					if n := len(w.inserts) - 1; n >= 0 && w.inserts[n].id == id && old.block != 0 &&
+						!moved && old.time == r.time && old.flags&recHasTime == r.flags&recHasTime {
+						w.inserts[n].home = old.block // an edit in place, the common case
+					}
 					continue
 				}
 			}
@@ -545,11 +551,7 @@ func (w *writer) writeBlocks(ctx context.Context) error {
 	if len(w.removes) == 0 && len(w.inserts) == 0 {
 		return nil
 	}
-	keys := make([][]byte, len(w.inserts))
-	for i, in := range w.inserts {
-		keys[i] = w.sortKeyOf(nil, in.id)
-	}
-	targets, err := w.targets(ctx, keys)
+	targets, err := w.targets(ctx)
 	if err != nil {
 		return err
 	}
@@ -610,19 +612,38 @@ func (w *writer) writeBlocks(ctx context.Context) error {
 	return nil
 }
 
-// targets finds, for each sort key, the block whose range holds it: the
-// last block whose first key is not greater, else the first block; 0
-// (a new block) when the source has none. One statement does it all.
-func (w *writer) targets(ctx context.Context, keys [][]byte) ([]int64, error) {
-	out := make([]int64, len(keys))
-	if len(keys) == 0 {
+// targets finds, for each insert, the block whose range holds its sort
+// key: the last block whose first key is not greater, else the first
+// block; 0 (a new block) when the source has none. An edit in place
+// stays in its block and an item at the end goes to the last block; the
+// others are looked up in one statement.
+func (w *writer) targets(ctx context.Context) ([]int64, error) {
+	out := make([]int64, len(w.inserts))
+	var lastID int64
+	var lastK []byte
+	err := w.tx.QueryRowContext(ctx, "SELECT id, k FROM blocks WHERE source = ? ORDER BY k DESC LIMIT 1", w.sid).Scan(&lastID, &lastK)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	var ask []string
+	var askAt []int
+	for i, in := range w.inserts {
+		key := w.sortKeyOf(nil, in.id)
+		switch {
+		case in.home != 0:
+			out[i] = in.home
+		case lastID == 0:
+			out[i] = 0
+		case bytes.Compare(key, lastK) >= 0:
+			out[i] = lastID
+		default:
+			ask, askAt = append(ask, hex.EncodeToString(key)), append(askAt, i)
+		}
+	}
+	if len(ask) == 0 {
 		return out, nil
 	}
-	hexKeys := make([]string, len(keys))
-	for i, k := range keys {
-		hexKeys[i] = hex.EncodeToString(k)
-	}
-	list, _ := json.Marshal(hexKeys)
+	list, _ := json.Marshal(ask)
 	rows, err := w.tx.QueryContext(ctx, `SELECT j.key, coalesce(
 			(SELECT id FROM blocks WHERE source = ?1 AND k <= unhex(j.value) ORDER BY k DESC LIMIT 1),
 			(SELECT id FROM blocks WHERE source = ?1 ORDER BY k LIMIT 1), 0)
@@ -637,7 +658,7 @@ func (w *writer) targets(ctx context.Context, keys [][]byte) ([]int64, error) {
 		if err := rows.Scan(&i, &id); err != nil {
 			return nil, err
 		}
-		out[i] = id
+		out[askAt[i]] = id
 	}
 	return out, rows.Err()
 }
