@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -134,7 +135,6 @@ type entry struct {
 	kind        string
 	key         string
 	keyHash     uint64 // a second hash of kind and key, to tell keys apart
-	rawHash     uint64 // hash of raw, to spot unchanged versions without reading raw
 	first, last Pos
 	raw         []byte
 }
@@ -157,7 +157,7 @@ type merger struct {
 	snaps  []snapshot.Snapshot
 	files  []FileStat
 	ranges bool
-	seeds  [3]maphash.Seed // key hash, key check hash, raw hash
+	seeds  [2]maphash.Seed // key hash, key check hash
 	shards [shardCount]shard
 	timeP  Path
 	env    *enveloper
@@ -201,23 +201,34 @@ func (m *merger) run(ctx context.Context) {
 			k := newKeyer(m.spec)
 			spec := *m.spec
 			var scratch, known []byte
+			var last hit
 			if !k.whole && !m.scanAll {
-				spec.known = func(kind string, b []byte) int { return m.known(k, &known, kind, b) }
+				spec.known = func(kind string, b []byte) int { return m.known(k, &known, &last, kind, b) }
 			}
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(m.snaps) || ctx.Err() != nil {
 					return
 				}
-				scratch = m.file(ctx, &spec, i, k, scratch)
+				scratch = m.file(ctx, &spec, i, k, scratch, &last)
 			}
 		}()
 	}
 	wg.Wait()
 }
 
-// file merges the records of snapshot i.
-func (m *merger) file(ctx context.Context, spec *Spec, i int, k *keyer, scratch []byte) []byte {
+// hit is what known found last in one worker: the entry whose version
+// the next record (n bytes at p) repeats exactly.
+type hit struct {
+	e  *entry
+	sh *shard
+	p  *byte
+	n  int
+}
+
+// file merges the records of snapshot i. last is the worker's latest
+// known hit: a record that is that hit needs no key or look-up.
+func (m *merger) file(ctx context.Context, spec *Spec, i int, k *keyer, scratch []byte, last *hit) []byte {
 	st := &m.files[i]
 	path := m.snaps[i].Path
 	dec, err := resolve(m.spec, m.snaps[i])
@@ -231,6 +242,17 @@ func (m *merger) file(ctx context.Context, spec *Spec, i int, k *keyer, scratch 
 			continue
 		}
 		st.Records++
+		if h := *last; h.e != nil && len(rec.Raw) == h.n && unsafe.SliceData(rec.Raw) == h.p {
+			*last = hit{}
+			if m.ranges {
+				m.addRange(st, rec)
+			}
+			h.sh.mu.Lock()
+			h.e.update(rec.Raw, Pos{Snap: i, Seq: st.Records})
+			h.sh.mu.Unlock()
+			continue
+		}
+		*last = hit{}
 		scratch = append(append(scratch[:0], rec.Kind...), 0)
 		scratch, err = k.appendKey(scratch, rec.Raw)
 		if err != nil {
@@ -274,8 +296,9 @@ func (sh *shard) find(h, check uint64, k []byte) *entry {
 }
 
 // known returns the length of the version held for the item that b
-// starts with, if b starts with that version's bytes; else 0.
-func (m *merger) known(k *keyer, scratch *[]byte, kind string, b []byte) int {
+// starts with, if b starts with that version's bytes, and notes the entry
+// in last; else 0.
+func (m *merger) known(k *keyer, scratch *[]byte, last *hit, kind string, b []byte) int {
 	key, err := k.appendKey(append(append((*scratch)[:0], kind...), 0), b)
 	*scratch = key
 	if err != nil {
@@ -288,8 +311,10 @@ func (m *merger) known(k *keyer, scratch *[]byte, kind string, b []byte) int {
 	defer sh.mu.Unlock()
 	e := sh.find(h, check, key)
 	if e == nil || len(e.raw) == 0 || e.raw[0] != '{' || !bytes.HasPrefix(b, e.raw) {
+		*last = hit{}
 		return 0
 	}
+	*last = hit{e: e, sh: sh, p: unsafe.SliceData(b), n: len(e.raw)}
 	return len(e.raw)
 }
 
@@ -311,21 +336,27 @@ func (m *merger) put(k []byte, kindLen int, raw []byte, p Pos) {
 		}
 		return
 	}
+	e.update(raw, p)
+}
+
+// update merges a sighting of e at p with version raw: the earliest
+// sighting stays first, the latest one's version wins. The entry's shard
+// is locked.
+func (e *entry) update(raw []byte, p Pos) {
 	if p.Less(e.first) {
 		e.first = p
 	}
 	if e.last.Less(p) {
 		e.last = p
-		if rh := maphash.Bytes(m.seeds[2], raw); rh != e.rawHash {
-			e.raw, e.rawHash = append(e.raw[:0], raw...), rh
+		if !bytes.Equal(e.raw, raw) {
+			e.raw = append(e.raw[:0], raw...)
 		}
 	}
 }
 
 func (m *merger) newEntry(k []byte, kindLen int, check uint64, raw []byte, p Pos) *entry {
 	ks := string(k)
-	return &entry{kind: ks[:kindLen], key: ks[kindLen+1:], keyHash: check,
-		rawHash: maphash.Bytes(m.seeds[2], raw), first: p, last: p, raw: bytes.Clone(raw)}
+	return &entry{kind: ks[:kindLen], key: ks[kindLen+1:], keyHash: check, first: p, last: p, raw: bytes.Clone(raw)}
 }
 
 // finish builds the envelopes and sorts the items; those whose newest
