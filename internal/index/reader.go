@@ -106,8 +106,8 @@ func (r *reader) each(ctx context.Context, fn func([]driver.Value) error, q stri
 	}
 }
 
-// open finds the sources, runs the search and starts each source's
-// block query.
+// open finds the sources, runs the search and lists each source's blocks
+// to read.
 func (r *reader) open(ctx context.Context) error {
 	bySid := map[int64]*stream{}
 	for i, name := range r.q.Sources {
@@ -117,11 +117,11 @@ func (r *reader) open(ctx context.Context) error {
 			s.sid, found = v[0].(int64), true
 			return nil
 		}, "SELECT id FROM sources WHERE name = ?", name)
-		if err != nil || !found {
-			if err != nil {
-				return err
-			}
-			continue
+		if err != nil {
+			return err
+		}
+		if !found {
+			continue // never indexed: no items
 		}
 		err = r.each(ctx, func(v []driver.Value) error {
 			id, _ := v[0].(int64)
@@ -159,8 +159,9 @@ func (r *reader) open(ctx context.Context) error {
 	return nil
 }
 
-// start runs the query of a stream's blocks: those that can hold an item
-// within the time bounds and, for a search, those holding a hit.
+// start lists the blocks a stream reads, in reading order: those that
+// can hold an item within the time bounds and, for a search with few
+// hits, those holding a hit.
 func (r *reader) start(ctx context.Context, s *stream) error {
 	where := []string{"source = ?"}
 	args := []any{s.sid}
