@@ -36,23 +36,9 @@ type DAL struct {
 func (d DAL) GapsWanted() bool { return d.Gaps == nil || *d.Gaps }
 
 func (d DAL) validate() error {
-	switch d.Merge {
-	case "", "union", "latest":
-	default:
-		return fmt.Errorf("merge = %q: use \"union\" or \"latest\"", d.Merge)
-	}
-	if d.Decoder != "" && dal.LookupDecoder(d.Decoder) == nil {
-		return fmt.Errorf("decoder = %q: unknown (known: %s)", d.Decoder, strings.Join(dal.Decoders(), ", "))
-	}
-	for _, list := range []struct {
-		name string
-		vals StringList
-	}{{"key", d.Key}, {"items", d.Items}} {
-		for _, v := range list.vals {
-			if v == "" || strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") || strings.Contains(v, "..") {
-				return fmt.Errorf("%s = %q: use dotted member names, e.g. \"id\" or \"data.id\"", list.name, v)
-			}
-		}
+	spec := dal.Spec{Decoder: d.Decoder, Items: d.Items, Key: d.Key, Time: d.Time, Title: d.Title, URL: d.URL, Text: d.Text, Merge: d.Merge}
+	if err := spec.Validate(); err != nil {
+		return err
 	}
 	kinds := make([]string, 0, len(d.Queries))
 	for k := range d.Queries {

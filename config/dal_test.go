@@ -46,6 +46,10 @@ func TestDALKeyErrors(t *testing.T) {
 		{`decoder = "bashh"`, `hoard.toml:3: [sources.s]: decoder = "bashh": unknown (known: bash, chrome,`},
 		{`merge = "all"`, `merge = "all": use "union" or "latest"`},
 		{`key = "a..b"`, `key = "a..b": use dotted member names`},
+		{`key = ["id", ""]`, `key = "": use dotted member names`},
+		{`items = ".saved"`, `items = ".saved": use dotted member names`},
+		{`time = "created."`, `time = "created.": use dotted member names`},
+		{`url = "a..b"`, `url = "a..b": use dotted member names`},
 		{"[sources.s.queries]\nv = \" \"", `queries.v is empty`},
 		{`decoders = "x"`, `unknown key "sources.s.decoders"`},
 	} {

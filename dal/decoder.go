@@ -116,7 +116,25 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("merge = %q: use %q or %q", s.Merge, Union, Latest)
 	}
 	if s.Decoder != "" && decoders[s.Decoder] == nil {
-		return fmt.Errorf("unknown decoder %q (known: %s)", s.Decoder, strings.Join(Decoders(), ", "))
+		return fmt.Errorf("decoder = %q: unknown (known: %s)", s.Decoder, strings.Join(Decoders(), ", "))
+	}
+	for _, f := range []struct {
+		name  string
+		paths []string
+	}{{"key", s.Key}, {"items", s.Items}, {"time", opt(s.Time)}, {"title", opt(s.Title)}, {"url", opt(s.URL)}, {"text", opt(s.Text)}} {
+		for _, p := range f.paths {
+			if p == "" || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, "..") {
+				return fmt.Errorf("%s = %q: use dotted member names, e.g. \"id\" or \"data.id\"", f.name, p)
+			}
+		}
 	}
 	return nil
+}
+
+// opt returns the optional path p as a list: none when it is empty.
+func opt(p string) []string {
+	if p == "" {
+		return nil
+	}
+	return []string{p}
 }

@@ -11,9 +11,12 @@ import (
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
-// fuzzFile writes data to a fresh snapshot file.
-func fuzzFile(t *testing.T, ext string, data []byte) string {
-	p := filepath.Join(t.TempDir(), "20240101T000000Z."+ext)
+// fuzzFile writes data to the snapshot file of that extension in dir,
+// replacing the previous input's. dir comes from f.TempDir, once per fuzzing
+// process: a process runs one input at a time, and a directory per input
+// would cost more than most decoders do.
+func fuzzFile(t *testing.T, dir, ext string, data []byte) string {
+	p := filepath.Join(dir, "20240101T000000Z."+ext)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -28,12 +31,13 @@ func FuzzJSON(f *testing.F) {
 		f.Add([]byte(s), "")
 		f.Add([]byte(s), "saved")
 	}
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, doc []byte, items string) {
 		var spec Spec
 		if items != "" {
 			spec.Items = []string{items}
 		}
-		p := fuzzFile(t, "json", doc)
+		p := fuzzFile(t, dir, "json", doc)
 		var recs [][]byte
 		var errs []error
 		for r, err := range jsonRecords(t.Context(), p, &spec) {
@@ -69,8 +73,9 @@ func FuzzJSON(f *testing.F) {
 func FuzzJSONL(f *testing.F) {
 	f.Add([]byte("{\"a\":1}\n[2]\n\"x\"\n3\n"))
 	f.Add([]byte("{\"a\":\n}\n{"))
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for r, err := range jsonlRecords(t.Context(), fuzzFile(t, "jsonl", data), &Spec{}) {
+		for r, err := range jsonlRecords(t.Context(), fuzzFile(t, dir, "jsonl", data), &Spec{}) {
 			if err == nil && (bytes.IndexByte(r.Raw, '\n') >= 0 || len(r.Raw) == 0 || isSpace(r.Raw[0]) || isSpace(r.Raw[len(r.Raw)-1])) {
 				t.Fatalf("record %q spans lines or has spaces", r.Raw)
 			}
@@ -85,10 +90,12 @@ func FuzzTextDecoders(f *testing.F) {
 	f.Add([]byte("id,name\n1,\"a\"\"b\"\n2\n"))
 	f.Add([]byte("<r><i a=\"1\"><t>x</t><t>y</t></i></r>"))
 	f.Add([]byte("\x83\xff\x00\"\\"))
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		spec := Spec{Items: []string{"r.i"}}
+		p := fuzzFile(t, dir, "txt", data)
 		for _, dec := range []string{"bash", "zsh", "fish", "csv", "tsv", "xml"} {
-			for r, err := range decoders[dec].Records(t.Context(), fuzzFile(t, "txt", data), &spec) {
+			for r, err := range decoders[dec].Records(t.Context(), p, &spec) {
 				if err == nil && (!json.Valid(r.Raw) || r.Raw[0] != '{') {
 					t.Fatalf("%s: record %q is not a JSON object", dec, r.Raw)
 				}
@@ -117,10 +124,12 @@ func FuzzKnownVersions(f *testing.F) {
 	f.Add([]byte(`[{"id":1,"a":"x"},{"id":2}]`), []byte(`[{"id":1,"a":"x"},{"id":2,"b":[1,{"c":"]"}]}]`))
 	f.Add([]byte(`[{"id":1,"a":"x"}]`), []byte(`[{"id":1,"a":"x"}x]`))
 	f.Add([]byte(`[{"id":"a\"b"}]`), []byte(`[{"id":"a\"b"},{"id":"a\"b"`))
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, a, b []byte) {
-		dir := t.TempDir()
 		for i, doc := range [][]byte{a, b, a} {
-			os.WriteFile(filepath.Join(dir, fmt.Sprintf("2024010%dT000000Z.json", i+1)), doc, 0o644)
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("2024010%dT000000Z.json", i+1)), doc, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		l, err := snapshot.ListDir(dir)
 		if err != nil {

@@ -74,8 +74,14 @@ func (k *keyer) names() string {
 
 // appendKeyPart appends one key value: a lone string key unquoted, any
 // other value as compact JSON, strings with escapes in canonical form.
+// v comes from items not yet validated: a malformed value (a lone or
+// unterminated quote) is appended as it is, and the item's validation
+// reports it later.
 func appendKeyPart(dst, v []byte, alone bool) []byte {
-	if len(v) > 0 && v[0] == '"' {
+	if len(v) == 0 {
+		return dst
+	}
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
 		if alone && bytes.IndexByte(v, '\\') < 0 {
 			return append(dst, v[1:len(v)-1]...)
 		}
