@@ -2,6 +2,7 @@ package index
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -119,6 +120,9 @@ func randomRefreshes(t *testing.T, rng *rand.Rand) {
 				{}, {Reverse: true}, {Limit: 4}, {Reverse: true, Limit: 3},
 				{After: time.Unix(t0+120, 0)}, {Before: time.Unix(t0+180, 0), Reverse: true},
 				{Search: "word1"}, {Search: "word2", Reverse: true, Limit: 2},
+				{After: time.Unix(t0+60, 0), Before: time.Unix(t0+240, 0), Limit: 9},
+				{After: time.Unix(t0+60, 0), Reverse: true, Limit: 6},
+				{Search: "word1", After: time.Unix(t0+120, 0), Limit: 5},
 			} {
 				q.Sources = names
 				got, err := x.Items(ctx, q)
@@ -145,22 +149,31 @@ func randomRefreshes(t *testing.T, rng *rand.Rand) {
 	}
 }
 
-// TestKeyMapSharedPrefix: ids whose key hashes share their first 64 bits
-// are all offered as candidates, so a collision never merges two items.
-func TestKeyMapSharedPrefix(t *testing.T) {
-	k := keyMap{m: map[uint64]uint32{}, dups: map[uint64][]uint32{}}
-	k.put(7, 1)
-	k.put(7, 5)
-	k.put(9, 2)
-	var got []uint32
-	k.candidates(7, func(id uint32) bool { got = append(got, id); return false })
-	if !reflect.DeepEqual(got, []uint32{1, 5}) {
-		t.Errorf("candidates of a shared prefix: %v", got)
+// TestKeyMap: ids whose key hashes share their first 64 bits are all
+// offered as candidates, so a collision never merges two items; the ids
+// of wanted prefixes are found among the stored ones and those put later.
+func TestKeyMap(t *testing.T) {
+	var seg []byte
+	for _, p := range []uint64{3, 7, 9, 7, 4} { // ids 0 to 4
+		seg = binary.LittleEndian.AppendUint64(seg, p)
 	}
-	got = nil
+	k := keyMap{stored: [][]byte{seg[:16], seg[16:]}}
+	k.want([]uint64{7, 8, 4, 7})
+	k.put(7, 5)
+	k.put(8, 6)
+	for _, tt := range []struct {
+		p    uint64
+		want []uint32
+	}{{7, []uint32{1, 3, 5}}, {8, []uint32{6}}, {4, []uint32{4}}, {9, nil}, {5, nil}} {
+		var got []uint32
+		k.candidates(tt.p, func(id uint32) bool { got = append(got, id); return false })
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("candidates of %d: %v, want %v", tt.p, got, tt.want)
+		}
+	}
+	var got []uint32
 	k.candidates(7, func(id uint32) bool { got = append(got, id); return true })
 	if !reflect.DeepEqual(got, []uint32{1}) {
 		t.Errorf("stopping at the first: %v", got)
 	}
-	k.candidates(8, func(uint32) bool { t.Error("candidate for an unknown prefix"); return false })
 }

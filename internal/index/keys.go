@@ -37,24 +37,54 @@ func (x *Index) preload(ctx context.Context, source string) (*preloaded, error) 
 
 // keyMap finds the local ids whose key hash starts with the given 64
 // bits (keyPrefix); the caller compares the full hash with the record.
+//
+// A refresh looks up the keys of a few new items among many stored ones,
+// so the stored prefixes are kept as read, and only the prefixes asked
+// for (want) are indexed: one pass over 8 bytes an item, no map of every
+// key. want is called once, before put and candidates; candidates knows
+// only the prefixes wanted or put.
 type keyMap struct {
-	m    map[uint64]uint32
-	dups map[uint64][]uint32 // further ids sharing a prefix (rare)
+	stored [][]byte          // the stored prefixes, 8 bytes an id, in id order
+	m      map[uint64]uint32 // a prefix -> 1 + the first id with it; 0: none
+	dups   map[uint64][]uint32
 }
 
+// want indexes the stored ids whose prefix is in ps.
+func (k *keyMap) want(ps []uint64) {
+	k.m, k.dups = make(map[uint64]uint32, len(ps)), map[uint64][]uint32{}
+	for _, p := range ps {
+		k.m[p] = 0
+	}
+	id := uint32(0)
+	for _, seg := range k.stored {
+		for off := 0; off < len(seg); off += 8 {
+			if p := binary.LittleEndian.Uint64(seg[off:]); k.wanted(p) {
+				k.put(p, id)
+			}
+			id++
+		}
+	}
+}
+
+func (k *keyMap) wanted(p uint64) bool {
+	_, ok := k.m[p]
+	return ok
+}
+
+// put records that id has prefix p.
 func (k *keyMap) put(p uint64, id uint32) {
-	if _, taken := k.m[p]; taken {
+	if first := k.m[p]; first != 0 {
 		k.dups[p] = append(k.dups[p], id)
 	} else {
-		k.m[p] = id
+		k.m[p] = id + 1
 	}
 }
 
 // candidates calls fn with each id whose key hash has prefix p, until fn
 // returns true.
 func (k *keyMap) candidates(p uint64, fn func(uint32) bool) {
-	id, ok := k.m[p]
-	if !ok || fn(id) {
+	first := k.m[p]
+	if first == 0 || fn(first-1) {
 		return
 	}
 	for _, id := range k.dups[p] {
@@ -67,9 +97,10 @@ func (k *keyMap) candidates(p uint64, fn func(uint32) bool) {
 func keyPrefix(kh [16]byte) uint64 { return binary.LittleEndian.Uint64(kh[:8]) }
 
 // loadKeys reads a source's key hash prefixes, by local id, and returns
-// them as a keyMap with the number of records.
+// them as a keyMap (to be told what it will be asked: want) with the
+// number of records.
 func loadKeys(ctx context.Context, q querier, sid int64) (keyMap, int, error) {
-	k := keyMap{dups: map[uint64][]uint32{}}
+	var k keyMap
 	rows, err := q.QueryContext(ctx, "SELECT seg, data FROM keys WHERE source = ? ORDER BY seg", sid)
 	if err != nil {
 		return k, 0, err
@@ -92,14 +123,7 @@ func loadKeys(ctx context.Context, q querier, sid int64) (keyMap, int, error) {
 	if err := rows.Err(); err != nil {
 		return k, 0, err
 	}
-	k.m = make(map[uint64]uint32, n+n/4)
-	id := uint32(0)
-	for _, data := range segs {
-		for off := 0; off < len(data); off += 8 {
-			k.put(binary.LittleEndian.Uint64(data[off:]), id)
-			id++
-		}
-	}
+	k.stored = segs
 	return k, n, nil
 }
 

@@ -115,33 +115,46 @@ func FTSQuery(text string) string {
 func (x *Index) Errors(ctx context.Context, sources []string) ([]string, error) {
 	var out []string
 	for _, src := range sources {
-		files, err := x.Files(ctx, src)
+		// Only the files with errors: most have none ("[]").
+		err := x.eachString(ctx, func(s string) error {
+			var msgs []string
+			if err := json.Unmarshal([]byte(s), &msgs); err != nil {
+				return fmt.Errorf("index: errors of a snapshot of %s: %w", src, err)
+			}
+			out = append(out, msgs...)
+			return nil
+		}, "SELECT errors FROM snapshots WHERE source = ? AND errors != '[]' ORDER BY rank", src)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range files {
-			for _, e := range f.Errors {
-				out = append(out, e.Error())
-			}
-		}
-		rows, err := x.db.QueryContext(ctx, "SELECT err FROM item_errors WHERE source = (SELECT id FROM sources WHERE name = ?) ORDER BY id", src)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return nil, err
-			}
+		err = x.eachString(ctx, func(s string) error {
 			out = append(out, s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, "SELECT err FROM item_errors WHERE source = (SELECT id FROM sources WHERE name = ?) ORDER BY id", src)
+		if err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// eachString calls fn with the one text column of each row of a query.
+func (x *Index) eachString(ctx context.Context, fn func(string) error, q string, args ...any) error {
+	rows, err := x.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // storedError is an error message read back from the index.

@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -65,12 +65,18 @@ type stream struct {
 	stamps map[uint32]time.Time // snapshot id -> stamp
 	segs   map[int][]rec        // record segments read so far
 	match  map[uint32]bool      // search hits; nil: every item
-	blocks []int64              // the blocks to read, in reading order
-	read   int                  // blocks read so far
-	ready  [][]byte             // blocks fetched, not yet decoded
-	items  []blockItem          // the current block, in reading order
-	pos    int
-	head   *blockItem // the next item, once peeked
+	// The blocks to read: those in where (with args), in order, after the
+	// last one read (lastK); or, for a search with few hits, those listed.
+	where, order, after string
+	args                []any
+	lastK               []byte      // sort key of the last block read; nil before the first
+	done                bool        // the last fetch found the end
+	listed              []int64     // nil unless listed
+	read                int         // blocks read so far
+	ready               [][]byte    // blocks fetched, not yet decoded
+	items               []blockItem // the current block, in reading order
+	pos                 int
+	head                *blockItem // the next item, once peeked
 }
 
 // query runs a statement and returns its rows.
@@ -159,50 +165,46 @@ func (r *reader) open(ctx context.Context) error {
 	return nil
 }
 
-// start lists the blocks a stream reads, in reading order: those that
-// can hold an item within the time bounds and, for a search with few
-// hits, those holding a hit.
+// start prepares a stream's reading: the blocks that can hold an item
+// within the time bounds, in reading order. With a search of few hits it
+// lists the blocks holding a hit; otherwise fetch reads the blocks in
+// order a group at a time, each group starting after the last block read,
+// so that a query with a small limit reads only the first blocks.
 func (r *reader) start(ctx context.Context, s *stream) error {
-	where := []string{"source = ?"}
-	args := []any{s.sid}
+	s.where, s.args = "source = ?", []any{s.sid}
 	if !r.q.After.IsZero() {
-		where, args = append(where, "t_hi >= ?"), append(args, r.q.After.UnixNano())
+		s.where, s.args = s.where+" AND t_hi >= ?", append(s.args, r.q.After.UnixNano())
 	}
 	if !r.q.Before.IsZero() {
-		where, args = append(where, "t_lo < ?"), append(args, r.q.Before.UnixNano())
+		s.where, s.args = s.where+" AND t_lo < ?", append(s.args, r.q.Before.UnixNano())
+	}
+	s.order, s.after = "k", "k > ?"
+	if r.q.Reverse {
+		s.order, s.after = "k DESC", "k < ?"
 	}
 	// With few search hits, only their blocks are read; with many, the
 	// blocks are read in order like without a search (a limit then stops
 	// the reading early), saving the look-up of every hit's block.
-	if s.match != nil && len(s.match) <= manyHits {
-		blocks := map[int64]bool{}
-		for id := range s.match {
-			rc, err := r.rec(ctx, s, id)
-			if err != nil {
-				return err
-			}
-			if rc.block != 0 {
-				blocks[rc.block] = true
-			}
+	if s.match == nil || len(s.match) > manyHits {
+		return nil
+	}
+	blocks := map[int64]bool{}
+	for id := range s.match {
+		rc, err := r.rec(ctx, s, id)
+		if err != nil {
+			return err
 		}
-		list, _ := json.Marshal(slices.Sorted(func(yield func(int64) bool) {
-			for b := range blocks {
-				if !yield(b) {
-					return
-				}
-			}
-		}))
-		where, args = append(where, "id IN (SELECT value FROM json_each(?))"), append(args, string(list))
+		if rc.block != 0 {
+			blocks[rc.block] = true
+		}
 	}
-	order := "k"
-	if r.q.Reverse {
-		order = "k DESC"
-	}
+	list, _ := json.Marshal(slices.Sorted(maps.Keys(blocks)))
+	s.listed = []int64{}
 	return r.each(ctx, func(v []driver.Value) error {
 		id, _ := v[0].(int64)
-		s.blocks = append(s.blocks, id)
+		s.listed = append(s.listed, id)
 		return nil
-	}, "SELECT id FROM blocks WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order, args...)
+	}, "SELECT id FROM blocks WHERE "+s.where+" AND id IN (SELECT value FROM json_each(?)) ORDER BY "+s.order, append(s.args, string(list))...)
 }
 
 // manyHits is the number of search hits above which a search reads all
@@ -216,10 +218,43 @@ var manyHits = 512
 // while running another.
 const fetchGroup = 256
 
-// fetch reads the stream's next group of blocks into s.ready.
+// fetch reads the stream's next group of blocks into s.ready; none at
+// the stream's end.
 func (r *reader) fetch(ctx context.Context, s *stream) error {
-	ids := s.blocks[s.read:min(len(s.blocks), s.read+min(fetchGroup, s.read+1))]
+	s.ready = s.ready[:0]
+	n := min(fetchGroup, s.read+1)
+	if s.listed != nil {
+		return r.fetchListed(ctx, s, n)
+	}
+	if s.done {
+		return nil
+	}
+	q, args := "SELECT k, data FROM blocks WHERE "+s.where, s.args
+	if s.lastK != nil {
+		q, args = q+" AND "+s.after, append(slices.Clip(args), s.lastK)
+	}
+	err := r.each(ctx, func(v []driver.Value) error {
+		k, _ := v[0].([]byte)
+		b, ok := v[1].([]byte)
+		if !ok || k == nil {
+			return fmt.Errorf("index: a block of %s holds %T", s.name, v[1])
+		}
+		s.lastK = k
+		s.ready = append(s.ready, b)
+		return nil
+	}, q+" ORDER BY "+s.order+" LIMIT ?", append(slices.Clip(args), n)...)
+	s.read += len(s.ready)
+	s.done = len(s.ready) < n
+	return err
+}
+
+// fetchListed reads the next n of the stream's listed blocks.
+func (r *reader) fetchListed(ctx context.Context, s *stream, n int) error {
+	ids := s.listed[s.read:min(len(s.listed), s.read+n)]
 	s.read += len(ids)
+	if len(ids) == 0 {
+		return nil
+	}
 	list, _ := json.Marshal(ids)
 	data := make(map[int64][]byte, len(ids))
 	err := r.each(ctx, func(v []driver.Value) error {
@@ -234,7 +269,6 @@ func (r *reader) fetch(ctx context.Context, s *stream) error {
 	if err != nil {
 		return err
 	}
-	s.ready = s.ready[:0]
 	for _, id := range ids {
 		b, ok := data[id]
 		if !ok {
@@ -272,11 +306,11 @@ func (r *reader) peek(ctx context.Context, s *stream) (*blockItem, error) {
 	for s.head == nil {
 		if s.pos == len(s.items) {
 			if len(s.ready) == 0 {
-				if s.read == len(s.blocks) {
-					return nil, nil
-				}
 				if err := r.fetch(ctx, s); err != nil {
 					return nil, err
+				}
+				if len(s.ready) == 0 {
+					return nil, nil
 				}
 			}
 			items, err := decodeBlock(s.ready[0])

@@ -219,6 +219,13 @@ func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
 	}
 	lists := [][]dal.Merged{w.res.Items, w.res.Invalid}
 	sums := [][]sums{hashAll(lists[0]), hashAll(lists[1])}
+	prefixes := make([]uint64, 0, len(sums[0])+len(sums[1]))
+	for _, l := range sums {
+		for i := range l {
+			prefixes = append(prefixes, keyPrefix(l[i].key))
+		}
+	}
+	w.keys.want(prefixes)
 	// Read the records that can match, and the last segment (new items
 	// are appended to it).
 	err := w.load(ctx, func(yield func(uint32) bool) {
