@@ -228,7 +228,25 @@ type hit struct {
 
 // file merges the records of snapshot i. last is the worker's latest
 // known hit: a record that is that hit needs no key or look-up.
-func (m *merger) file(ctx context.Context, spec *Spec, i int, k *keyer, scratch []byte, last *hit) []byte {
+//
+// A panic while reading the file (a decoder's bug on input nobody
+// foresaw) becomes an error naming the file, as a corrupt file would: the
+// items read before it stay merged and the other files are read. Without
+// this, one odd file would end the whole process with a stack trace.
+func (m *merger) file(ctx context.Context, spec *Spec, i int, k *keyer, scratch []byte, last *hit) (out []byte) {
+	out = scratch
+	defer func() {
+		if r := recover(); r != nil {
+			*last = hit{}
+			st := &m.files[i]
+			st.Errors = append(st.Errors, &ReadError{File: m.snaps[i].Path,
+				Err: fmt.Errorf("internal error while reading this file (please report it, with the file if you can): %v", r)})
+		}
+	}()
+	return m.readFile(ctx, spec, i, k, scratch, last)
+}
+
+func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scratch []byte, last *hit) []byte {
 	st := &m.files[i]
 	path := m.snaps[i].Path
 	dec, err := resolve(m.spec, m.snaps[i])
