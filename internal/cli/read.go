@@ -354,8 +354,25 @@ func queryIndex(ctx context.Context, path string, srcs []index.Source, q index.Q
 		x.Close()
 		return nil, err
 	}
-	each := func(yield func(*dal.Item) error) error { return x.Each(ctx, q, yield) }
-	return &reading{each: each, problems: errs, close: func() { x.Close() }}, nil
+	// Damage found while items are being printed cannot be mended by
+	// reading again (some items are out already): the index is deleted
+	// when closed, so that the next command builds it again.
+	damaged := false
+	each := func(yield func(*dal.Item) error) error {
+		err := x.Each(ctx, q, yield)
+		if index.IsCorrupt(err) {
+			damaged = true
+			return fmt.Errorf("%w\nhoard: the index %s is deleted; the next command builds it again (or use --no-cache)", err, path)
+		}
+		return err
+	}
+	closeIndex := func() {
+		x.Close()
+		if damaged {
+			index.Remove(path)
+		}
+	}
+	return &reading{each: each, problems: errs, close: closeIndex}, nil
 }
 
 // reportProblems prints each problem once, sorted, and returns an exit

@@ -101,9 +101,23 @@ func Remove(path string) error {
 	return nil
 }
 
+// errDamaged marks an index whose SQLite file is sound but whose contents
+// are not what hoard wrote (a bug, or bit rot on the disk). Like a corrupt
+// file, such an index is deleted and built again (see IsCorrupt).
+var errDamaged = errors.New("the index is damaged")
+
+// damaged is an errDamaged error saying what is wrong.
+func damaged(format string, args ...any) error {
+	return fmt.Errorf("index: %s: %w", fmt.Sprintf(format, args...), errDamaged)
+}
+
 // IsCorrupt reports whether err says the database file is damaged or is
-// not a database.
+// not a database, or that its contents are not what hoard wrote: either
+// way the index is to be deleted and built again.
 func IsCorrupt(err error) bool {
+	if errors.Is(err, errDamaged) {
+		return true
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		code := se.Code() & 0xff

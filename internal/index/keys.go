@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
 )
 
 // preloaded is a source's key hashes, read while its new snapshots are
@@ -115,7 +114,7 @@ func loadKeys(ctx context.Context, q querier, sid int64) (keyMap, int, error) {
 			return k, 0, err
 		}
 		if seg != len(segs) || n%segSize != 0 || len(data)%8 != 0 || len(data) > 8*segSize {
-			return k, 0, fmt.Errorf("index: key segment %d of source %d is damaged or out of place", seg, sid)
+			return k, 0, damaged("key segment %d of source %d is out of place or has a wrong size", seg, sid)
 		}
 		segs = append(segs, data)
 		n += len(data) / 8

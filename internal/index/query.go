@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -119,7 +118,7 @@ func (x *Index) Errors(ctx context.Context, sources []string) ([]string, error) 
 		err := x.eachString(ctx, func(s string) error {
 			var msgs []string
 			if err := json.Unmarshal([]byte(s), &msgs); err != nil {
-				return fmt.Errorf("index: errors of a snapshot of %s: %w", src, err)
+				return damaged("errors of a snapshot of %s: %v", src, err)
 			}
 			out = append(out, msgs...)
 			return nil
@@ -181,13 +180,13 @@ func (x *Index) Files(ctx context.Context, source string) ([]dal.FileStat, error
 		f.Snapshot.Mtime, f.Snapshot.Time = time.Unix(0, mtime), time.Unix(0, stamp).UTC()
 		var msgs []string
 		if err := json.Unmarshal([]byte(errs), &msgs); err != nil {
-			return nil, fmt.Errorf("index: snapshot %s: %w", f.Snapshot.Path, err)
+			return nil, damaged("errors of snapshot %s: %v", f.Snapshot.Path, err)
 		}
 		for _, m := range msgs {
 			f.Errors = append(f.Errors, storedError(m))
 		}
 		if f.Ranges, err = decodeRanges(ranges); err != nil {
-			return nil, fmt.Errorf("index: snapshot %s: %w", f.Snapshot.Path, err)
+			return nil, damaged("time ranges of snapshot %s: %v", f.Snapshot.Path, err)
 		}
 		out = append(out, f)
 	}

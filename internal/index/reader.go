@@ -237,7 +237,7 @@ func (r *reader) fetch(ctx context.Context, s *stream) error {
 		k, _ := v[0].([]byte)
 		b, ok := v[1].([]byte)
 		if !ok || k == nil {
-			return fmt.Errorf("index: a block of %s holds %T", s.name, v[1])
+			return damaged("a block of %s holds %T", s.name, v[1])
 		}
 		s.lastK = k
 		s.ready = append(s.ready, b)
@@ -261,7 +261,7 @@ func (r *reader) fetchListed(ctx context.Context, s *stream, n int) error {
 		id, _ := v[0].(int64)
 		b, ok := v[1].([]byte)
 		if !ok {
-			return fmt.Errorf("index: block %d of %s holds %T", id, s.name, v[1])
+			return damaged("block %d of %s holds %T", id, s.name, v[1])
 		}
 		data[id] = b
 		return nil
@@ -272,7 +272,7 @@ func (r *reader) fetchListed(ctx context.Context, s *stream, n int) error {
 	for _, id := range ids {
 		b, ok := data[id]
 		if !ok {
-			return fmt.Errorf("index: block %d of %s is gone", id, s.name)
+			return damaged("block %d of %s is gone", id, s.name)
 		}
 		s.ready = append(s.ready, b)
 	}
@@ -298,7 +298,7 @@ func (r *reader) rec(ctx context.Context, s *stream, id uint32) (*rec, error) {
 	if i := int(id) - seg*segSize; i < len(recs) {
 		return &recs[i], nil
 	}
-	return nil, fmt.Errorf("index: %s has no record of item %d", s.name, id)
+	return nil, damaged("%s has no record of item %d", s.name, id)
 }
 
 // peek returns the stream's next item within the query, or nil at its end.
@@ -315,7 +315,7 @@ func (r *reader) peek(ctx context.Context, s *stream) (*blockItem, error) {
 			}
 			items, err := decodeBlock(s.ready[0])
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s: %w", s.name, err)
 			}
 			s.ready = s.ready[1:]
 			if r.q.Reverse {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"hash"
 	"math"
 	"unsafe"
@@ -86,7 +84,7 @@ func (r *rec) decode(b []byte) {
 // decodeSegment appends the records of a stored segment to recs.
 func decodeSegment(recs []rec, data []byte) ([]rec, error) {
 	if len(data)%recSize != 0 || len(data) > segSize*recSize {
-		return recs, fmt.Errorf("index: a record segment of %d bytes", len(data))
+		return recs, damaged("a record segment of %d bytes", len(data))
 	}
 	for off := 0; off < len(data); off += recSize {
 		var r rec
@@ -182,7 +180,7 @@ func encodeBlock(items []blockItem) []byte {
 	return b
 }
 
-var errBlock = errors.New("index: a damaged item block")
+var errBlock = damaged("an item block is not what was written")
 
 // decodeBlock reads a stored block without copying it: the items' raw
 // JSON and their strings alias data, which must never change after (the

@@ -66,7 +66,7 @@ func (w *writer) writeBlocks(ctx context.Context) error {
 		if it == nil {
 			old, ok := leaving[in.id]
 			if !ok {
-				return fmt.Errorf("index: item %d of %s is missing from its block", in.id, w.source)
+				return damaged("item %d of %s is missing from its block", in.id, w.source)
 			}
 			it = &old
 		}
@@ -162,7 +162,7 @@ func (w *writer) loadBlocks(ctx context.Context, ids []int64) (map[int64][]block
 			return nil, err
 		}
 		if out[id], err = decodeBlock(data); err != nil {
-			return nil, fmt.Errorf("index: block %d of %s: %w", id, w.source, err)
+			return nil, fmt.Errorf("block %d of %s: %w", id, w.source, err)
 		}
 		found++
 	}
@@ -170,7 +170,7 @@ func (w *writer) loadBlocks(ctx context.Context, ids []int64) (map[int64][]block
 		return nil, err
 	}
 	if found != len(want) {
-		return nil, fmt.Errorf("index: %d blocks of %s are missing", len(want)-found, w.source)
+		return nil, damaged("%d blocks of %s are missing", len(want)-found, w.source)
 	}
 	return out, nil
 }

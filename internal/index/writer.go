@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"runtime"
 	"sync"
 
@@ -118,7 +117,7 @@ func (w *writer) load(ctx context.Context, ids func(yield func(uint32) bool)) er
 			return err
 		}
 		if want := min(segSize, w.n-seg*segSize); len(recs) != want {
-			return fmt.Errorf("index: record segment %d of %s holds %d records, not %d", seg, w.source, len(recs), want)
+			return damaged("record segment %d of %s holds %d records, not %d", seg, w.source, len(recs), want)
 		}
 		w.recs[seg] = recs
 	}
@@ -127,7 +126,7 @@ func (w *writer) load(ctx context.Context, ids func(yield func(uint32) bool)) er
 	}
 	for _, seg := range want {
 		if _, ok := w.recs[seg]; !ok {
-			return fmt.Errorf("index: record segment %d of %s is missing", seg, w.source)
+			return damaged("record segment %d of %s is missing", seg, w.source)
 		}
 	}
 	return nil
@@ -181,7 +180,7 @@ func loadRecs(ctx context.Context, q querier, sid int64) ([]rec, error) {
 			return nil, err
 		}
 		if seg*segSize != len(recs) {
-			return nil, fmt.Errorf("index: record segment %d of source %d is out of place", seg, sid)
+			return nil, damaged("record segment %d of source %d is out of place", seg, sid)
 		}
 		if recs, err = decodeSegment(recs, data); err != nil {
 			return nil, err
@@ -213,7 +212,7 @@ func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
 	for i, s := range snaps {
 		id, ok := w.ids[Rank(s)]
 		if !ok {
-			return fmt.Errorf("index: snapshot %s was not recorded", s.Path)
+			return damaged("snapshot %s was not recorded", s.Path)
 		}
 		snapIDs[i] = id
 	}

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDamagedIndex: an index whose SQLite file is sound but whose contents
+// are not what hoard wrote is built again, never trusted: damage found
+// by a refresh is mended within the command; damage found while items
+// are printed fails that command, which deletes the index, and the next
+// command prints everything.
+func TestDamagedIndex(t *testing.T) {
+	g, out, errb, root := readFixture(t)
+	read := func(noCache bool) (string, error) {
+		out.Reset()
+		errb.Reset()
+		err := runItems(context.Background(), g, readOpts{Sources: []string{"reddit"}, Format: "jsonl", NoCache: noCache})
+		return out.String(), err
+	}
+	want, _ := read(true)
+	if got, _ := read(false); got != want {
+		t.Fatalf("cached output differs from uncached")
+	}
+	path, err := indexPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	damage := func(stmt string) {
+		t.Helper()
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Found while printing: this command fails, the next one works.
+	damage("UPDATE blocks SET data = x'02'")
+	_, err = read(false)
+	if err == nil || !strings.Contains(err.Error(), "the index is damaged") || !strings.Contains(err.Error(), "the next command builds it again") {
+		t.Fatalf("reading damaged blocks: error %v", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the damaged index is still there (%v)", err)
+	}
+	if got, _ := read(false); got != want {
+		t.Errorf("after the damaged index was deleted:\n%s\nwant\n%s", got, want)
+	}
+
+	// Found by a refresh (a new snapshot makes it read the records): the
+	// index is rebuilt within the command.
+	damage("UPDATE recs SET data = x'0102'")
+	os.WriteFile(filepath.Join(root, "reddit", "20240105T000000Z.json"), []byte(`{"saved":[{"id":"f","created":"2024-01-04T00:00:00Z"}]}`), 0o644)
+	want, _ = read(true)
+	got, err := read(false)
+	if got != want || exitCodeOf(err) != ExitFailure || strings.Contains(errb.String(), "damaged") {
+		t.Errorf("refresh over damaged records: exit %v, stderr %q, output\n%s\nwant\n%s", err, errb.String(), got, want)
+	}
+}
