@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hoard-dev/hoard/dal"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -146,6 +148,8 @@ func TestItemsUsage(t *testing.T) {
 		{readOpts{Format: "xml"}, "--format"},
 		{readOpts{Sources: []string{"reddit"}, Spec: spec("id")}, "go with --dir"},
 		{readOpts{Dir: "/x", Spec: specMerge("all")}, "merge"},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Key: []string{".id"}}}, `key = ".id"`},
+		{readOpts{Search: "* !!!"}, `--search "* !!!": no word to search for`},
 	} {
 		err := runItems(context.Background(), g, tt.o)
 		if exitCodeOf(err) != ExitUsage || !strings.Contains(err.Error(), tt.want) {

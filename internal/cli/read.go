@@ -87,6 +87,9 @@ func runRead(ctx context.Context, g *Globals, o readOpts) error {
 func (o *readOpts) query() (index.Query, error) {
 	q := index.Query{Limit: o.Limit, Reverse: o.Reverse, Search: o.Search}
 	var err error
+	if strings.TrimSpace(o.Search) != "" && index.FTSQuery(o.Search) == "" {
+		return q, usageErr("--search %q: no word to search for (words are letters and digits; word* matches a prefix)", o.Search)
+	}
 	if o.Limit < 0 {
 		return q, usageErr("--limit must be positive")
 	}

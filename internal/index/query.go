@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hoard-dev/hoard/dal"
 )
@@ -91,13 +92,15 @@ func (x *Index) Each(ctx context.Context, q Query, fn func(*dal.Item) error) err
 
 // FTSQuery turns what a user typed into an FTS5 query: every word must
 // appear (case-insensitively, as a whole word, or as a prefix when it ends
-// with '*'). Punctuation inside a word makes it a phrase ("foo-bar").
+// with '*'). Punctuation inside a word makes it a phrase ("foo-bar"). A
+// word without a letter or digit ("-", "!!!") is left out: the index holds
+// only letters and digits. "" means the text has no word to search for.
 func FTSQuery(text string) string {
 	var terms []string
 	for _, w := range strings.Fields(text) {
 		prefix := strings.HasSuffix(w, "*")
 		w = strings.TrimRight(w, "*")
-		if w == "" {
+		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
 			continue
 		}
 		t := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
