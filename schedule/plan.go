@@ -14,8 +14,15 @@ var DefaultBackoff = []time.Duration{5 * time.Minute, 15 * time.Minute, 45 * tim
 const MaxDefaultJitter = 10 * time.Minute
 
 // DefaultJitter is the jitter bound of a schedule with none configured: a
-// tenth of its interval, at most MaxDefaultJitter.
-func DefaultJitter(s Spec) time.Duration { return min(s.Interval()/10, MaxDefaultJitter) }
+// tenth of its interval, at most MaxDefaultJitter. When the first gap
+// between firings already reaches the cap (a daily schedule), the longest
+// gap, which takes much longer to find, is not needed.
+func DefaultJitter(s Spec) time.Duration {
+	if s.firstGap() >= 10*MaxDefaultJitter {
+		return MaxDefaultJitter
+	}
+	return min(s.Interval()/10, MaxDefaultJitter)
+}
 
 // Jitter returns the fixed delay of a source within [0, bound): derived
 // from its name, so it is the same on every start and different between

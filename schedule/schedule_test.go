@@ -88,6 +88,13 @@ func TestJitterDeterministicAndSpread(t *testing.T) {
 	if got := DefaultJitter(MustParse("every 10s")); got != time.Second {
 		t.Errorf("10s default jitter %s", got)
 	}
+	// The shortcut through the first gap gives what the longest gap gives.
+	for _, text := range []string{"@daily", "@hourly", "*/5 * * * *", "*/5 9-17 * * *", "0,50 * * * *", "30 9 * * 1-5", "every 30m", "every 3h"} {
+		s := MustParse(text)
+		if got, want := DefaultJitter(s), min(s.Interval()/10, MaxDefaultJitter); got != want {
+			t.Errorf("%q: default jitter %s, want %s", text, got, want)
+		}
+	}
 }
 
 func TestNext(t *testing.T) {

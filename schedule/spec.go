@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -24,7 +25,12 @@ type Spec struct {
 	text     string
 	every    time.Duration      // > 0 for "every 6h"
 	cron     *cron.SpecSchedule // for cron expressions and @-shortcuts
-	interval time.Duration      // the longest gap between two firings
+	interval time.Duration      // for "every": the interval
+	// gap is, for a cron expression, the longest gap between two firings,
+	// computed on first use: sampling years of firings takes milliseconds,
+	// which every command would pay for every source when it loads the
+	// config, though only freshness checks need it.
+	gap func() time.Duration
 }
 
 // Default is the schedule of a source that sets none.
@@ -59,11 +65,14 @@ func Parse(text string) (Spec, error) {
 	if !ok {
 		return Spec{}, fmt.Errorf("schedule %q: unsupported form", text)
 	}
-	s := Spec{text: t, cron: cs}
-	if s.interval, err = longestGap(cs); err != nil {
-		return Spec{}, fmt.Errorf("schedule %q: %w", text, err)
+	switch first := cs.Next(gapRef); {
+	case first.IsZero():
+		return Spec{}, fmt.Errorf("schedule %q: it never fires", text)
+	case cs.Next(first).IsZero():
+		return Spec{}, fmt.Errorf("schedule %q: it fires only once", text)
 	}
-	return s, nil
+	gap, _ := gaps.LoadOrStore(t, sync.OnceValue(func() time.Duration { return longestGap(cs) }))
+	return Spec{text: t, cron: cs, gap: gap.(func() time.Duration)}, nil
 }
 
 // MustParse is Parse for schedules known to be valid; it panics otherwise.
@@ -115,15 +124,32 @@ func parseDuration(s string) (time.Duration, error) {
 	return days + v, nil
 }
 
-// longestGap samples the cron schedule's firings over a few years from a
-// fixed reference and returns the longest gap between two of them: the
-// interval within which a healthy source must have run.
-func longestGap(cs *cron.SpecSchedule) (time.Duration, error) {
-	ref := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
-	prev := cs.Next(ref)
-	if prev.IsZero() {
-		return 0, errors.New("it never fires")
+// gapRef is the fixed time from which a cron schedule's gaps are sampled.
+var gapRef = time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// gaps holds the lazily computed longest gap of each cron expression met
+// (its text to a func() time.Duration), so that sources sharing a schedule
+// compute it once.
+var gaps sync.Map
+
+// firstGap is the time between the first two firings after the reference
+// time: at most the longest gap, and found with two steps instead of
+// thousands.
+func (s Spec) firstGap() time.Duration {
+	if s.cron == nil {
+		return s.interval
 	}
+	first := s.cron.Next(gapRef)
+	return s.cron.Next(first).Sub(first)
+}
+
+// longestGap samples the cron schedule's firings over a few years from
+// gapRef and returns the longest gap between two of them: the interval
+// within which a healthy source must have run. The schedule fires at least
+// twice after gapRef (Parse checks).
+func longestGap(cs *cron.SpecSchedule) time.Duration {
+	ref := gapRef
+	prev := cs.Next(ref)
 	var gap time.Duration
 	for i := 0; i < 2000 && prev.Sub(ref) < 5*366*24*time.Hour; i++ {
 		next := cs.Next(prev)
@@ -133,10 +159,7 @@ func longestGap(cs *cron.SpecSchedule) (time.Duration, error) {
 		gap = max(gap, next.Sub(prev))
 		prev = next
 	}
-	if gap == 0 {
-		return 0, errors.New("it fires only once")
-	}
-	return gap, nil
+	return gap
 }
 
 // String returns the schedule as written.
@@ -153,7 +176,12 @@ func (s Spec) Cron() *cron.SpecSchedule { return s.cron }
 
 // Interval is the longest time between two firings: the expected interval
 // from which freshness is judged.
-func (s Spec) Interval() time.Duration { return s.interval }
+func (s Spec) Interval() time.Duration {
+	if s.gap != nil {
+		return s.gap()
+	}
+	return s.interval
+}
 
 // Next returns the first firing strictly after t (for an interval schedule,
 // t plus the interval). It returns the zero time for the zero Spec.
