@@ -64,4 +64,21 @@ func TestDamagedIndex(t *testing.T) {
 	if got != want || exitCodeOf(err) != ExitFailure || strings.Contains(errb.String(), "damaged") {
 		t.Errorf("refresh over damaged records: exit %v, stderr %q, output\n%s\nwant\n%s", err, errb.String(), got, want)
 	}
+
+	// doctor rebuilds it too, rather than only reading the snapshots.
+	damage("UPDATE recs SET data = x'0102'")
+	os.WriteFile(filepath.Join(root, "reddit", "20240106T000000Z.json"), []byte(`{"saved":[{"id":"g","created":"2024-01-05T00:00:00Z"}]}`), 0o644)
+	out.Reset()
+	if err := runDoctor(context.Background(), g, doctorOpts{}); exitCodeOf(err) != ExitFailure || !strings.Contains(out.String(), "6 snapshots, 6 items") {
+		t.Errorf("doctor over damaged records: exit %v\n%s", err, out)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM recs WHERE data = x'0102'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("after doctor: %d damaged record segments (%v)", n, err)
+	}
 }

@@ -135,11 +135,21 @@ func examine(ctx context.Context, t target, noCache bool) (checkup, error) {
 	return c, nil
 }
 
+// examineCached reports on a source from the index, refreshed first. An
+// index found damaged is removed and built again once, as for items.
 func examineCached(ctx context.Context, src index.Source, c *checkup) ([]dal.FileStat, error) {
 	path, err := indexPath()
 	if err != nil {
 		return nil, err
 	}
+	files, err := examineIndex(ctx, path, src, c)
+	if index.IsCorrupt(err) && index.Remove(path) == nil {
+		files, err = examineIndex(ctx, path, src, c)
+	}
+	return files, err
+}
+
+func examineIndex(ctx context.Context, path string, src index.Source, c *checkup) ([]dal.FileStat, error) {
 	x, err := index.Open(ctx, path)
 	if err != nil {
 		return nil, err
