@@ -121,7 +121,7 @@ func (s Spec) Validate() error {
 	for _, f := range []struct {
 		name  string
 		paths []string
-	}{{"key", s.Key}, {"items", s.Items}, {"time", opt(s.Time)}, {"title", opt(s.Title)}, {"url", opt(s.URL)}, {"text", opt(s.Text)}} {
+	}{{"key", s.Key}, {"items", s.Items}, {"time", optionalPath(s.Time)}, {"title", optionalPath(s.Title)}, {"url", optionalPath(s.URL)}, {"text", optionalPath(s.Text)}} {
 		for _, p := range f.paths {
 			if p == "" || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, "..") {
 				return fmt.Errorf("%s = %q: use dotted member names, e.g. \"id\" or \"data.id\"", f.name, p)
@@ -131,8 +131,8 @@ func (s Spec) Validate() error {
 	return nil
 }
 
-// opt returns the optional path p as a list: none when it is empty.
-func opt(p string) []string {
+// optionalPath returns the optional path p as a list: none when it is empty.
+func optionalPath(p string) []string {
 	if p == "" {
 		return nil
 	}
