@@ -12,27 +12,36 @@ import (
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
-// Each reads on another goroutine in batches: it must give the items of
-// Items in order, stop at fn's first error and return it, and stop when
-// the context is cancelled.
-func TestEachStops(t *testing.T) {
-	ctx := context.Background()
+// synthIndex indexes a synthetic source of days daily snapshots (1000
+// items in view, 100 new a day) as source "bench", in an index closed when
+// the test ends.
+func synthIndex(t *testing.T, days int) *Index {
+	t.Helper()
 	dir := t.TempDir()
-	if err := synth.Write(dir, 3, 1000, 100, false); err != nil {
+	if err := synth.Write(dir, days, 1000, 100, false); err != nil {
 		t.Fatal(err)
 	}
 	l, err := snapshot.ListDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := Open(ctx, filepath.Join(t.TempDir(), "index.sqlite"))
+	x, err := Open(context.Background(), filepath.Join(t.TempDir(), "index.sqlite"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
-	if _, err := x.Refresh(ctx, Source{Spec: benchSpec, Snaps: l.Snapshots}); err != nil {
+	t.Cleanup(func() { x.Close() })
+	if _, err := x.Refresh(context.Background(), Source{Spec: benchSpec, Snaps: l.Snapshots}); err != nil {
 		t.Fatal(err)
 	}
+	return x
+}
+
+// Each reads on another goroutine in batches: it must give the items of
+// Items in order, stop at fn's first error and return it, and stop when
+// the context is cancelled.
+func TestEachStops(t *testing.T) {
+	ctx := context.Background()
+	x := synthIndex(t, 3)
 	q := Query{Sources: []string{"bench"}}
 	all, err := x.Items(ctx, q)
 	if err != nil || len(all) != 1200 {
@@ -75,22 +84,7 @@ func TestEachStops(t *testing.T) {
 // A panic in fn must not leave the reader holding a connection.
 func TestEachPanic(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	if err := synth.Write(dir, 2, 1000, 100, false); err != nil {
-		t.Fatal(err)
-	}
-	l, err := snapshot.ListDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := Open(ctx, filepath.Join(t.TempDir(), "index.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	if _, err := x.Refresh(ctx, Source{Spec: benchSpec, Snaps: l.Snapshots}); err != nil {
-		t.Fatal(err)
-	}
+	x := synthIndex(t, 2)
 	q := Query{Sources: []string{"bench"}}
 	func() {
 		defer func() {
