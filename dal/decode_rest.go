@@ -4,7 +4,7 @@ import (
 	"context"
 	"iter"
 
-	"github.com/hoard-dev/hoard/export/rest/restfmt"
+	"github.com/hoard-dev/hoard/snapshot/restfmt"
 )
 
 func init() {

@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/pathtmpl"
 )
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 func testEnv(stderr io.Writer) *Env {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/export/exporttest"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 func TestCommandConformance(t *testing.T) {

@@ -15,8 +15,8 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/hoard-dev/hoard/config"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/internal/config"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 // Exporter fetches a source's raw data.

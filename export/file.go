@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/paths"
 )
 

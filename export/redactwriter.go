@@ -5,7 +5,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 // redactingWriter passes text through line by line with secret values

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/internal/clock"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 

@@ -27,11 +27,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/export/rest"
-	"github.com/hoard-dev/hoard/httpx"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/internal/exporter/rest"
+	"github.com/hoard-dev/hoard/internal/httpx"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 func main() {

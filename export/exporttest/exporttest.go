@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 

@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/daemon"
 	"github.com/hoard-dev/hoard/internal/health"

@@ -4,5 +4,5 @@ package cli
 // an init function; importing them here makes them available to every
 // command that reads hoard.toml.
 import (
-	_ "github.com/hoard-dev/hoard/export/rest"
+	_ "github.com/hoard-dev/hoard/internal/exporter/rest"
 )

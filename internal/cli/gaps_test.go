@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 )
 
 // The daemon's and status's gap check honours gaps = false.

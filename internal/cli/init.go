@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/detect"
 	"github.com/hoard-dev/hoard/internal/paths"

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/index"
 	"github.com/hoard-dev/hoard/internal/paths"

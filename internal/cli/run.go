@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/lock"

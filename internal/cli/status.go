@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/paths"

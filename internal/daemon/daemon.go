@@ -18,13 +18,13 @@ import (
 	"sort"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/metrics"
 	"github.com/hoard-dev/hoard/internal/notify"
-	"github.com/hoard-dev/hoard/schedule"
+	"github.com/hoard-dev/hoard/internal/schedule"
 )
 
 // Runner exports one source now: lock, attempts with timeouts, snapshot,

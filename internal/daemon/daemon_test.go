@@ -13,13 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/lock"
 	"github.com/hoard-dev/hoard/internal/metrics"
 	"github.com/hoard-dev/hoard/internal/notify"
-	"github.com/hoard-dev/hoard/schedule"
+	"github.com/hoard-dev/hoard/internal/schedule"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 

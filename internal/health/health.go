@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/journal"
-	"github.com/hoard-dev/hoard/schedule"
+	"github.com/hoard-dev/hoard/internal/schedule"
 )
 
 // Problems, in the order they are reported.

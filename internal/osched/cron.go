@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 )
 
 // Markers around hoard's block in the user's crontab.

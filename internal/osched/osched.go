@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
-	"github.com/hoard-dev/hoard/schedule"
+	"github.com/hoard-dev/hoard/internal/config"
+	"github.com/hoard-dev/hoard/internal/schedule"
 	"github.com/robfig/cron/v3"
 )
 

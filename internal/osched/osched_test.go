@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/schedule"
+	"github.com/hoard-dev/hoard/internal/schedule"
 )
 
 func TestOnCalendar(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
-	"github.com/hoard-dev/hoard/schedule"
+	"github.com/hoard-dev/hoard/internal/config"
+	"github.com/hoard-dev/hoard/internal/schedule"
 )
 
 var weekdays = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 // fakeClock advances only when slept on, and records every sleep.

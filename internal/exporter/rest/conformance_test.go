@@ -10,7 +10,7 @@ import (
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/export/exporttest"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 func TestConformance(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 
 	"encoding/json"
 
-	"github.com/hoard-dev/hoard/export/rest"
+	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
 	"github.com/hoard-dev/hoard/snapshot"
 )

@@ -5,7 +5,7 @@ import (
 	"io"
 	"iter"
 
-	"github.com/hoard-dev/hoard/export/rest/restfmt"
+	"github.com/hoard-dev/hoard/snapshot/restfmt"
 )
 
 // The snapshot format and JSON paths live in package restfmt (standard

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 

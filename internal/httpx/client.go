@@ -32,7 +32,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/internal/version"
 )
 

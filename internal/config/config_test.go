@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/snapshot"
 )

@@ -11,7 +11,7 @@ import (
 	"slices"
 
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/httpx"
+	"github.com/hoard-dev/hoard/internal/httpx"
 )
 
 // run is one attempt of an Exporter. It is used by one goroutine.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/internal/paths"
-	"github.com/hoard-dev/hoard/schedule"
+	"github.com/hoard-dev/hoard/internal/schedule"
 )
 
 // Schedule holds the keys that tell the daemon when to run a source and

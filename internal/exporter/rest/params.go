@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
-	"github.com/hoard-dev/hoard/httpx"
+	"github.com/hoard-dev/hoard/internal/config"
+	"github.com/hoard-dev/hoard/internal/httpx"
 )
 
 // Params are the keys of a [sources.NAME] table with exporter = "rest".

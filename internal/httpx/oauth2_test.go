@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 // oauthServer is an API plus token endpoint: the API accepts only the

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/httpx"
+	"github.com/hoard-dev/hoard/internal/httpx"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 const (

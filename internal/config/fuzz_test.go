@@ -3,7 +3,7 @@ package config_test
 import (
 	"testing"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 )
 

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/secret"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 // Auth adds credentials to one attempt's request. Apply may be called

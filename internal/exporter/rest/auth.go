@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/httpx"
+	"github.com/hoard-dev/hoard/internal/httpx"
 )
 
 // Secrets keys read for each auth type (auth.secret renames the token key).

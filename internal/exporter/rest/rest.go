@@ -18,9 +18,9 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/hoard-dev/hoard/config"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/httpx"
+	"github.com/hoard-dev/hoard/internal/httpx"
 )
 
 func init() {

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hoard-dev/hoard/httpx"
+	"github.com/hoard-dev/hoard/internal/httpx"
 )
 
 // maxEmptyPages is how many empty pages in a row that still point to a next
