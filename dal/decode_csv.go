@@ -10,11 +10,6 @@ import (
 	"iter"
 )
 
-func init() {
-	register(&Decoder{Name: "csv", Version: 1, Exts: []string{"csv"}, Records: csvRecords(',')})
-	register(&Decoder{Name: "tsv", Version: 1, Exts: []string{"tsv"}, Records: csvRecords('\t')})
-}
-
 // csvRecords yields one JSON object per row, its members named by the
 // header row, every value a string. A malformed row is an error naming
 // its line and the next row is read.

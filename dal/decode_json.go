@@ -10,11 +10,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register(&Decoder{Name: "json", Version: 1, Exts: []string{"json"}, Records: jsonRecords})
-	register(&Decoder{Name: "jsonl", Version: 1, Exts: []string{"jsonl", "ndjson"}, Records: jsonlRecords})
-}
-
 // openErr opens a snapshot, turning a failure into a ReadError.
 func openErr(path string) (io.ReadCloser, error) {
 	rc, err := openSnapshot(path)
@@ -57,7 +52,7 @@ func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record,
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx, known: spec.known}
 		defer w.s.release()
 		for _, p := range spec.Items {
-			w.paths = append(w.paths, ParsePath(p))
+			w.paths = append(w.paths, parsePath(p))
 			w.kinds = append(w.kinds, p)
 		}
 		w.found = make([]bool, len(w.paths))

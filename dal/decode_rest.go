@@ -7,10 +7,6 @@ import (
 	"github.com/hoard-dev/hoard/snapshot/restfmt"
 )
 
-func init() {
-	register(&Decoder{Name: "rest", Version: 1, Records: restRecords})
-}
-
 // restRecords reads a snapshot of the rest exporter (JSON lines of response
 // envelopes, see docs/rest.md) and yields each item once, its kind being
 // the endpoint's name. Items an envelope marks as duplicates are skipped. A

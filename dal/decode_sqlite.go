@@ -18,10 +18,6 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
-func init() {
-	register(&Decoder{Name: "sqlite", Version: 1, Exts: []string{"sqlite", "sqlite3", "db"}, Records: sqliteRecords})
-}
-
 // sqliteRecords runs each of spec.Queries (in kind order) against the
 // snapshot and yields one JSON object per row, members named by column.
 func sqliteRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {

@@ -11,10 +11,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register(&Decoder{Name: "xml", Version: 1, Exts: []string{"xml", "rss", "atom", "opml"}, Records: xmlRecords})
-}
-
 // xmlRecords yields each element at one of spec.Items (element names
 // joined by dots from the root, e.g. "rss.channel.item") as a JSON object:
 // attributes as "@name", child elements by name (an array when repeated),

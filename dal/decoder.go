@@ -4,108 +4,77 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
+	"github.com/hoard-dev/hoard/jsonpath"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
-// Decoder reads snapshots of one format.
+// Decoder reads snapshots of one format. Decoders are values: the format
+// decoders of this package are listed by Formats, and a built-in source's
+// package (source/firefox, ...) holds its own. A Spec names the one it
+// uses; nothing is registered globally.
 type Decoder struct {
 	Name string
 	// Version changes whenever the records a decoder yields for the same
 	// input change, so that caches built with an older version are
 	// rebuilt.
 	Version int
-	// Exts are the snapshot extensions chosen automatically for this
-	// decoder when a source names none.
+	// Exts are the snapshot extensions for which Formats' decoders are
+	// chosen when a spec names none.
 	Exts []string
-	// Defaults fills the Spec fields a built-in format knows (key, time,
-	// envelope paths) where the user left them empty.
-	Defaults func(*Spec)
+	// Kinds are the read defaults of the kinds of items the decoder
+	// yields (key, time, title, ...), used where the spec sets nothing.
+	Kinds map[string]KindSpec
 	// Records yields the records of the snapshot at path (compressed or
 	// not), with an error value for each part that cannot be read; the
 	// sequence goes on after an error when the format allows it. Errors
-	// are *ReadError values naming the file.
+	// are *ReadError values naming the file. It must stop promptly once
+	// ctx is done, yielding ctx's error.
 	Records func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error]
 }
 
-var decoders = map[string]*Decoder{}
+// The format decoders, chosen by extension when a spec names no decoder.
+var (
+	JSON   = &Decoder{Name: "json", Version: 1, Exts: []string{"json"}, Records: jsonRecords}
+	JSONL  = &Decoder{Name: "jsonl", Version: 1, Exts: []string{"jsonl", "ndjson"}, Records: jsonlRecords}
+	CSV    = &Decoder{Name: "csv", Version: 1, Exts: []string{"csv"}, Records: csvRecords(',')}
+	TSV    = &Decoder{Name: "tsv", Version: 1, Exts: []string{"tsv"}, Records: csvRecords('\t')}
+	SQLite = &Decoder{Name: "sqlite", Version: 1, Exts: []string{"sqlite", "sqlite3", "db"}, Records: sqliteRecords}
+	XML    = &Decoder{Name: "xml", Version: 1, Exts: []string{"xml", "rss", "atom", "opml"}, Records: xmlRecords}
+	// REST reads the snapshots of the rest exporter (snapshot/restfmt);
+	// its kinds are the endpoints' names. It has no extension of its own.
+	REST = &Decoder{Name: "rest", Version: 1, Records: restRecords}
+)
 
-// register adds a built-in decoder; it is called from init functions.
-func register(d *Decoder) {
-	if _, dup := decoders[d.Name]; dup {
-		panic("dal: duplicate decoder " + d.Name)
-	}
-	decoders[d.Name] = d
-}
+// Formats returns the format decoders, in a fixed order.
+func Formats() []*Decoder { return []*Decoder{JSON, JSONL, CSV, TSV, SQLite, XML, REST} }
 
-// Decoders returns the names of the known decoders, sorted.
-func Decoders() []string {
-	names := make([]string, 0, len(decoders))
-	for n := range decoders {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// LookupDecoder returns the decoder called name, or nil.
-func LookupDecoder(name string) *Decoder { return decoders[name] }
-
-var profileSuffix = regexp.MustCompile(`-\d+$`)
-
-// resolve picks the decoder of a snapshot for spec: spec.Decoder, else a
-// built-in named like the source, else one for the file's extension.
-func resolve(spec *Spec, snap snapshot.Snapshot) (*Decoder, error) {
-	if spec.Decoder != "" {
-		if d := decoders[spec.Decoder]; d != nil {
-			return d, nil
-		}
-		return nil, fmt.Errorf("unknown decoder %q (known: %s)", spec.Decoder, strings.Join(Decoders(), ", "))
-	}
-	if d := builtinFor(spec.Source); d != nil {
-		return d, nil
+// decoderFor picks the decoder of a snapshot: the spec's, else the format
+// decoder of the file's extension.
+func decoderFor(spec *Spec, snap snapshot.Snapshot) (*Decoder, error) {
+	if spec.Decoder != nil {
+		return spec.Decoder, nil
 	}
 	ext := strings.ToLower(snap.Ext)
 	if i := strings.LastIndexByte(ext, '.'); i >= 0 {
 		ext = ext[i+1:]
 	}
-	for _, name := range Decoders() {
-		for _, e := range decoders[name].Exts {
-			if e == ext {
-				return decoders[name], nil
-			}
+	for _, d := range Formats() {
+		if slices.Contains(d.Exts, ext) {
+			return d, nil
 		}
 	}
-	return nil, fmt.Errorf("no decoder for extension %q: set decoder = \"...\" for the source (known: %s)", snap.Ext, strings.Join(Decoders(), ", "))
+	return nil, fmt.Errorf("no decoder for extension %q: set decoder = \"...\" for the source (formats: %s)", snap.Ext, formatNames())
 }
 
-// builtinFor returns the built-in decoder named like a source ("firefox",
-// "firefox-2"), or nil.
-func builtinFor(source string) *Decoder {
-	d := decoders[profileSuffix.ReplaceAllString(source, "")]
-	if d != nil && d.Defaults != nil {
-		return d
+func formatNames() string {
+	var names []string
+	for _, d := range Formats() {
+		names = append(names, d.Name)
 	}
-	return nil
-}
-
-// WithDefaults returns spec completed with the defaults of its built-in
-// decoder, if it has one.
-func WithDefaults(spec Spec) Spec {
-	d := decoders[spec.Decoder]
-	if spec.Decoder == "" {
-		d = builtinFor(spec.Source)
-	}
-	if d != nil && d.Defaults != nil {
-		d.Defaults(&spec)
-	}
-	if spec.Merge == "" {
-		spec.Merge = Union
-	}
-	return spec
+	return strings.Join(names, ", ")
 }
 
 // Validate checks a spec before any file is read.
@@ -115,18 +84,46 @@ func (s Spec) Validate() error {
 	default:
 		return fmt.Errorf("merge = %q: use %q or %q", s.Merge, Union, Latest)
 	}
-	if s.Decoder != "" && decoders[s.Decoder] == nil {
-		return fmt.Errorf("decoder = %q: unknown (known: %s)", s.Decoder, strings.Join(Decoders(), ", "))
+	for _, p := range s.Items {
+		if err := checkPath("items", p, true); err != nil {
+			return err
+		}
 	}
+	if err := checkKind("", KindSpec{Key: s.Key, Time: s.Time, Title: s.Title, URL: s.URL, Text: s.Text}); err != nil {
+		return err
+	}
+	for _, k := range s.namedKinds() {
+		if err := checkKind("kinds."+k+".", s.Kinds[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkKind checks the paths of one kind's settings (or the spec's own,
+// with prefix "").
+func checkKind(prefix string, k KindSpec) error {
 	for _, f := range []struct {
 		name  string
 		paths []string
-	}{{"key", s.Key}, {"items", s.Items}, {"time", optionalPath(s.Time)}, {"title", optionalPath(s.Title)}, {"url", optionalPath(s.URL)}, {"text", optionalPath(s.Text)}} {
+	}{{"key", k.Key}, {"time", optionalPath(k.Time)}, {"title", optionalPath(k.Title)}, {"url", optionalPath(k.URL)}, {"text", optionalPath(k.Text)}} {
 		for _, p := range f.paths {
-			if p == "" || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, "..") {
-				return fmt.Errorf("%s = %q: use dotted member names, e.g. \"id\" or \"data.id\"", f.name, p)
+			if err := checkPath(prefix+f.name, p, false); err != nil {
+				return err
 			}
 		}
+	}
+	return nil
+}
+
+// checkPath checks one path setting; only item collections may step into
+// every element of an array.
+func checkPath(name, s string, many bool) error {
+	if err := jsonpath.Check(s, many); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if parsePath(s).HasEach() {
+		return fmt.Errorf("%s = %q: paths through arrays (\"[]\") are not read yet; name the array itself", name, s)
 	}
 	return nil
 }

@@ -27,11 +27,26 @@ type enveloper struct {
 	nU    int    // number of url candidates
 }
 
-func newEnveloper(spec *Spec) *enveloper {
-	e := &enveloper{time: ParsePath(spec.Time)}
+// envelopers holds the enveloper of every kind of a spec.
+type envelopers struct{ perKind[*enveloper] }
+
+func newEnvelopers(spec *Spec) *envelopers {
+	return &envelopers{newPerKind(spec, newEnveloper)}
+}
+
+// fill fills it (whose Kind is set) from raw; see enveloper.fill.
+func (es *envelopers) fill(it *Item, raw []byte, lazy bool) error {
+	return es.of(it.Kind).fill(it, raw, lazy)
+}
+
+// text sets Title, URL and Text from it.Raw.
+func (es *envelopers) text(it *Item) { es.of(it.Kind).text(it) }
+
+func newEnveloper(spec KindSpec) *enveloper {
+	e := &enveloper{time: parsePath(spec.Time)}
 	add := func(p string, defaults []string) int {
 		if p != "" {
-			e.paths = append(e.paths, ParsePath(p))
+			e.paths = append(e.paths, parsePath(p))
 			return 1
 		}
 		for _, d := range defaults {

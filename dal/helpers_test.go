@@ -40,10 +40,7 @@ func mergeDir(t testing.TB, dir string, spec Spec) *Result {
 // records collects what a decoder yields for one file.
 func records(t testing.TB, dec string, path string, spec Spec) (recs []string, errs []error) {
 	t.Helper()
-	d := LookupDecoder(dec)
-	if d == nil {
-		t.Fatalf("no decoder %q", dec)
-	}
+	d := format(t, dec)
 	for r, err := range d.Records(context.Background(), path, &spec) {
 		if err != nil {
 			errs = append(errs, err)
@@ -52,4 +49,15 @@ func records(t testing.TB, dec string, path string, spec Spec) (recs []string, e
 		recs = append(recs, r.Kind+" "+string(r.Raw))
 	}
 	return recs, errs
+}
+
+// format returns the format decoder called name.
+func format(t testing.TB, name string) *Decoder {
+	for _, d := range Formats() {
+		if d.Name == name {
+			return d
+		}
+	}
+	t.Fatalf("no format decoder %q", name)
+	return nil
 }

@@ -68,11 +68,10 @@ const DefaultKind = "items"
 // arrays and merges identical items.
 type Spec struct {
 	Source string // name used in items and errors
-	// Decoder names the format: json, jsonl, csv, sqlite, xml, or a
-	// built-in (bash, zsh, fish, firefox, chromium). "" chooses a built-in
-	// whose name is the source's (without a "-2" style suffix), else the
-	// format of the snapshot's extension.
-	Decoder string
+	// Decoder reads the snapshots: one of Formats, or a built-in source's
+	// (source/firefox ...). nil chooses the format decoder of each
+	// snapshot's extension.
+	Decoder *Decoder
 	// Items are the paths of the item collections inside a JSON document
 	// (e.g. "saved", "data.children") or element paths in XML
 	// ("rss.channel.item"); each is its own kind. None means a top-level
@@ -93,10 +92,22 @@ type Spec struct {
 	// Title, URL and Text are paths for the envelope; empty means the
 	// first present of a few common member names.
 	Title, URL, Text string
-	Merge            string // Union (default) or Latest
+	// Kinds sets Key, Time, Title, URL and Text for one kind of item. A
+	// kind's setting wins over the spec's, which wins over the decoder's
+	// defaults for that kind (see ForKind).
+	Kinds map[string]KindSpec
+	Merge string // Union (default) or Latest
 
 	// known, set by a merge, returns the length of an item version it
 	// already holds if b starts with it, else 0; the JSON decoder then
 	// skips those bytes without scanning them.
 	known func(kind string, b []byte) int
+}
+
+// KindSpec is the read settings of one kind of item; an empty field means
+// "not set here".
+type KindSpec struct {
+	Key              []string
+	Time             string
+	Title, URL, Text string
 }

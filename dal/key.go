@@ -11,28 +11,44 @@ import (
 	"unicode/utf8"
 )
 
-// keyer computes item keys for one spec. It is not safe for concurrent
-// use: each worker has its own.
+// keyer computes item keys for one spec, each kind by its own key
+// paths. It is not safe for concurrent use: each worker has its own.
 type keyer struct {
+	kinds perKind[*kindKeyer]
+	whole bool // no kind has key paths: every item's content is its key
+}
+
+// kindKeyer computes the keys of one kind.
+type kindKeyer struct {
 	paths []Path
 	vals  [][]byte
 	whole bool // no key paths: the item's content is its key
 }
 
 func newKeyer(spec *Spec) *keyer {
-	k := &keyer{whole: len(spec.Key) == 0}
-	for _, p := range spec.Key {
-		k.paths = append(k.paths, ParsePath(p))
-	}
-	k.vals = make([][]byte, len(k.paths))
+	k := &keyer{whole: true}
+	k.kinds = newPerKind(spec, func(ks KindSpec) *kindKeyer {
+		kk := &kindKeyer{whole: len(ks.Key) == 0}
+		for _, p := range ks.Key {
+			kk.paths = append(kk.paths, parsePath(p))
+		}
+		kk.vals = make([][]byte, len(kk.paths))
+		k.whole = k.whole && kk.whole
+		return kk
+	})
 	return k
+}
+
+// appendKey appends the canonical key of raw, an item of kind, to dst.
+func (k *keyer) appendKey(dst []byte, kind string, raw []byte) ([]byte, error) {
+	return k.kinds.of(kind).appendKey(dst, raw)
 }
 
 // errNoKey is wrapped by key errors so callers can count them.
 var errNoKey = errors.New("item has no key")
 
 // appendKey appends the canonical key of raw to dst.
-func (k *keyer) appendKey(dst, raw []byte) ([]byte, error) {
+func (k *kindKeyer) appendKey(dst, raw []byte) ([]byte, error) {
 	if k.whole {
 		sum := sha256.Sum256(raw)
 		return hex.AppendEncode(dst, sum[:16]), nil
@@ -64,7 +80,7 @@ func (k *keyer) appendKey(dst, raw []byte) ([]byte, error) {
 	return append(dst, ']'), nil
 }
 
-func (k *keyer) names() string {
+func (k *kindKeyer) names() string {
 	var s []string
 	for _, p := range k.paths {
 		s = append(s, fmt.Sprintf("%q", p.String()))

@@ -30,7 +30,7 @@ func TestAppendKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := newKeyer(&Spec{Key: tt.key}).appendKey(nil, []byte(tt.raw))
+			got, err := newKeyer(&Spec{Key: tt.key}).appendKey(nil, "items", []byte(tt.raw))
 			if (err != nil) != tt.err {
 				t.Fatalf("error %v, want error: %v", err, tt.err)
 			}
@@ -47,15 +47,16 @@ func TestSpecValidate(t *testing.T) {
 		want string // "" for a valid spec
 	}{
 		{Spec{}, ""},
-		{Spec{Key: []string{"id", "data.when"}, Items: []string{"data.children"}, Time: "t", Title: "a.b", URL: "u", Text: "x", Merge: Latest, Decoder: "json"}, ""},
+		{Spec{Key: []string{"id", "data.when"}, Items: []string{"data.children"}, Time: "t", Title: "a.b", URL: "u", Text: "x", Merge: Latest, Decoder: JSON}, ""},
 		{Spec{Merge: "all"}, `merge = "all": use "union" or "latest"`},
-		{Spec{Decoder: "jsn"}, `decoder = "jsn": unknown (known: bash,`},
-		{Spec{Key: []string{"id", ""}}, `key = "": use dotted member names`},
-		{Spec{Items: []string{".saved"}}, `items = ".saved": use dotted member names`},
-		{Spec{Time: "created."}, `time = "created.": use dotted member names`},
-		{Spec{Title: "a..b"}, `title = "a..b": use dotted member names`},
-		{Spec{URL: "."}, `url = ".": use dotted member names`},
-		{Spec{Text: "..x"}, `text = "..x": use dotted member names`},
+		{Spec{Key: []string{"id", ""}}, `key: empty path ""`},
+		{Spec{Items: []string{".saved"}}, `items: invalid path ".saved": empty segment`},
+		{Spec{Time: "created."}, `time: invalid path "created.": empty segment`},
+		{Spec{Title: "a..b"}, `title: invalid path "a..b": empty segment`},
+		{Spec{URL: "."}, `url: invalid path ".": empty segment`},
+		{Spec{Text: "..x"}, `text: invalid path "..x": empty segment`},
+		{Spec{Time: "a[].b"}, `time: path "a[].b": "[]" (every element of an array) names many values`},
+		{Spec{Kinds: map[string]KindSpec{"starred": {Time: "x..y"}}}, `kinds.starred.time: invalid path "x..y"`},
 	}
 	for _, tt := range tests {
 		err := tt.spec.Validate()

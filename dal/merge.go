@@ -75,7 +75,7 @@ type Result struct {
 	// are not in Items, and each has Err set.
 	Invalid []Merged
 
-	env *enveloper
+	env *envelopers
 }
 
 // FillText sets an item's Title, URL and Text from its Raw, for results
@@ -114,7 +114,9 @@ func (r *Result) Errors() []error {
 // It returns an error only for an invalid spec or a cancelled context;
 // problems with files and items are in the Result.
 func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Options) (*Result, error) {
-	spec = WithDefaults(spec)
+	if spec.Merge == "" {
+		spec.Merge = Union
+	}
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -159,8 +161,8 @@ type merger struct {
 	ranges bool
 	seeds  [2]maphash.Seed // key hash, key check hash
 	shards [shardCount]shard
-	timeP  Path
-	env    *enveloper
+	times  perKind[Path] // time path of each kind, for Ranges
+	env    *envelopers
 	lazy   bool
 	// scanAll turns off the known-version fast path (tests compare both).
 	scanAll bool
@@ -168,7 +170,8 @@ type merger struct {
 
 func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
 	m := &merger{spec: spec, snaps: snaps, files: make([]FileStat, len(snaps)),
-		ranges: opt.Ranges && spec.Time != "", timeP: ParsePath(spec.Time)}
+		ranges: opt.Ranges && spec.HasTime(),
+		times:  newPerKind(spec, func(ks KindSpec) Path { return parsePath(ks.Time) })}
 	for i := range m.seeds {
 		m.seeds[i] = maphash.MakeSeed()
 	}
@@ -249,7 +252,7 @@ func (m *merger) file(ctx context.Context, spec *Spec, i int, k *keyer, scratch 
 func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scratch []byte, last *hit) []byte {
 	st := &m.files[i]
 	path := m.snaps[i].Path
-	dec, err := resolve(m.spec, m.snaps[i])
+	dec, err := decoderFor(m.spec, m.snaps[i])
 	if err != nil {
 		st.Errors = append(st.Errors, &ReadError{File: path, Err: err})
 		return scratch
@@ -272,7 +275,7 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 		}
 		*last = hit{}
 		scratch = append(append(scratch[:0], rec.Kind...), 0)
-		scratch, err = k.appendKey(scratch, rec.Raw)
+		scratch, err = k.appendKey(scratch, rec.Kind, rec.Raw)
 		if err != nil {
 			st.Errors = append(st.Errors, &ReadError{File: path, Where: fmt.Sprintf("item %d (%s)", st.Records, rec.Kind), Err: err})
 			continue
@@ -287,7 +290,11 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 
 // addRange widens the snapshot's time range of the record's kind.
 func (m *merger) addRange(st *FileStat, rec Record) {
-	t, ok, _ := parseTime(lookup(rec.Raw, m.timeP))
+	tp := m.times.of(rec.Kind)
+	if len(tp) == 0 {
+		return
+	}
+	t, ok, _ := parseTime(lookup(rec.Raw, tp))
 	if !ok {
 		return
 	}
@@ -317,7 +324,7 @@ func (sh *shard) find(h, check uint64, k []byte) *entry {
 // starts with, if b starts with that version's bytes, and notes the entry
 // in last; else 0.
 func (m *merger) known(k *keyer, scratch *[]byte, last *hit, kind string, b []byte) int {
-	key, err := k.appendKey(append(append((*scratch)[:0], kind...), 0), b)
+	key, err := k.appendKey(append(append((*scratch)[:0], kind...), 0), kind, b)
 	*scratch = key
 	if err != nil {
 		return 0
@@ -391,7 +398,7 @@ func (m *merger) finish(n int) (items, invalid []Merged) {
 		m.shards[i].m, m.shards[i].overflow = nil, nil
 	}
 	out := make([]Merged, len(all))
-	m.env = newEnveloper(m.spec)
+	m.env = newEnvelopers(m.spec)
 	var wg sync.WaitGroup
 	w := workers(n, len(all))
 	for g := range w {

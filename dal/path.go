@@ -2,26 +2,24 @@ package dal
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/hoard-dev/hoard/jsonpath"
 )
 
-// Path is a dotted path of object member names inside a JSON value, e.g.
-// "data.id" for {"data": {"id": 1}}. The empty path is the value itself.
-type Path []string
+// Path is a path inside a JSON value, e.g. "data.id" for
+// {"data": {"id": 1}}; see package jsonpath for the language.
+type Path = jsonpath.Path
 
-// ParsePath splits a dotted path. "" is the empty path.
-func ParsePath(s string) Path {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ".")
+// parsePath reads a path that Spec.Validate accepted.
+func parsePath(s string) Path {
+	p, _ := jsonpath.Parse(s)
+	return p
 }
-
-// String joins the path with dots.
-func (p Path) String() string { return strings.Join(p, ".") }
 
 // members calls fn for each member of the object starting at b[i] (after
 // white space), with the raw name (without quotes) and the raw value, until
@@ -206,6 +204,9 @@ func lookup(b []byte, p Path) []byte {
 	if len(p) == 0 {
 		return bytes.TrimSpace(b)
 	}
+	if i := skipSpace(b, 0); i < len(b) && b[i] == '[' {
+		return lookupIndex(b[i:], p)
+	}
 	var found []byte
 	err := members(b, 0, func(name, value []byte) bool {
 		if nameIs(name, p[0]) {
@@ -244,4 +245,27 @@ func lookupAll(b []byte, paths []Path, out [][]byte) {
 		}
 		return left > 0
 	})
+}
+
+// lookupIndex looks p up in the array b, whose element p[0] (a whole
+// number) the path selects; nil when it is not one or is out of range.
+func lookupIndex(b []byte, p Path) []byte {
+	n, err := strconv.Atoi(p[0])
+	if err != nil || n < 0 {
+		return nil
+	}
+	i := skipSpace(b, 1)
+	for k := 0; i < len(b) && b[i] != ']'; k++ {
+		end, err := skipValue(b, i)
+		if err != nil {
+			return nil
+		}
+		if k == n {
+			return lookup(b[i:end], p[1:])
+		}
+		if i = skipSpace(b, end); i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return nil
 }

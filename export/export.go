@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sort"
-	"sync"
+	"strings"
+	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/secret"
+	"github.com/hoard-dev/hoard/snapshot"
 )
 
 // Exporter fetches a source's raw data.
@@ -77,6 +79,31 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
+// Source is what an exporter kind builds an exporter from: the settings
+// every configured source has, and the kind's own parameters, decoded from
+// hoard.toml into the struct the kind's NewParams returned.
+type Source struct {
+	Name        string         // the source's name, e.g. "firefox"
+	Exporter    string         // the kind, e.g. "command", "file", "rest"
+	Extension   string         // snapshot extension without dot; "" means the kind's default
+	Compression snapshot.Codec // codec of new snapshots
+	Retries     int            // total attempts per run, >= 1
+	Timeout     time.Duration  // per attempt; 0 means DefaultTimeout
+	Secrets     string         // path of the secrets file, "" if none
+	Params      any            // the kind's own keys; nil for kinds without any
+}
+
+// DefaultTimeout bounds one attempt of a source with no timeout set.
+const DefaultTimeout = time.Hour
+
+// AttemptTimeout returns the timeout of one attempt.
+func (s Source) AttemptTimeout() time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return DefaultTimeout
+}
+
 // Kind describes one exporter type that hoard.toml can name.
 type Kind struct {
 	Name string // the value of `exporter = "..."`
@@ -85,60 +112,61 @@ type Kind struct {
 	// into it, so unknown keys are still errors.
 	NewParams func() any
 	// New builds the exporter for a source; src.Params is the struct
-	// NewParams returned, decoded. Errors name the offending key.
-	New func(src *config.Source) (Exporter, error)
+	// NewParams returned, decoded. Errors name the offending key. New
+	// must not touch the network or the exports root.
+	New func(src Source) (Exporter, error)
 	// DefaultExt is the snapshot extension when the source sets none.
 	DefaultExt string
 }
 
-var (
-	mu    sync.RWMutex
-	kinds = map[string]Kind{}
-)
+// Kinds is a set of exporter kinds by name, listed explicitly by the
+// program that runs them. It is read-only once built, so safe for
+// concurrent use.
+type Kinds struct{ byName map[string]Kind }
 
-// Register adds an exporter kind. It panics on a duplicate name, which is a
+// NewKinds returns the set of ks. It panics on a duplicate name, a
 // programming error found at start-up.
-func Register(k Kind) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := kinds[k.Name]; dup {
-		panic("export: duplicate exporter kind " + k.Name)
+func NewKinds(ks ...Kind) *Kinds {
+	k := &Kinds{byName: map[string]Kind{}}
+	for _, kind := range ks {
+		if _, dup := k.byName[kind.Name]; dup {
+			panic("export: duplicate exporter kind " + kind.Name)
+		}
+		k.byName[kind.Name] = kind
 	}
-	kinds[k.Name] = k
+	return k
 }
 
-// Params is a config.ParamsFunc backed by the registry.
-func Params(name string) (any, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	k, ok := kinds[name]
+// Params returns a fresh parameter struct of kind name, or false when the
+// kind is unknown. It is the config loader's view of the set.
+func (k *Kinds) Params(name string) (any, bool) {
+	kind, ok := k.byName[name]
 	if !ok {
 		return nil, false
 	}
-	return k.NewParams(), true
+	if kind.NewParams == nil {
+		return &struct{}{}, true
+	}
+	return kind.NewParams(), true
 }
 
-// Kinds returns the registered kind names, sorted.
-func Kinds() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	names := make([]string, 0, len(kinds))
-	for n := range kinds {
+// Names returns the kind names, sorted.
+func (k *Kinds) Names() []string {
+	names := make([]string, 0, len(k.byName))
+	for n := range k.byName {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	return names
 }
 
-// New builds the exporter of a configured source.
-func New(src *config.Source) (Exporter, error) {
-	mu.RLock()
-	k, ok := kinds[src.Exporter]
-	mu.RUnlock()
+// New builds the exporter of a source.
+func (k *Kinds) New(src Source) (Exporter, error) {
+	kind, ok := k.byName[src.Exporter]
 	if !ok {
-		return nil, fmt.Errorf("source %s: unknown exporter %q (known: %v)", src.Name, src.Exporter, Kinds())
+		return nil, fmt.Errorf("source %s: unknown exporter %q (known: %s)", src.Name, src.Exporter, strings.Join(k.Names(), ", "))
 	}
-	e, err := k.New(src)
+	e, err := kind.New(src)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", src.Name, err)
 	}
@@ -147,11 +175,15 @@ func New(src *config.Source) (Exporter, error) {
 
 // Extension returns the snapshot extension of a source: its own, else its
 // exporter's default.
-func Extension(src *config.Source) string {
+func (k *Kinds) Extension(src Source) string {
 	if src.Extension != "" {
 		return src.Extension
 	}
-	mu.RLock()
-	defer mu.RUnlock()
-	return kinds[src.Exporter].DefaultExt
+	return k.byName[src.Exporter].DefaultExt
 }
+
+// SignalError is the context cause hoard sets when it receives a signal;
+// exporters that run programs forward that same signal to them.
+type SignalError struct{ Signal os.Signal }
+
+func (e SignalError) Error() string { return "received " + e.Signal.String() }

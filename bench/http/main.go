@@ -27,7 +27,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/httpx"
@@ -214,7 +213,7 @@ func exportAll(baseURL, key string, w io.Writer, prog *counter) error {
 		Name: "items", Path: "/", Items: "items", Key: key,
 		Pagination: rest.PaginationParams{Type: "cursor", Cursor: "next", Param: "cursor"},
 	}}}
-	ex, err := rest.New(&config.Source{Name: "bench", Exporter: "rest", Params: p})
+	ex, err := rest.New(export.Source{Name: "bench", Exporter: "rest", Params: p})
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/paths"
 )
 
@@ -22,14 +21,28 @@ func (g *Globals) configPath() (string, error) {
 // says what to do next.
 var errNoConfig = errors.New("no config")
 
-// loadConfig reads the config. With no config file it returns an
-// ExitUsage error that tells the user how to make one.
-func (g *Globals) loadConfig() (*config.Config, error) {
+// layout returns where hoard keeps its state and cache.
+func (g *Globals) layout() (paths.Layout, error) {
+	l, err := paths.DefaultLayout()
+	if err != nil {
+		return l, &ExitError{Code: ExitUsage, Err: err}
+	}
+	return l, nil
+}
+
+// loadApp reads the config. With no config file it returns an ExitUsage
+// error that tells the user how to make one; every configuration mistake
+// is an ExitUsage error too.
+func (g *Globals) loadApp() (*app.App, error) {
 	path, err := g.configPath()
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
-	cfg, err := config.Load(path, export.Params)
+	layout, err := g.layout()
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.Load(path, layout)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w: %s does not exist.\n"+
 			"  Run 'hoard init' to write a starter config with the sources found on this machine,\n"+
@@ -39,5 +52,5 @@ func (g *Globals) loadConfig() (*config.Config, error) {
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
-	return cfg, nil
+	return a, nil
 }

@@ -11,13 +11,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/daemon"
 	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/journal"
@@ -25,11 +25,8 @@ import (
 	"github.com/hoard-dev/hoard/internal/metrics"
 	"github.com/hoard-dev/hoard/internal/notify"
 	"github.com/hoard-dev/hoard/internal/paths"
-	"github.com/hoard-dev/hoard/snapshot"
 	"github.com/spf13/cobra"
 )
-
-func init() { register(newDaemonCmd) }
 
 // daemonOpts are the settings of `hoard daemon` (and of `hoard up` when it
 // keeps running).
@@ -90,41 +87,42 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 	if err != nil {
 		return err
 	}
-	state, err := paths.StateDir()
+	layout, err := g.layout()
 	if err != nil {
 		return err
 	}
 	if !o.Once {
-		l, err := lock.TryAcquire(daemonLockPath(state))
+		l, err := lock.TryAcquire(layout.DaemonLock())
 		if err != nil {
 			return daemonLockErr(err)
 		}
 		defer l.Release()
 	}
-	load := func() (*config.Config, error) { return loadForDaemon(g) }
+	apps := &loadedApps{}
+	load := func() (*config.Config, error) { return apps.load(g) }
 	cfg, err := load()
 	if err != nil {
 		return err
 	}
-	jr := journal.Open(state)
+	jr := &journal.Journal{Path: layout.Journal()}
 	reg := metrics.New()
 	stopServer, err := serveMetrics(firstNonEmpty(o.Listen, cfg.Daemon.Listen), reg, log)
 	if err != nil {
 		return err
 	}
 	defer stopServer()
-	notifier := notify.Open(state, log)
+	notifier := notify.Open(layout.State, log)
 	defer notifier.Close()
 	reload, stopNow, stopSignals := daemonSignals()
 	defer stopSignals()
 	d, err := daemon.New(cfg, daemon.Options{
-		Runner:   daemonRunner{state: state, journal: jr, log: log},
+		Runner:   daemonRunner{apps: apps, log: log},
 		Log:      log,
 		History:  journalHistory(jr, log),
 		Load:     load,
 		Notifier: notifier,
 		Metrics:  reg,
-		Gaps:     indexGaps{},
+		Gaps:     apps,
 		RunAll:   o.RunAll,
 		Once:     o.Once,
 		OnPass:   func([]daemon.Outcome) { callIf(o.OnPass) },
@@ -145,22 +143,43 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 	return runExit(results)
 }
 
-// loadForDaemon reads the config and builds every exporter once, so that
-// a mistake in any source stops the start (or a reload) with file:line.
-func loadForDaemon(g *Globals) (*config.Config, error) {
-	cfg, err := g.loadConfig()
+// loadedApps keeps the app of each config the daemon loaded (at start and
+// on every reload), so that runs and gap checks of a config use its app,
+// whose exporters are built once. Safe for concurrent use.
+type loadedApps struct {
+	mu   sync.Mutex
+	apps map[*config.Config]*app.App
+}
+
+// load reads the config and builds every exporter once, so that a
+// mistake in any source stops the start (or a reload) with file:line.
+func (l *loadedApps) load(g *Globals) (*config.Config, error) {
+	a, err := g.loadApp()
 	if err != nil {
 		return nil, err
 	}
-	if err := checkExporters(cfg, cfg.Order); err != nil {
-		return nil, err
+	if err := a.CheckExporters(a.Config.Order); err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
-	return cfg, nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.apps == nil {
+		l.apps = map[*config.Config]*app.App{}
+	}
+	l.apps[a.Config] = a
+	return a.Config, nil
 }
 
-// daemonLockPath is the lock a running daemon holds, so that only one
-// schedules the sources of a state directory.
-func daemonLockPath(state string) string { return filepath.Join(state, "daemon.lock") } // not in locks/, where a source may be named "daemon"
+func (l *loadedApps) of(cfg *config.Config) *app.App {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.apps[cfg]
+}
+
+// Gaps implements daemon.GapFinder.
+func (l *loadedApps) Gaps(ctx context.Context, cfg *config.Config, src *config.Source) (int, error) {
+	return l.of(cfg).Gaps(ctx, src.Name)
+}
 
 func daemonLockErr(err error) error {
 	if errors.Is(err, lock.ErrLocked) {
@@ -170,12 +189,8 @@ func daemonLockErr(err error) error {
 }
 
 // daemonRunning reports whether another daemon holds the daemon lock.
-func daemonRunning() (bool, error) {
-	state, err := paths.StateDir()
-	if err != nil {
-		return false, err
-	}
-	l, err := lock.TryAcquire(daemonLockPath(state))
+func daemonRunning(layout paths.Layout) (bool, error) {
+	l, err := lock.TryAcquire(layout.DaemonLock())
 	if errors.Is(err, lock.ErrLocked) {
 		return true, nil
 	}
@@ -290,21 +305,19 @@ func journalHistory(jr *journal.Journal, log *slog.Logger) func() (map[string]he
 // daemonRunner runs a source as `hoard run` does, with the exporter's
 // stderr logged line by line under the source's name.
 type daemonRunner struct {
-	state   string
-	journal *journal.Journal
-	log     *slog.Logger
+	apps *loadedApps
+	log  *slog.Logger
 }
 
-func (r daemonRunner) Run(ctx context.Context, cfg *config.Config, src *config.Source) export.Result {
+func (r daemonRunner) Run(ctx context.Context, cfg *config.Config, src *config.Source) app.Result {
 	lines := &logLines{log: r.log, source: src.Name}
 	defer lines.flush()
-	sr := &export.SourceRunner{
-		Runner:   &export.Runner{Stderr: lines, Log: r.log},
-		Store:    snapshot.New(cfg.Root),
-		StateDir: r.state,
-		Journal:  r.journal,
+	a := r.apps.of(cfg)
+	exp, err := a.Exporter(src.Name) // built when the config was loaded
+	if err != nil {
+		return app.Result{Result: export.Result{Start: time.Now(), End: time.Now(), Err: err}}
 	}
-	return sr.RunSource(ctx, src)
+	return newRunner(a, lines, nil, r.log, false).Run(ctx, src.Source, a.Extension(src.Name), exp)
 }
 
 // logLines logs each line written to it (an exporter's stderr, already

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hoard-dev/hoard/internal/paths"
 )
 
 // TestDamagedIndex: an index whose SQLite file is sound but whose contents
@@ -26,10 +28,11 @@ func TestDamagedIndex(t *testing.T) {
 	if got, _ := read(false); got != want {
 		t.Fatalf("cached output differs from uncached")
 	}
-	path, err := indexPath()
+	layout, err := paths.DefaultLayout()
 	if err != nil {
 		t.Fatal(err)
 	}
+	path := layout.Index()
 	damage := func(stmt string) {
 		t.Helper()
 		db, err := sql.Open("sqlite", path)

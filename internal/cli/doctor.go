@@ -5,15 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
-	"time"
 
-	"github.com/hoard-dev/hoard/dal"
-	"github.com/hoard-dev/hoard/internal/index"
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/spf13/cobra"
 )
-
-func init() { register(newDoctorCmd) }
 
 type doctorOpts struct {
 	Sources []string
@@ -51,44 +46,16 @@ Exit status: 0 when every source is fine, 1 when something needs attention
 	return cmd
 }
 
-// checkup is doctor's report on one source.
-type checkup struct {
-	Source    string     `json:"source"`
-	Snapshots int        `json:"snapshots"`
-	Items     int        `json:"items"`
-	First     *time.Time `json:"first_item,omitempty"`
-	Last      *time.Time `json:"last_item,omitempty"`
-	Errors    []string   `json:"errors,omitempty"`
-	Gaps      []gapJSON  `json:"gaps,omitempty"`
-	Undatable []string   `json:"undatable,omitempty"`
-}
-
-type gapJSON struct {
-	Kind   string    `json:"kind"`
-	From   time.Time `json:"from"`
-	To     time.Time `json:"to"`
-	Before string    `json:"before"`
-	After  string    `json:"after"`
-}
-
-func (c *checkup) attention() bool {
-	return c.Snapshots == 0 || len(c.Errors) > 0 || len(c.Gaps) > 0 || len(c.Undatable) > 0
-}
-
 // runDoctor checks the sources and prints the report.
 func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
-	ro := readOpts{Sources: o.Sources}
-	targets, err := ro.targets(g)
+	ro := readOpts{Sources: o.Sources, NoCache: o.NoCache}
+	targets, rd, err := ro.targets(g)
 	if err != nil {
 		return err
 	}
-	var reports []checkup
-	for _, t := range targets {
-		c, err := examine(ctx, t, o.NoCache)
-		if err != nil {
-			return err
-		}
-		reports = append(reports, c)
+	reports, err := rd.Doctor(ctx, targets)
+	if err != nil {
+		return err
 	}
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
@@ -100,108 +67,18 @@ func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
 		printCheckups(g.Stdout, reports)
 	}
 	for _, c := range reports {
-		if c.attention() {
+		if c.Attention() {
 			return &ExitError{Code: ExitFailure}
 		}
 	}
 	return nil
 }
 
-// examine builds the report of one source, from the index unless noCache
-// (or when the index cannot be used).
-func examine(ctx context.Context, t target, noCache bool) (checkup, error) {
-	c := checkup{Source: t.spec.Source}
-	snaps, warns, err := listTarget(t)
-	if err != nil {
-		return c, err
-	}
-	c.Snapshots, c.Undatable = len(snaps), warns
-	src := index.Source{Spec: t.spec, Snaps: snaps}
-	var files []dal.FileStat
-	if !noCache {
-		files, err = examineCached(ctx, src, &c)
-	}
-	if noCache || err != nil {
-		if files, err = examineUncached(ctx, src, &c); err != nil {
-			return c, err
-		}
-	}
-	if spec := dal.WithDefaults(t.spec); spec.Merge == dal.Union && spec.Time != "" && !t.noGaps {
-		for _, gp := range dal.Gaps(files) {
-			c.Gaps = append(c.Gaps, gapJSON(gp))
-		}
-	}
-	sort.Strings(c.Errors)
-	return c, nil
-}
-
-// examineCached reports on a source from the index, refreshed first. An
-// index found damaged is removed and built again once, as for items.
-func examineCached(ctx context.Context, src index.Source, c *checkup) ([]dal.FileStat, error) {
-	path, err := indexPath()
-	if err != nil {
-		return nil, err
-	}
-	files, err := examineIndex(ctx, path, src, c)
-	if index.IsCorrupt(err) && index.Remove(path) == nil {
-		files, err = examineIndex(ctx, path, src, c)
-	}
-	return files, err
-}
-
-func examineIndex(ctx context.Context, path string, src index.Source, c *checkup) ([]dal.FileStat, error) {
-	x, err := index.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	defer x.Close()
-	if _, err := x.Refresh(ctx, src); err != nil {
-		return nil, err
-	}
-	sum, err := x.Summarize(ctx, src.Spec.Source)
-	if err != nil {
-		return nil, err
-	}
-	c.Items = sum.Items
-	if !sum.First.IsZero() {
-		c.First, c.Last = &sum.First, &sum.Last
-	}
-	if c.Errors, err = x.Errors(ctx, []string{src.Spec.Source}); err != nil {
-		return nil, err
-	}
-	return x.Files(ctx, src.Spec.Source)
-}
-
-func examineUncached(ctx context.Context, src index.Source, c *checkup) ([]dal.FileStat, error) {
-	res, err := dal.Merge(ctx, src.Spec, src.Snaps, dal.Options{Ranges: true})
-	if err != nil {
-		return nil, err
-	}
-	c.Items, c.Errors = len(res.Items), nil
-	for _, e := range res.Errors() {
-		c.Errors = append(c.Errors, e.Error())
-	}
-	for _, it := range res.Items {
-		if it.Time.IsZero() {
-			continue
-		}
-		if c.First == nil || it.Time.Before(*c.First) {
-			t := it.Time
-			c.First = &t
-		}
-		if c.Last == nil || it.Time.After(*c.Last) {
-			t := it.Time
-			c.Last = &t
-		}
-	}
-	return res.Files, nil
-}
-
-func printCheckups(w io.Writer, reports []checkup) {
+func printCheckups(w io.Writer, reports []app.Checkup) {
 	const day = "2006-01-02 15:04"
 	for _, c := range reports {
 		status := "ok"
-		if c.attention() {
+		if c.Attention() {
 			status = "NEEDS ATTENTION"
 		}
 		fmt.Fprintf(w, "%s: %s\n  %d snapshots, %d items", c.Source, status, c.Snapshots, c.Items)

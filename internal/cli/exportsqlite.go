@@ -5,11 +5,9 @@ import (
 	"fmt"
 
 	"github.com/hoard-dev/hoard/dal"
-	"github.com/hoard-dev/hoard/internal/index"
+	"github.com/hoard-dev/hoard/internal/sqliteout"
 	"github.com/spf13/cobra"
 )
-
-func init() { register(newExportSQLiteCmd) }
 
 type exportSQLiteOpts struct {
 	File    string
@@ -48,24 +46,31 @@ make the exit status 1, but every readable item is exported.`,
 
 // runExportSQLite writes the merged items of the sources to o.File.
 func runExportSQLite(ctx context.Context, g *Globals, o exportSQLiteOpts) error {
-	ro := readOpts{Sources: o.Sources}
-	targets, err := ro.targets(g)
+	ro := readOpts{Sources: o.Sources, NoCache: o.NoCache}
+	targets, rd, err := ro.targets(g)
 	if err != nil {
 		return err
 	}
-	r, err := readItems(ctx, g, targets, index.Query{}, o.NoCache)
+	r, err := rd.Read(ctx, targets, dal.Query{})
 	if err != nil {
 		return err
 	}
-	defer r.close()
-	defer printWarnings(g, r.warnings)
+	defer r.Close()
+	defer printWarnings(g, r.Warnings)
 	n := 0
-	counted := func(yield func(*dal.Item) error) error {
-		return r.each(func(it *dal.Item) error { n++; return yield(it) })
+	counted := func(yield func(dal.Item, error) bool) {
+		for it, err := range r.Items {
+			if err == nil {
+				n++
+			}
+			if !yield(it, err) {
+				return
+			}
+		}
 	}
-	if err := index.Export(ctx, o.File, counted, o.Force); err != nil {
+	if err := sqliteout.Export(ctx, o.File, counted, o.Force); err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	fmt.Fprintf(g.Stderr, "hoard: wrote %d items to %s\n", n, o.File)
-	return reportProblems(g, r.problems)
+	return reportProblems(g, r.Problems)
 }

@@ -4,14 +4,16 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/suggest"
 	"github.com/spf13/cobra"
 )
-
-func init() { register(newItemsCmd) }
 
 func newItemsCmd(g *Globals) *cobra.Command {
 	var o readOpts
 	var key, items, queries []string
+	var decoder string
 	cmd := &cobra.Command{
 		Use:   "items (SOURCE | --dir DIR)",
 		Short: "Print the merged items of one source, or of any snapshot directory",
@@ -51,6 +53,9 @@ then 1.`,
 				return err
 			}
 			o.Spec.Queries = q
+			if o.Spec.Decoder, err = decoderFlag(decoder); err != nil {
+				return err
+			}
 			return runItems(cmd.Context(), g, o)
 		},
 	}
@@ -60,7 +65,7 @@ then 1.`,
 	f.StringSliceVar(&items, "items", nil, "with --dir: path(s) of the item arrays in a JSON document, e.g. saved or data.children")
 	f.StringVar(&o.Spec.Time, "time", "", "with --dir: path of the item's time field")
 	f.StringVar(&o.Spec.Merge, "merge", "", "with --dir: union (default) or latest")
-	f.StringVar(&o.Spec.Decoder, "decoder", "", "with --dir: json, jsonl, csv, tsv, xml, bash, zsh, fish, firefox, chromium (default: by extension)")
+	f.StringVar(&decoder, "decoder", "", "with --dir: a format (json, jsonl, csv, tsv, xml, sqlite, rest) or a built-in source (see 'hoard sources'); default: by extension")
 	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL, one query per kind (repeatable)")
 	f.StringVar(&o.Spec.Source, "name", "", "with --dir: the source name shown in items (default: the directory's name)")
 	o.addQueryFlags(cmd)
@@ -70,7 +75,7 @@ then 1.`,
 // runItems prints the merged items of one source or directory.
 func runItems(ctx context.Context, g *Globals, o readOpts) error {
 	sp := o.Spec
-	if o.Dir == "" && (len(sp.Key) > 0 || len(sp.Items) > 0 || sp.Time != "" || sp.Merge != "" || sp.Decoder != "" || sp.Source != "" || len(sp.Queries) > 0) {
+	if o.Dir == "" && (len(sp.Key) > 0 || len(sp.Items) > 0 || sp.Time != "" || sp.Merge != "" || sp.Decoder != nil || sp.Source != "" || len(sp.Queries) > 0) {
 		return usageErr("--key, --items, --time, --merge, --decoder, --query and --name go with --dir; for a configured source set them in its [sources.NAME] table")
 	}
 	return runRead(ctx, g, o)
@@ -90,4 +95,16 @@ func parseQueries(flags []string) (map[string]string, error) {
 		q[strings.TrimSpace(kind)] = sql
 	}
 	return q, nil
+}
+
+// decoderFlag resolves --decoder: a format or a built-in source's name.
+func decoderFlag(name string) (*dal.Decoder, error) {
+	if name == "" {
+		return nil, nil
+	}
+	if d := app.Sources.Decoder(name); d != nil {
+		return d, nil
+	}
+	names := app.Sources.DecoderNames()
+	return nil, usageErr("--decoder %q: unknown%s (decoders: %s)", name, suggest.Hint(name, names), strings.Join(names, ", "))
 }

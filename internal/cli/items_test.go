@@ -148,7 +148,7 @@ func TestItemsUsage(t *testing.T) {
 		{readOpts{Format: "xml"}, "--format"},
 		{readOpts{Sources: []string{"reddit"}, Spec: spec("id")}, "go with --dir"},
 		{readOpts{Dir: "/x", Spec: specMerge("all")}, "merge"},
-		{readOpts{Dir: "/x", Spec: dal.Spec{Key: []string{".id"}}}, `key = ".id"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Key: []string{".id"}}}, `--key: invalid path ".id"`},
 		{readOpts{Search: "* !!!"}, `--search "* !!!": no word to search for`},
 	} {
 		err := runItems(context.Background(), g, tt.o)

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,7 +40,7 @@ func outputFormat(g *Globals, f string) (string, error) {
 
 // writeItems prints items in a format. The output depends only on the
 // items, so cached and uncached reads print the same bytes.
-func writeItems(w io.Writer, format string, items itemSeq) error {
+func writeItems(w io.Writer, format string, items iter.Seq2[dal.Item, error]) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var err error
 	switch format {
@@ -56,29 +57,36 @@ func writeItems(w io.Writer, format string, items itemSeq) error {
 	return bw.Flush()
 }
 
-func writeJSONL(w *bufio.Writer, items itemSeq) error {
+func writeJSONL(w *bufio.Writer, items iter.Seq2[dal.Item, error]) error {
 	var buf []byte
-	return items(func(it *dal.Item) error {
+	for it, err := range items {
+		if err != nil {
+			return err
+		}
 		buf = append(it.AppendJSON(buf[:0]), '\n')
-		_, err := w.Write(buf)
-		return err
-	})
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // csvHeader names the CSV columns.
 var csvHeader = []string{"source", "kind", "key", "time", "title", "url", "text", "first_seen", "last_seen", "raw"}
 
-func writeCSV(w *bufio.Writer, items itemSeq) error {
+func writeCSV(w *bufio.Writer, items iter.Seq2[dal.Item, error]) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	err := items(func(it *dal.Item) error {
-		return cw.Write([]string{it.Source, it.Kind, it.Key, fmtTime(it.Time), it.Title, it.URL, it.Text,
-			fmtTime(it.FirstSeen), fmtTime(it.LastSeen), string(dal.AppendRaw(nil, it.Raw))})
-	})
-	if err != nil {
-		return err
+	for it, err := range items {
+		if err == nil {
+			err = cw.Write([]string{it.Source, it.Kind, it.Key, fmtTime(it.Time), it.Title, it.URL, it.Text,
+				fmtTime(it.FirstSeen), fmtTime(it.LastSeen), string(dal.AppendRaw(nil, it.Raw))})
+		}
+		if err != nil {
+			return err
+		}
 	}
 	cw.Flush()
 	return cw.Error()
@@ -93,19 +101,20 @@ func fmtTime(t time.Time) string {
 
 // writeTable prints one line per item for people: time, source, and the
 // title (else text, else URL, else key), cut to fit.
-func writeTable(w *bufio.Writer, items itemSeq) error {
+func writeTable(w *bufio.Writer, items iter.Seq2[dal.Item, error]) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSOURCE\tITEM")
-	err := items(func(it *dal.Item) error {
+	for it, err := range items {
+		if err != nil {
+			return err
+		}
 		when := "-"
 		if !it.Time.IsZero() {
 			when = it.Time.UTC().Format("2006-01-02 15:04")
 		}
-		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", when, it.Source, clip(describeItem(*it), 100))
-		return err
-	})
-	if err != nil {
-		return err
+		if _, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", when, it.Source, clip(describeItem(it), 100)); err != nil {
+			return err
+		}
 	}
 	return tw.Flush()
 }

@@ -6,8 +6,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newQueryCmd) }
-
 func newQueryCmd(g *Globals) *cobra.Command {
 	var o readOpts
 	cmd := &cobra.Command{

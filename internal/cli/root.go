@@ -1,6 +1,7 @@
-// Package cli holds hoard's commands, one file each. Every command is a
-// constructor registered with register (from an init function) plus a plain
-// runX function that tests call directly.
+// Package cli holds hoard's commands, one file each: a constructor that
+// wires flags (listed in NewRoot) and a plain runX function that tests
+// call directly. The work itself is done by package app; a command only
+// parses flags, formats output and chooses the exit code.
 //
 // Exit codes (documented in `hoard --help`):
 //
@@ -18,10 +19,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/version"
 	"github.com/spf13/cobra"
 )
@@ -63,10 +64,11 @@ type Globals struct {
 	Stderr     io.Writer
 }
 
-var constructors []func(*Globals) *cobra.Command
-
-// register adds a command constructor; call it from an init function.
-func register(c func(*Globals) *cobra.Command) { constructors = append(constructors, c) }
+// commands are hoard's subcommands, in the order of `hoard --help`.
+var commands = []func(*Globals) *cobra.Command{
+	newUpCmd, newInitCmd, newRunCmd, newStatusCmd, newItemsCmd, newQueryCmd, newDoctorCmd,
+	newSourcesCmd, newCaptureCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd,
+}
 
 // NewRoot builds the command tree.
 func NewRoot(g *Globals) *cobra.Command {
@@ -94,10 +96,43 @@ Exit codes: 0 success, 1 failure, 2 usage or configuration error,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	for _, c := range constructors {
+	for _, c := range commands {
 		root.AddCommand(c(g))
 	}
+	typeUsageErrors(root)
 	return root
+}
+
+// typeUsageErrors makes every argument error of the tree an ExitUsage
+// error: each command's Args check is wrapped, and a command with
+// subcommands refuses an unknown one (with a suggestion) instead of
+// falling back to cobra's untyped error or to its help.
+func typeUsageErrors(c *cobra.Command) {
+	if c.HasSubCommands() {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			hint := ""
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				hint = fmt.Sprintf(" (did you mean %q?)", s[0])
+			}
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("unknown command %q for %q%s\nRun '%s --help' for usage.", args[0], cmd.CommandPath(), hint, cmd.CommandPath())}
+		}
+		if c.RunE == nil && c.Run == nil {
+			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+		}
+	} else if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		typeUsageErrors(sub)
+	}
 }
 
 // Main runs hoard with args and returns the exit code.
@@ -148,19 +183,10 @@ func exitCode(err error, stderr io.Writer) int {
 		return ee.Code
 	}
 	fmt.Fprintln(stderr, "hoard:", err)
-	if isUsage(err) {
+	var ce *app.ConfigError
+	var ue *app.UsageError
+	if errors.As(err, &ce) || errors.As(err, &ue) {
 		return ExitUsage
 	}
 	return ExitFailure
-}
-
-// isUsage recognises cobra's own argument errors.
-func isUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "accepts ", "requires at least", "invalid argument"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
 }

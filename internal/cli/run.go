@@ -3,21 +3,18 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/lock"
-	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/snapshot"
 	"github.com/spf13/cobra"
 )
-
-func init() { register(newRunCmd) }
 
 type runOpts struct {
 	Sources []string
@@ -60,28 +57,27 @@ type runResult struct {
 	Attempts int     `json:"attempts"`
 	Seconds  float64 `json:"seconds"`
 	Error    string  `json:"error,omitempty"`
+	// JournalError: the run happened but its journal record was lost.
+	JournalError string `json:"journal_error,omitempty"`
 }
 
 func runRun(ctx context.Context, g *Globals, o runOpts) error {
-	cfg, err := g.loadConfig()
+	a, err := g.loadApp()
 	if err != nil {
 		return err
 	}
-	names, err := cfg.Names(o.Sources)
+	names, err := a.Names(o.Sources)
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	if len(names) == 0 {
-		fmt.Fprintf(g.Stderr, "No sources are configured in %s. Add a [sources.NAME] table (see the examples in the file).\n", cfg.Path)
+		fmt.Fprintf(g.Stderr, "No sources are configured in %s. Add a [sources.NAME] table (see the examples in the file, or 'hoard init --add NAME').\n", a.Config.Path)
 		return nil
 	}
-	if err := checkExporters(cfg, names); err != nil {
-		return err
+	if err := a.CheckExporters(names); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	results, err := runSources(ctx, g, cfg, names, o.Wait)
-	if err != nil {
-		return err
-	}
+	results := runSources(ctx, g, a, names, o.Wait)
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
 		for _, r := range results {
@@ -93,66 +89,66 @@ func runRun(ctx context.Context, g *Globals, o runOpts) error {
 	return runExit(results)
 }
 
-// checkExporters builds every exporter first, so that a mistake in any
-// source's exporter settings stops the run before anything is fetched.
-func checkExporters(cfg *config.Config, names []string) error {
-	var errs []error
-	for _, n := range names {
-		if _, err := export.New(cfg.Sources[n]); err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: %w", cfg.Path, cfg.Sources[n].Line, err))
-		}
+// newRunner is the source runner of the CLI and the daemon: exporter
+// output and progress go to rep, runs are recorded in the journal.
+func newRunner(a *app.App, stderr io.Writer, obs export.Observer, log *slog.Logger, wait bool) *app.Runner {
+	return &app.Runner{
+		Runner:  &export.Runner{Stderr: stderr, Observer: obs, Log: log},
+		Store:   snapshot.New(a.Config.Root),
+		Layout:  a.Layout,
+		Journal: &journal.Journal{Path: a.Layout.Journal()},
+		Wait:    wait,
 	}
-	if len(errs) > 0 {
-		return &ExitError{Code: ExitUsage, Err: errors.Join(errs...)}
-	}
-	return nil
 }
 
-// runSources runs the named sources one after another.
-func runSources(ctx context.Context, g *Globals, cfg *config.Config, names []string, wait bool) ([]runResult, error) {
-	state, err := paths.StateDir()
-	if err != nil {
-		return nil, err
-	}
+// runSources runs the named sources one after another; their exporters
+// are built (CheckExporters).
+func runSources(ctx context.Context, g *Globals, a *app.App, names []string, wait bool) []runResult {
 	rep := newReporter(g.Stderr, false)
 	defer rep.Close()
-	sr := &export.SourceRunner{
-		Runner:   &export.Runner{Stderr: rep, Observer: rep, Log: slog.New(slog.NewTextHandler(rep, nil))},
-		Store:    snapshot.New(cfg.Root),
-		StateDir: state,
-		Journal:  journal.Open(state),
-		Wait:     wait,
-	}
+	r := newRunner(a, rep, rep, slog.New(slog.NewTextHandler(rep, nil)), wait)
 	var results []runResult
 	for _, name := range names {
 		if ctx.Err() != nil {
 			break
 		}
-		res := sr.RunSource(ctx, cfg.Sources[name])
+		exp, _ := a.Exporter(name) // built by CheckExporters
+		res := r.Run(ctx, a.Config.Sources[name].Source, a.Extension(name), exp)
 		rr := toRunResult(name, res)
 		if res.Err != nil {
 			rep.line("%s: %s: %v", name, rr.Outcome, res.Err)
 		}
+		if res.JournalErr != nil {
+			rep.line("%s: the run's record could not be written to the journal %s: %v", name, r.Journal.Path, res.JournalErr)
+		}
 		results = append(results, rr)
 	}
-	return results, nil
+	return results
 }
 
-func toRunResult(name string, res export.Result) runResult {
-	rr := runResult{Source: name, Outcome: export.Outcome(res), Attempts: res.Attempts, Seconds: res.End.Sub(res.Start).Round(time.Millisecond).Seconds()}
+func toRunResult(name string, res app.Result) runResult {
+	rr := runResult{Source: name, Outcome: app.Outcome(res.Result), Attempts: res.Attempts, Seconds: res.End.Sub(res.Start).Round(time.Millisecond).Seconds()}
 	if res.Snapshot != nil {
 		rr.Path, rr.Bytes, rr.SHA256 = res.Snapshot.Path, res.Snapshot.Bytes, res.Snapshot.SHA256
 	}
 	if res.Err != nil {
 		rr.Error = res.Err.Error()
 	}
+	if res.JournalErr != nil {
+		rr.JournalError = res.JournalErr.Error()
+	}
 	return rr
 }
 
-// runExit turns results into the exit code: failures win over locks.
+// runExit turns results into the exit code: failures win over locks; a
+// run whose journal record was lost is a failure too (status would not
+// know of it).
 func runExit(results []runResult) error {
-	failed, locked := 0, 0
+	failed, locked, unrecorded := 0, 0, 0
 	for _, r := range results {
+		if r.JournalError != "" {
+			unrecorded++
+		}
 		switch r.Outcome {
 		case journal.OK:
 		case journal.Locked:
@@ -164,6 +160,8 @@ func runExit(results []runResult) error {
 	switch {
 	case failed > 0:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d source(s) failed", failed, len(results))}
+	case unrecorded > 0:
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d run(s) could not be recorded in the journal", unrecorded)}
 	case locked > 0:
 		return &ExitError{Code: ExitLocked, Err: fmt.Errorf("%d source(s) skipped: %w", locked, lock.ErrLocked)}
 	}

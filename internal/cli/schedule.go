@@ -14,8 +14,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newScheduleCmd) }
-
 type scheduleOpts struct {
 	Kind     string // osched.Systemd, Cron or Launchd; "" picks one
 	Daemon   bool
@@ -98,10 +96,11 @@ func newScheduleUninstallCmd(g *Globals) *cobra.Command {
 }
 
 func runScheduleInstall(g *Globals, o scheduleOpts) error {
-	cfg, err := g.loadConfig()
+	a, err := g.loadApp()
 	if err != nil {
 		return err
 	}
+	cfg := a.Config
 	opt, err := schedulerOptions(g, o)
 	if err != nil {
 		return err

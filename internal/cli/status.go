@@ -6,20 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/internal/health"
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/paths"
-	"github.com/hoard-dev/hoard/snapshot"
 	"github.com/spf13/cobra"
 )
-
-func init() { register(newStatusCmd) }
 
 type statusOpts struct {
 	Root  string
@@ -63,46 +58,11 @@ its files. --root reads any exports directory without a config.`,
 	return cmd
 }
 
-// sourceStatus is one row of status.
-type sourceStatus struct {
-	Source      string     `json:"source"`
-	Configured  bool       `json:"configured"`
-	LastAttempt *time.Time `json:"last_attempt,omitempty"`
-	Outcome     string     `json:"outcome,omitempty"` // of the last attempt
-	LastSuccess *time.Time `json:"last_success,omitempty"`
-	Failures    int        `json:"consecutive_failures"` // interrupted and locked runs not counted
-	LastError   string     `json:"last_error,omitempty"`
-	Snapshots   int        `json:"snapshots"`
-	Bytes       int64      `json:"bytes"`
-	Newest      *time.Time `json:"newest_snapshot,omitempty"`
-	Undatable   []string   `json:"undatable_files,omitempty"`
-	// Health, for configured sources.
-	State    string     `json:"state,omitempty"` // "ok", "never run", "no success yet", or the problems joined by commas
-	Problems []string   `json:"problems"`
-	Stale    bool       `json:"stale"`
-	Failing  bool       `json:"failing"`
-	AtRisk   *bool      `json:"at_risk,omitempty"` // absent: gaps not checked (see --gaps)
-	Gaps     *int       `json:"gaps,omitempty"`
-	Schedule string     `json:"schedule,omitempty"`
-	Interval float64    `json:"interval_seconds,omitempty"`
-	NextRun  *time.Time `json:"next_run,omitempty"`
-	WhenPath string     `json:"when_present,omitempty"`
-}
-
 func runStatus(ctx context.Context, g *Globals, o statusOpts) error {
-	root, cfg, err := statusRoot(g, o.Root)
-	if err != nil {
-		return err
-	}
 	now := time.Now()
-	rows, err := collectStatus(root, cfg, now)
+	rows, root, err := statusRows(ctx, g, o, now)
 	if err != nil {
 		return err
-	}
-	if o.Gaps && cfg != nil {
-		if err := checkGaps(ctx, indexGaps{}, cfg, rows); err != nil {
-			return err
-		}
 	}
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
@@ -116,178 +76,45 @@ func runStatus(ctx context.Context, g *Globals, o statusOpts) error {
 		return err
 	}
 	if o.Check {
-		return checkExit(rows)
-	}
-	return nil
-}
-
-// checkExit fails when a source has a problem.
-func checkExit(rows []sourceStatus) error {
-	var bad []string
-	for _, r := range rows {
-		if len(r.Problems) > 0 {
-			bad = append(bad, r.Source+" ("+r.State+")")
+		if err := app.CheckExit(rows); err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
 		}
 	}
-	if len(bad) > 0 {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d source(s) need attention: %s", len(bad), strings.Join(bad, ", "))}
-	}
 	return nil
 }
 
-// statusRoot picks the root: --root (and no config), else the config's.
-func statusRoot(g *Globals, root string) (string, *config.Config, error) {
-	if root != "" {
-		abs, err := paths.Expand(root)
-		return abs, nil, err
+// statusRows reports on --root (no config), else on the config's sources,
+// looking for gaps with --gaps.
+func statusRows(ctx context.Context, g *Globals, o statusOpts, now time.Time) ([]app.SourceStatus, string, error) {
+	if o.Root != "" {
+		root, err := paths.Expand(o.Root)
+		if err != nil {
+			return nil, "", err
+		}
+		layout, err := g.layout()
+		if err != nil {
+			return nil, "", err
+		}
+		rows, err := app.RootStatus(root, layout, now)
+		return rows, root, err
 	}
-	cfg, err := g.loadConfig()
+	a, err := g.loadApp()
 	if err != nil {
 		var ee *ExitError
 		if errors.As(err, &ee) && errors.Is(ee.Err, errNoConfig) {
 			ee.Err = fmt.Errorf("%w\n  To report on an existing exports directory without a config: hoard status --root DIR", ee.Err)
 		}
-		return "", nil, err
+		return nil, "", err
 	}
-	return cfg.Root, cfg, nil
-}
-
-// collectStatus merges the journal and the files of every source, and
-// judges the health of the configured ones. cfg may be nil.
-func collectStatus(root string, cfg *config.Config, now time.Time) ([]sourceStatus, error) {
-	var configured []string
-	if cfg != nil {
-		configured = cfg.Order
+	rows, err := a.Status(now)
+	if err == nil && o.Gaps {
+		err = a.CheckGaps(ctx, rows)
 	}
-	store := snapshot.New(root)
-	onDisk, err := store.Sources()
-	if err != nil {
-		return nil, err
-	}
-	var (
-		summaries map[string]*journal.Summary
-		records   map[string]health.Record
-	)
-	if state, err := paths.StateDir(); err == nil {
-		entries, _, _ := journal.Open(state).ReadAll()
-		summaries = journal.Summarize(entries)
-		records = health.FromJournal(entries)
-	}
-	isConf := map[string]bool{}
-	names := append([]string(nil), configured...)
-	for _, n := range configured {
-		isConf[n] = true
-	}
-	extra := []string{}
-	for _, n := range onDisk {
-		if !isConf[n] {
-			extra = append(extra, n)
-		}
-	}
-	sort.Strings(extra)
-	names = append(names, extra...)
-	rows := make([]sourceStatus, 0, len(names))
-	for _, n := range names {
-		row := sourceStatus{Source: n, Configured: isConf[n], Problems: []string{}}
-		if err := row.fromFiles(store); err != nil {
-			return nil, err
-		}
-		row.fromJournal(summaries[n])
-		if isConf[n] {
-			row.judge(cfg, cfg.Sources[n], records[n], now)
-		}
-		rows = append(rows, row)
-	}
-	return rows, nil
-}
-
-func (r *sourceStatus) fromFiles(store *snapshot.Store) error {
-	l, err := store.List(r.Source)
-	if err != nil {
-		return err
-	}
-	r.Snapshots = len(l.Snapshots)
-	for _, s := range l.Snapshots {
-		r.Bytes += s.Size
-	}
-	if n := len(l.Snapshots); n > 0 {
-		t := l.Snapshots[n-1].Time
-		r.Newest = &t
-	}
-	for _, u := range l.Undatable {
-		r.Undatable = append(r.Undatable, u.Path)
-	}
-	return nil
-}
-
-func (r *sourceStatus) fromJournal(s *journal.Summary) {
-	if s == nil {
-		return
-	}
-	if e := s.LastAttempt; e != nil {
-		t := e.End
-		r.LastAttempt, r.Outcome, r.LastError = &t, e.Outcome, e.Error
-	}
-	if e := s.LastSuccess; e != nil {
-		t := e.End
-		r.LastSuccess = &t
-	}
-	r.Failures = s.Failures
-}
-
-// checkGaps marks configured sources with gaps at risk.
-func checkGaps(ctx context.Context, finder health.GapFinder, cfg *config.Config, rows []sourceStatus) error {
-	for i := range rows {
-		r := &rows[i]
-		if !r.Configured {
-			continue
-		}
-		n, err := finder.Gaps(ctx, cfg.Root, cfg.Sources[r.Source])
-		if err != nil {
-			return fmt.Errorf("%s: looking for gaps: %w", r.Source, err)
-		}
-		atRisk := n > 0
-		r.AtRisk, r.Gaps = &atRisk, &n
-		if atRisk {
-			r.Problems = append(r.Problems, health.AtRisk)
-			r.State = strings.Join(r.Problems, ",")
-		}
-	}
-	return nil
-}
-
-// judge fills the health fields of a configured source. Gaps are not
-// checked here (no gap finder is wired yet), so at_risk stays absent.
-func (r *sourceStatus) judge(cfg *config.Config, src *config.Source, rec health.Record, now time.Time) {
-	policy := health.Policy{FailingAfter: cfg.Daemon.FailingAfter}
-	interval := src.Timing.Spec.Interval()
-	st := policy.Evaluate(rec, interval, -1, now)
-	r.Problems, r.Stale, r.Failing = st.Problems(), st.Stale, st.Failing
-	r.Failures = rec.Failures
-	r.Problems = append([]string{}, r.Problems...)
-	switch {
-	case len(r.Problems) > 0:
-		r.State = st.String()
-	case rec.LastAttempt.IsZero():
-		r.State = "never run"
-	case rec.LastSuccess.IsZero():
-		r.State = "no success yet"
-	default:
-		r.State = "ok"
-	}
-	r.Schedule, r.WhenPath = src.Timing.Spec.String(), src.WhenPresent
-	r.Interval = interval.Seconds()
-	if due := src.Timing.Next(rec.History); !due.Never {
-		t := due.At
-		if t.IsZero() || t.Before(now) {
-			t = now
-		}
-		r.NextRun = &t
-	}
+	return rows, a.Config.Root, err
 }
 
 // next renders the next run: "in 3h", "now", "when PATH appears".
-func (r *sourceStatus) next(now time.Time) string {
+func next(r *app.SourceStatus, now time.Time) string {
 	switch {
 	case r.NextRun != nil && !r.NextRun.After(now):
 		return "due now"
@@ -311,7 +138,7 @@ func roughDuration(d time.Duration) string {
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
 
-func printStatus(w io.Writer, rows []sourceStatus, now time.Time) error {
+func printStatus(w io.Writer, rows []app.SourceStatus, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tSTATE\tLAST ATTEMPT\tOUTCOME\tLAST SUCCESS\tNEXT RUN\tSNAPSHOTS\tSIZE\tNEWEST")
 	for _, r := range rows {
@@ -331,7 +158,7 @@ func printStatus(w io.Writer, rows []sourceStatus, now time.Time) error {
 			state = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", name, state, ago(r.LastAttempt, now), outcome,
-			ago(r.LastSuccess, now), r.next(now), r.Snapshots, humanBytes(r.Bytes), ago(r.Newest, now))
+			ago(r.LastSuccess, now), next(&r, now), r.Snapshots, humanBytes(r.Bytes), ago(r.Newest, now))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

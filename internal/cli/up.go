@@ -12,8 +12,6 @@ import (
 	"golang.org/x/term"
 )
 
-func init() { register(newUpCmd) }
-
 type upOpts struct {
 	Root   string // exports root for a newly written config
 	Once   bool   // one pass, then exit
@@ -64,7 +62,11 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		o.Once = true
 	}
 	if !o.Once {
-		running, err := daemonRunning()
+		layout, err := g.layout()
+		if err != nil {
+			return err
+		}
+		running, err := daemonRunning(layout)
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/export"
 )
 
 // BenchmarkParse parses a config of ten sources with common schedules:
@@ -24,7 +23,7 @@ func BenchmarkParse(b *testing.B) {
 	}
 	data := []byte(sb.String())
 	for b.Loop() {
-		if _, err := config.Parse("hoard.toml", data, export.Params); err != nil {
+		if _, err := config.Parse("hoard.toml", data, kinds.Params); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,25 +16,34 @@
 //
 // Keys common to every source are fields of Source; keys of one exporter
 // (command, path, ...) are decoded into that exporter's parameter struct,
-// which the caller supplies through a ParamsFunc.
+// which the caller supplies through a ParamsFunc. The read-back keys (key,
+// time, kinds, ...) are checked for their form here; whether a decoder
+// name exists is for the caller, which knows the decoders (see Line).
+//
+// The package knows nothing of reading snapshots back or of the index: it
+// imports only export (for export.Source), snapshot and small helpers.
 package config
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
 // Config is a loaded hoard.toml.
 type Config struct {
-	Path    string             // the file it was read from
+	Path    string // the file it was read from
+	lines   locator
 	Root    string             // exports root, absolute, "~" expanded
 	Sources map[string]*Source // by name
 	Order   []string           // source names in file order
@@ -44,25 +53,15 @@ type Config struct {
 
 // Source is one [sources.NAME] table.
 type Source struct {
-	Name        string
-	Exporter    string         // which exporter runs it, e.g. "command", "file"
-	Extension   string         // snapshot file extension, without dot
-	Compression snapshot.Codec // codec for new snapshots
-	Retries     int            // total attempts per run, >= 1
-	Timeout     time.Duration  // per attempt; 0 means the default
-	Secrets     string         // path of the secrets file, "" if none
-	Params      any            // the exporter's own parameters, decoded
-	Line        int            // line of the [sources.NAME] header
-	DAL                        // how the data access layer reads it back
-	Schedule                   // when the daemon runs it, whom it notifies
+	export.Source      // what its exporter kind is built from
+	Line          int  // line of the [sources.NAME] header
+	Read          Read // how its snapshots are read back
+	Schedule           // when the daemon runs it, whom it notifies
 }
 
 // ParamsFunc returns a pointer to a fresh parameter struct for an exporter
 // kind, or false when the kind is unknown.
 type ParamsFunc func(exporter string) (params any, ok bool)
-
-// DefaultTimeout bounds one attempt of a source with no timeout set.
-const DefaultTimeout = time.Hour
 
 // fileShape is the top level of the file.
 type fileShape struct {
@@ -74,13 +73,13 @@ type fileShape struct {
 
 // common holds the keys every source accepts.
 type common struct {
-	Exporter    string    `toml:"exporter"`
-	Extension   *string   `toml:"extension"`
-	Compression string    `toml:"compression"`
-	Retries     *int      `toml:"retries"`
-	Timeout     *Duration `toml:"timeout"`
-	Secrets     string    `toml:"secrets"`
-	DAL
+	Exporter    string             `toml:"exporter"`
+	Extension   *string            `toml:"extension"`
+	Compression string             `toml:"compression"`
+	Retries     *int               `toml:"retries"`
+	Timeout     *duration.Duration `toml:"timeout"`
+	Secrets     string             `toml:"secrets"`
+	Read
 	Schedule
 }
 
@@ -101,9 +100,9 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	var shape fileShape
 	md, err := toml.Decode(string(data), &shape)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", path, tomlError(err))
+		return nil, lines.tomlError(path, err)
 	}
-	c := &Config{Path: path, Sources: map[string]*Source{}}
+	c := &Config{Path: path, Sources: map[string]*Source{}, lines: lines}
 	if shape.Root == "" {
 		return nil, fmt.Errorf("%s: missing key \"root\" (the exports directory, e.g. root = \"~/exports\")", path)
 	}
@@ -118,7 +117,12 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	var errs []error
 	for _, name := range c.Order {
 		src, err := parseSource(&md, name, shape.Sources[name], params, lines.line("sources", name))
-		if err != nil {
+		var te *typeError
+		switch {
+		case errors.As(err, &te):
+			errs = append(errs, lines.tomlError(path, te.err))
+			continue
+		case err != nil:
 			errs = append(errs, fmt.Errorf("%s:%d: [sources.%s]: %w", path, lines.line("sources", name), name, err))
 			continue
 		}
@@ -157,7 +161,7 @@ func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params Par
 	}
 	var cm common
 	if err := md.PrimitiveDecode(prim, &cm); err != nil {
-		return nil, errors.New(tomlError(err))
+		return nil, &typeError{err}
 	}
 	if cm.Exporter == "" {
 		return nil, errors.New(`missing key "exporter" (e.g. exporter = "command")`)
@@ -167,13 +171,9 @@ func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params Par
 		return nil, fmt.Errorf("unknown exporter %q", cm.Exporter)
 	}
 	if err := md.PrimitiveDecode(prim, p); err != nil {
-		return nil, errors.New(tomlError(err))
+		return nil, &typeError{err}
 	}
-	// An exporter whose snapshots need a decoder of their own names it.
-	if d, ok := p.(interface{ DefaultDecoder() string }); ok && cm.DAL.Decoder == "" {
-		cm.DAL.Decoder = d.DefaultDecoder()
-	}
-	src := &Source{Name: name, Exporter: cm.Exporter, Params: p, Line: line, Retries: 1, DAL: cm.DAL, Schedule: cm.Schedule}
+	src := &Source{Source: export.Source{Name: name, Exporter: cm.Exporter, Params: p, Retries: 1}, Line: line, Read: cm.Read, Schedule: cm.Schedule}
 	return src, src.applyCommon(cm)
 }
 
@@ -205,18 +205,10 @@ func (s *Source) applyCommon(cm common) error {
 			return fmt.Errorf("secrets: %w", err)
 		}
 	}
-	if err := s.DAL.validate(); err != nil {
+	if err := s.Read.validate(); err != nil {
 		return err
 	}
 	return s.Schedule.resolve(s.Name)
-}
-
-// AttemptTimeout returns the timeout of one attempt.
-func (s *Source) AttemptTimeout() time.Duration {
-	if s.Timeout > 0 {
-		return s.Timeout
-	}
-	return DefaultTimeout
 }
 
 // Names returns the source names in file order, or only those asked for;
@@ -235,27 +227,49 @@ func (c *Config) Names(want []string) ([]string, error) {
 	return want, nil
 }
 
-// Duration is a time.Duration written as "10m", "1h30m" or "90s".
-type Duration struct{ D time.Duration }
+// Line returns the line of hoard.toml where a key is defined, e.g.
+// Line("sources", "firefox", "decoder"); 0 when it cannot tell.
+func (c *Config) Line(key ...string) int { return c.lines.line(key...) }
 
-// UnmarshalText parses a Go duration string.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("invalid duration %q (use e.g. \"90s\", \"10m\", \"2h\")", b)
-	}
-	d.D = v
-	return nil
-}
+// typeError is a value of the wrong type or form, as the TOML decoder
+// reports it.
+type typeError struct{ err error }
 
-// tomlError shortens BurntSushi's messages while keeping line and key.
-func tomlError(err error) string {
+func (e *typeError) Error() string { return e.err.Error() }
+
+// nestedKey is how BurntSushi/toml names the key inside a nested table
+// whose value failed to decode.
+var nestedKey = regexp.MustCompile(`^(?:toml: )?line \d+ \(last key "([^"]+)"\): `)
+
+// typeMismatch is how BurntSushi/toml reports a value of the wrong type.
+var typeMismatch = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]+)"\): (.*)$`)
+
+// tomlError turns BurntSushi's error into "FILE:LINE: key "a.b": what",
+// the line being the key's own where it can be found.
+func (l locator) tomlError(path string, err error) error {
 	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		if pe.LastKey != "" {
-			return fmt.Sprintf("line %d: key %q: %s", pe.Position.Line, pe.LastKey, pe.Message)
+	if !errors.As(err, &pe) {
+		m := typeMismatch.FindStringSubmatch(err.Error())
+		if m == nil {
+			return fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
 		}
-		return fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)
+		n, _ := strconv.Atoi(m[1])
+		pe = toml.ParseError{Message: m[3], LastKey: m[2], Position: toml.Position{Line: n}}
 	}
-	return strings.TrimPrefix(err.Error(), "toml: ")
+	msg, key := pe.Message, pe.LastKey
+	if m := nestedKey.FindStringSubmatch(msg); m != nil {
+		msg = msg[len(m[0]):]
+		if key != "" {
+			key += "."
+		}
+		key += m[1]
+	}
+	line := pe.Position.Line
+	if key == "" {
+		return fmt.Errorf("%s:%d: %s", path, line, msg)
+	}
+	if n := l.line(splitKey(key)...); n > 0 {
+		line = n
+	}
+	return fmt.Errorf("%s:%d: key %q: %s", path, line, key, msg)
 }

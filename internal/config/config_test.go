@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/config"
+	"github.com/hoard-dev/hoard/internal/exporter/command"
+	"github.com/hoard-dev/hoard/internal/exporter/file"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
@@ -27,7 +29,7 @@ path = "/home/me/.mozilla/firefox/abcd.default/places.sqlite"
 `
 
 func TestParseGood(t *testing.T) {
-	c, err := config.Parse("hoard.toml", []byte(good), export.Params)
+	c, err := config.Parse("hoard.toml", []byte(good), kinds.Params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +40,11 @@ func TestParseGood(t *testing.T) {
 	if rtm.Retries != 3 || rtm.Timeout != 10*time.Minute || rtm.Compression != snapshot.Zstd || rtm.Extension != "ical" || rtm.Line != 3 {
 		t.Errorf("rtm = %+v", rtm)
 	}
-	if p := rtm.Params.(*export.CommandParams); len(p.Command) != 3 {
+	if p := rtm.Params.(*command.Params); len(p.Command) != 3 {
 		t.Errorf("command %v", p.Command)
 	}
 	ff := c.Sources["firefox"]
-	if ff.Retries != 1 || ff.AttemptTimeout() != config.DefaultTimeout || ff.Params.(*export.FileParams).Path == "" {
+	if ff.Retries != 1 || ff.AttemptTimeout() != export.DefaultTimeout || ff.Params.(*file.Params).Path == "" {
 		t.Errorf("firefox = %+v", ff)
 	}
 }
@@ -58,21 +60,20 @@ func TestParseErrors(t *testing.T) {
 			[]string{"hoard.toml:5", `unknown key "sources.a.extra.deeper"`}},
 		{"unknown top-level key", "root = \"/r\"\nroots = \"/y\"\n", []string{"hoard.toml:2", `"roots"`}},
 		{"wrong type", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\nretries = \"three\"\n",
-			[]string{"hoard.toml:2", "[sources.a]", "line 5", "retries"}},
+			[]string{"hoard.toml:5", `key "sources.a.retries": incompatible types`}},
 		{"missing exporter", "root = \"/r\"\n\n[sources.a]\npath = \"/x\"\n", []string{"hoard.toml:3", `missing key "exporter"`}},
 		{"unknown exporter", "root = \"/r\"\n[sources.a]\nexporter = \"ftp\"\n", []string{`unknown exporter "ftp"`}},
 		{"missing root", "[sources.a]\nexporter = \"file\"\npath = \"/x\"\n", []string{`missing key "root"`}},
 		{"bad retries", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\nretries = 0\n", []string{"retries = 0", "at least 1"}},
-		{"bad timeout", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\ntimeout = \"soon\"\n", []string{"line 5", "invalid duration"}},
+		{"bad timeout", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\ntimeout = \"soon\"\n", []string{"hoard.toml:5", `cannot read "soon" as a duration`}},
 		{"bad compression", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\ncompression = \"lzma\"\n", []string{`unknown compression "lzma"`}},
 		{"traversal name", "root = \"/r\"\n[sources.\"../etc\"]\nexporter = \"file\"\npath = \"/x\"\n", []string{"invalid source name"}},
 		{"bad extension", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\nextension = \"../x\"\n", []string{"invalid extension"}},
-		{"syntax", "root = \"/r\n", []string{"hoard.toml: line 1"}},
-		{"bad merge", "root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\nmerge = \"zip\"\n", []string{`merge = "zip"`}},
+		{"syntax", "root = \"/r\n", []string{"hoard.toml:1:"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := config.Parse("hoard.toml", []byte(tt.text), export.Params)
+			_, err := config.Parse("hoard.toml", []byte(tt.text), kinds.Params)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -87,7 +88,7 @@ func TestParseErrors(t *testing.T) {
 
 // Keys inside an unknown table are not reported one by one.
 func TestUnknownTableReportedOnce(t *testing.T) {
-	_, err := config.Parse("h.toml", []byte("root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\n[sources.a.typo]\nk = 1\nj = 2\n"), export.Params)
+	_, err := config.Parse("h.toml", []byte("root = \"/r\"\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\n[sources.a.typo]\nk = 1\nj = 2\n"), kinds.Params)
 	if err == nil || strings.Count(err.Error(), "unknown key") != 1 || !strings.Contains(err.Error(), `"sources.a.typo"`) {
 		t.Errorf("error %v", err)
 	}
@@ -101,11 +102,11 @@ func TestCommandValidation(t *testing.T) {
 		"[sources.a]\nexporter = \"command\"\ncommand = [\"x\", \"--s\", \"{secrets}\"]\n": `no "secrets" file`,
 		"[sources.a]\nexporter = \"file\"\n":                                               `missing key "path"`,
 	} {
-		c, err := config.Parse("h.toml", []byte("root = \"/r\"\n"+text), export.Params)
+		c, err := config.Parse("h.toml", []byte("root = \"/r\"\n"+text), kinds.Params)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := export.New(c.Sources["a"]); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := kinds.New(c.Sources["a"].Source); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", text, err, want)
 		}
 	}

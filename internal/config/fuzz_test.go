@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/export"
 )
 
 // FuzzParse: any input gives a config or an error, never a panic.
@@ -14,7 +13,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("root = \"/r\"\n[[sources.a]]\n"))
 	f.Add([]byte("[sources.a.b.c]\nk = 1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := config.Parse("fuzz.toml", data, export.Params)
+		c, err := config.Parse("fuzz.toml", data, kinds.Params)
 		if err == nil && c.Root == "" {
 			t.Fatal("a config without a root was accepted")
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/internal/schedule"
 )
@@ -17,10 +18,10 @@ import (
 //	when_present = "/media/KOBOeReader"
 //	notify = ["notify-send", "hoard"] # overrides the top-level notify
 type Schedule struct {
-	When        string    `toml:"schedule"`
-	JitterMax   *Duration `toml:"jitter"`
-	WhenPresent string    `toml:"when_present"` // absolute after loading; "" if unset
-	Notify      []string  `toml:"notify"`       // program and arguments; nil: the top-level one
+	When        string             `toml:"schedule"`
+	JitterMax   *duration.Duration `toml:"jitter"`
+	WhenPresent string             `toml:"when_present"` // absolute after loading; "" if unset
+	Notify      []string           `toml:"notify"`       // program and arguments; nil: the top-level one
 
 	// Timing is the parsed schedule. Its Spec is zero for a when_present
 	// source without a schedule: it runs only when the path appears.
@@ -91,13 +92,13 @@ var DaemonDefaults = Daemon{
 
 // daemonShape is the [daemon] table as written.
 type daemonShape struct {
-	Concurrency  *int       `toml:"concurrency"`
-	Grace        *Duration  `toml:"grace"`
-	FailingAfter *int       `toml:"failing_after"`
-	Retry        []Duration `toml:"retry"`
-	Tick         *Duration  `toml:"tick"`
-	Poll         *Duration  `toml:"poll"`
-	Listen       string     `toml:"listen"`
+	Concurrency  *int                `toml:"concurrency"`
+	Grace        *duration.Duration  `toml:"grace"`
+	FailingAfter *int                `toml:"failing_after"`
+	Retry        []duration.Duration `toml:"retry"`
+	Tick         *duration.Duration  `toml:"tick"`
+	Poll         *duration.Duration  `toml:"poll"`
+	Listen       string              `toml:"listen"`
 }
 
 // resolve validates the table and returns the settings, defaults filled.
@@ -118,7 +119,7 @@ func (d daemonShape) resolve() (Daemon, error) {
 	}
 	for _, f := range []struct {
 		name string
-		in   *Duration
+		in   *duration.Duration
 		out  *time.Duration
 	}{{"grace", d.Grace, &out.Grace}, {"tick", d.Tick, &out.Tick}, {"poll", d.Poll, &out.Poll}} {
 		if f.in == nil {

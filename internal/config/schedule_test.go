@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/schedule"
 )
 
@@ -39,7 +38,7 @@ exporter = "file"
 path = "/media/KOBOeReader/.kobo/KoboReader.sqlite"
 when_present = "/media/KOBOeReader"
 `
-	c, err := config.Parse("hoard.toml", []byte(text), export.Params)
+	c, err := config.Parse("hoard.toml", []byte(text), kinds.Params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +69,7 @@ when_present = "/media/KOBOeReader"
 }
 
 func TestScheduleDefaults(t *testing.T) {
-	c, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n"), export.Params)
+	c, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n"), kinds.Params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,19 +86,20 @@ func TestScheduleErrors(t *testing.T) {
 	}{
 		{"bad cron", src + "schedule = \"0 25 * * *\"\n", []string{"hoard.toml:2", "[sources.a]", "schedule", "0 25 * * *"}},
 		{"bad interval", src + "schedule = \"every often\"\n", []string{"hoard.toml:2", "invalid interval"}},
-		{"negative jitter", src + "jitter = \"-1m\"\n", []string{"hoard.toml:2", "jitter must not be negative"}},
+		{"negative jitter", src + "jitter = \"-1m\"\n", []string{"hoard.toml:5", `key "sources.a.jitter": cannot read "-1m" as a duration`}},
 		{"jitter without schedule", src + "when_present = \"/m\"\njitter = \"1m\"\n", []string{"jitter needs a schedule"}},
 		{"empty notify", src + "notify = []\n", []string{"hoard.toml:2", "notify:"}},
-		{"notify not a list", src + "notify = \"mail\"\n", []string{"hoard.toml:2", "notify"}},
+		{"notify not a list", src + "notify = \"mail\"\n", []string{"hoard.toml:5", `key "sources.a.notify": incompatible types`}},
 		{"empty top notify", "root = \"/r\"\nnotify = [\"\"]\n", []string{"hoard.toml:2", "notify:"}},
 		{"unknown daemon key", "root = \"/r\"\n[daemon]\nconcurency = 3\n", []string{"hoard.toml:3", `"daemon.concurency"`}},
 		{"zero concurrency", "root = \"/r\"\n[daemon]\n\nconcurrency = 0\n", []string{"hoard.toml:4", "daemon.concurrency = 0"}},
-		{"bad grace", "root = \"/r\"\n[daemon]\ngrace = \"-1s\"\n", []string{"hoard.toml:3", "daemon.grace must be positive"}},
+		{"bad grace", "root = \"/r\"\n[daemon]\ngrace = \"-1s\"\n", []string{"hoard.toml:3", `key "daemon.grace": cannot read "-1s"`}},
+		{"zero grace", "root = \"/r\"\n[daemon]\ngrace = \"0s\"\n", []string{"hoard.toml:3", "daemon.grace must be positive"}},
 		{"bad retry", "root = \"/r\"\n[daemon]\nretry = [\"5m\", \"0s\"]\n", []string{"hoard.toml:3", "daemon.retry"}},
 		{"unknown schedule key", src + "scheduel = \"@daily\"\n", []string{"hoard.toml:5", `"sources.a.scheduel"`}},
 	}
 	for _, tt := range tests {
-		_, err := config.Parse("hoard.toml", []byte(tt.text), export.Params)
+		_, err := config.Parse("hoard.toml", []byte(tt.text), kinds.Params)
 		if err == nil {
 			t.Errorf("%s: no error", tt.name)
 			continue
@@ -113,7 +113,7 @@ func TestScheduleErrors(t *testing.T) {
 }
 
 func TestRetryEmptyMeansNone(t *testing.T) {
-	c, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n[daemon]\nretry = []\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\n"), export.Params)
+	c, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n[daemon]\nretry = []\n[sources.a]\nexporter = \"file\"\npath = \"/x\"\n"), kinds.Params)
 	if err != nil {
 		t.Fatal(err)
 	}

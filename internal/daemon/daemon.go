@@ -18,8 +18,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/metrics"
@@ -28,10 +28,19 @@ import (
 )
 
 // Runner exports one source now: lock, attempts with timeouts, snapshot,
-// journal. export.SourceRunner does it. Run must return once ctx is done,
+// journal. app.Runner does it. Run must return once ctx is done,
 // having killed the exporter and left no partial snapshot.
 type Runner interface {
-	Run(ctx context.Context, cfg *config.Config, src *config.Source) export.Result
+	Run(ctx context.Context, cfg *config.Config, src *config.Source) app.Result
+}
+
+// GapFinder finds gaps in a union-merged source's history: consecutive
+// snapshots whose items do not overlap, so that items created and removed
+// between the two exports were lost (app.App.Gaps). It may read every
+// snapshot of the source; the daemon calls it off its loop, one source at
+// a time. It must be safe for concurrent use.
+type GapFinder interface {
+	Gaps(ctx context.Context, cfg *config.Config, src *config.Source) (int, error)
 }
 
 // Options configure a Daemon. Runner, Log and History are required.
@@ -46,7 +55,7 @@ type Options struct {
 	Exists   func(path string) bool // default schedule.Exists
 	Notifier *notify.Notifier       // nil: no notifications
 	Metrics  *metrics.Registry      // nil: no metrics
-	Gaps     health.GapFinder       // nil: at-risk is never reported
+	Gaps     GapFinder              // nil: at-risk is never reported
 	// RunAll runs every source at start, due or not (hoard up). Otherwise
 	// the first pass is the sources due at start (catch-up).
 	RunAll bool
@@ -62,7 +71,7 @@ type Options struct {
 // Outcome is the result of one run of a source.
 type Outcome struct {
 	Source string
-	Result export.Result
+	Result app.Result
 }
 
 // Daemon is the scheduler's state. Create it with New and call Run once.
@@ -106,7 +115,7 @@ type gapResult struct {
 
 type finished struct {
 	name string
-	res  export.Result
+	res  app.Result
 	gaps int
 }
 
@@ -278,10 +287,10 @@ func (d *Daemon) startGapCheck() {
 // gapsOf asks the gap finder about a source; false when it was not
 // asked (latest-merged sources) or failed (logged).
 func (d *Daemon) gapsOf(cfg *config.Config, src *config.Source) (int, bool) {
-	if d.opt.Gaps == nil || src.Merge == "latest" {
+	if d.opt.Gaps == nil || src.Read.Merge == "latest" {
 		return 0, false
 	}
-	n, err := d.opt.Gaps.Gaps(d.runCtx, cfg.Root, src)
+	n, err := d.opt.Gaps.Gaps(d.runCtx, cfg, src)
 	if err != nil {
 		if d.runCtx.Err() == nil {
 			d.opt.Log.Error("gap check failed", "source", src.Name, "error", err)
@@ -484,7 +493,7 @@ func (d *Daemon) finish(f finished) {
 	e := d.sources[f.name]
 	e.running = false
 	d.running--
-	outcome := export.Outcome(f.res)
+	outcome := app.Outcome(f.res.Result)
 	now := d.opt.Clock.Now()
 	d.logResult(f.name, outcome, f.res)
 	errText := ""
@@ -519,7 +528,7 @@ func (d *Daemon) finish(f finished) {
 	}
 }
 
-func (d *Daemon) metricsRun(name, outcome string, res export.Result, e *entry) {
+func (d *Daemon) metricsRun(name, outcome string, res app.Result, e *entry) {
 	var bytes int64
 	var success time.Time
 	if res.Snapshot != nil {
@@ -529,7 +538,7 @@ func (d *Daemon) metricsRun(name, outcome string, res export.Result, e *entry) {
 	d.opt.Metrics.Run(name, outcome, res.End.Sub(res.Start), bytes, success, e.rec.Failures)
 }
 
-func (d *Daemon) logResult(name, outcome string, res export.Result) {
+func (d *Daemon) logResult(name, outcome string, res app.Result) {
 	took := res.End.Sub(res.Start).Round(time.Millisecond)
 	switch {
 	case res.Err == nil:
@@ -538,6 +547,9 @@ func (d *Daemon) logResult(name, outcome string, res export.Result) {
 		d.opt.Log.Warn("export skipped: another run holds the source's lock", "source", name, "error", res.Err)
 	default:
 		d.opt.Log.Error("export "+outcome, "source", name, "attempts", res.Attempts, "took", took, "error", res.Err)
+	}
+	if res.JournalErr != nil {
+		d.opt.Log.Error("JOURNAL WRITE FAILED: the run is not recorded; hoard status will not know of it", "source", name, "error", res.JournalErr)
 	}
 }
 

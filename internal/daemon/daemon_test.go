@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/health"
 	"github.com/hoard-dev/hoard/internal/lock"
 	"github.com/hoard-dev/hoard/internal/metrics"
@@ -35,7 +36,7 @@ type fakeRunner struct {
 	causes  []error
 }
 
-func (f *fakeRunner) Run(ctx context.Context, cfg *config.Config, src *config.Source) export.Result {
+func (f *fakeRunner) Run(ctx context.Context, cfg *config.Config, src *config.Source) app.Result {
 	f.mu.Lock()
 	f.calls = append(f.calls, src.Name)
 	out := "ok"
@@ -43,7 +44,7 @@ func (f *fakeRunner) Run(ctx context.Context, cfg *config.Config, src *config.So
 		out = f.outcome(src.Name)
 	}
 	f.mu.Unlock()
-	res := export.Result{Start: t0, End: t0.Add(time.Second), Attempts: 1}
+	res := app.Result{Result: export.Result{Start: t0, End: t0.Add(time.Second), Attempts: 1}}
 	switch out {
 	case "ok":
 		res.Snapshot = &snapshot.Result{Path: "/x/" + src.Name, Bytes: 10}
@@ -75,7 +76,7 @@ func (f *fakeRunner) take() []string {
 
 func parse(t *testing.T, body string) *config.Config {
 	t.Helper()
-	cfg, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n"+body), export.Params)
+	cfg, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n"+body), app.Exporters.Params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +416,7 @@ func TestRunOnce(t *testing.T) {
 
 type fakeGaps struct{ n int }
 
-func (f *fakeGaps) Gaps(ctx context.Context, root string, src *config.Source) (int, error) {
+func (f *fakeGaps) Gaps(ctx context.Context, cfg *config.Config, src *config.Source) (int, error) {
 	return f.n, nil
 }
 

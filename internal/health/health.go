@@ -6,11 +6,9 @@
 package health
 
 import (
-	"context"
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/schedule"
 )
@@ -109,13 +107,4 @@ func (s Status) String() string {
 		return strings.Join(p, ",")
 	}
 	return "ok"
-}
-
-// GapFinder finds gaps in a union-merged source's history: consecutive
-// snapshots whose items do not overlap, so that items created and removed
-// between the two exports were lost. The data access layer implements it.
-// Implementations may read every snapshot of the source; callers run them
-// off the daemon's loop. They must be safe for concurrent use.
-type GapFinder interface {
-	Gaps(ctx context.Context, root string, src *config.Source) (int, error)
 }

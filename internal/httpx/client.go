@@ -32,8 +32,8 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/internal/version"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 // Defaults for the zero values of Options.

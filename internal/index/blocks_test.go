@@ -116,7 +116,7 @@ func randomRefreshes(t *testing.T, rng *rand.Rand) {
 			}
 		}
 		for _, names := range [][]string{{"a"}, {"b"}, {"a", "b"}, {"b", "a"}} {
-			for _, q := range []Query{
+			for _, dq := range []dal.Query{
 				{}, {Reverse: true}, {Limit: 4}, {Reverse: true, Limit: 3},
 				{After: time.Unix(t0+120, 0)}, {Before: time.Unix(t0+180, 0), Reverse: true},
 				{Search: "word1"}, {Search: "word2", Reverse: true, Limit: 2},
@@ -124,7 +124,7 @@ func randomRefreshes(t *testing.T, rng *rand.Rand) {
 				{After: time.Unix(t0+60, 0), Reverse: true, Limit: 6},
 				{Search: "word1", After: time.Unix(t0+120, 0), Limit: 5},
 			} {
-				q.Sources = names
+				q := Query{Sources: names, Query: dq}
 				got, err := x.Items(ctx, q)
 				if err != nil {
 					t.Fatal(err)
@@ -137,7 +137,7 @@ func randomRefreshes(t *testing.T, rng *rand.Rand) {
 					}
 					results = append(results, res)
 				}
-				want, err := Select(ctx, results, q)
+				want, err := dal.Select(ctx, results, q.Query)
 				if err != nil {
 					t.Fatal(err)
 				}

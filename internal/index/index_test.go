@@ -64,7 +64,7 @@ func uncached(t testing.TB, src Source, q Query) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := Select(ctx, []*dal.Result{res}, q)
+	items, err := dal.Select(ctx, []*dal.Result{res}, q.Query)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +141,13 @@ func TestQueriesMatchUncached(t *testing.T) {
 	defer x.Close()
 	src := source(t, dir, spec)
 	base := time.Unix(1700000000, 0)
-	for _, q := range []Query{
+	for _, dq := range []dal.Query{
 		{}, {Reverse: true}, {Limit: 3}, {Reverse: true, Limit: 2},
 		{After: base.Add(3 * time.Minute)}, {Before: base.Add(5 * time.Minute)},
 		{After: base.Add(2 * time.Minute), Before: base.Add(4 * time.Minute), Reverse: true},
 		{Search: "word1"}, {Search: "zürich café"}, {Search: "WOR*"}, {Search: `item "4`}, {Search: "nothing-here"},
 	} {
-		q.Sources = []string{"s"}
+		q := Query{Sources: []string{"s"}, Query: dq}
 		got, _ := cached(t, x, src, q)
 		if want := uncached(t, src, q); got != want {
 			t.Errorf("query %+v: cached\n%s\nuncached\n%s", q, got, want)
@@ -300,7 +300,7 @@ func TestVersionChangesRebuild(t *testing.T) {
 	src := source(t, dir, spec)
 	q := Query{Sources: []string{"s"}}
 	want, _ := cached(t, x, src, q)
-	d := dal.LookupDecoder("json")
+	d := dal.JSON
 	d.Version++
 	_, st := cached(t, x, src, q)
 	d.Version--

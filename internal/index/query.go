@@ -4,21 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/hoard-dev/hoard/dal"
 )
 
-// Query selects merged items. The zero value selects nothing.
+// Query selects merged items of Sources (in this order for items with
+// equal times) as dal.Query says. The zero value selects nothing.
 type Query struct {
-	Sources []string  // in this order for items with equal times
-	After   time.Time // inclusive; zero: no bound
-	Before  time.Time // exclusive; zero: no bound
-	Search  string    // words that must all appear (see FTSQuery)
-	Reverse bool      // newest first
-	Limit   int       // 0: no limit
+	Sources []string
+	dal.Query
 }
 
 // Items returns the items of q in output order: items without a time
@@ -88,28 +83,6 @@ func (x *Index) Each(ctx context.Context, q Query, fn func(*dal.Item) error) err
 		return err
 	}
 	return fnErr
-}
-
-// FTSQuery turns what a user typed into an FTS5 query: every word must
-// appear (case-insensitively, as a whole word, or as a prefix when it ends
-// with '*'). Punctuation inside a word makes it a phrase ("foo-bar"). A
-// word without a letter or digit ("-", "!!!") is left out: the index holds
-// only letters and digits. "" means the text has no word to search for.
-func FTSQuery(text string) string {
-	var terms []string
-	for _, w := range strings.Fields(text) {
-		prefix := strings.HasSuffix(w, "*")
-		w = strings.TrimRight(w, "*")
-		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
-			continue
-		}
-		t := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-		if prefix {
-			t += "*"
-		}
-		terms = append(terms, t)
-	}
-	return strings.Join(terms, " ")
 }
 
 // Errors returns the stored errors of the sources: the files' and those

@@ -141,7 +141,7 @@ func (r *reader) open(ctx context.Context) error {
 		r.streams = append(r.streams, s)
 		bySid[s.sid] = s
 	}
-	fts := FTSQuery(r.q.Search)
+	fts := dal.FTSQuery(r.q.Search)
 	if fts != "" {
 		for _, s := range r.streams {
 			s.match = map[uint32]bool{}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,14 +39,10 @@ func Rank(s snapshot.Snapshot) string {
 // fingerprint changes whenever the items of a source could change for
 // the same snapshots: the spec, the decoders' versions, the schema.
 func fingerprint(spec dal.Spec) string {
-	spec = dal.WithDefaults(spec)
-	b, _ := json.Marshal(spec)
-	h := sha256.New()
-	fmt.Fprintf(h, "schema %d\n%s\n", schemaVersion, b)
-	for _, n := range dal.Decoders() {
-		fmt.Fprintf(h, "%s %d\n", n, dal.LookupDecoder(n).Version)
+	if spec.Merge == "" {
+		spec.Merge = dal.Union
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return fmt.Sprintf("schema %d %s", schemaVersion, spec.Fingerprint())
 }
 
 // indexed is what the index holds about a source.
@@ -103,7 +98,7 @@ func readState(ctx context.Context, q querier, source string) (indexed, error) {
 // only) and a rebuild.
 func plan(st indexed, src Source, fp string) (todo []snapshot.Snapshot, rebuild bool, reason string) {
 	want := src.Snaps
-	if dal.WithDefaults(src.Spec).Merge == dal.Latest && len(want) > 1 {
+	if src.Spec.Merge == dal.Latest && len(want) > 1 {
 		want = want[len(want)-1:]
 	}
 	cur := map[string]snapshot.Snapshot{}

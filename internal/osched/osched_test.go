@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/schedule"
 )
 
@@ -89,7 +89,7 @@ func TestOnCalendarMatchesSystemd(t *testing.T) {
 
 func testConfig(t *testing.T, body string) *config.Config {
 	t.Helper()
-	cfg, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n"+body), export.Params)
+	cfg, err := config.Parse("hoard.toml", []byte("root = \"/r\"\n"+body), app.Exporters.Params)
 	if err != nil {
 		t.Fatal(err)
 	}

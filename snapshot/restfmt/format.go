@@ -1,7 +1,7 @@
 // Package restfmt is the snapshot format of the rest exporter: JSON lines,
-// one Envelope per HTTP response, and the small JSON path language its
-// configuration uses. It depends on the standard library only, so that the
-// data access layer can read rest snapshots without importing the exporter.
+// one Envelope per HTTP response. It is an on-disk contract like the rest
+// of package snapshot, and depends only on it and jsonpath, so that the
+// data access layer reads rest snapshots without importing the exporter.
 package restfmt
 
 import (
@@ -13,6 +13,8 @@ import (
 	"io"
 	"iter"
 	"time"
+
+	"github.com/hoard-dev/hoard/jsonpath"
 )
 
 // Envelope is one line of a rest snapshot: one HTTP response, as it came,
@@ -85,7 +87,7 @@ func yieldLine(b []byte, line int, yield func(Item, error) bool) bool {
 	if env.Status < 200 || env.Status > 299 {
 		return true
 	}
-	path, err := ParsePath(env.Items)
+	path, err := jsonpath.Parse(env.Items)
 	if err != nil {
 		return yield(Item{}, fmt.Errorf("rest snapshot: line %d: %w", line, err))
 	}
@@ -107,4 +109,26 @@ func yieldLine(b []byte, line int, yield func(Item, error) bool) bool {
 		}
 	}
 	return true
+}
+
+// ItemsAt returns the items at p in body: the elements of an array, one
+// item for an object, none for null. Anything else is an error.
+func ItemsAt(body json.RawMessage, p jsonpath.Path) ([]json.RawMessage, error) {
+	v, ok := p.Lookup(body)
+	if !ok {
+		return nil, fmt.Errorf("items path %q not found in the response", p.String())
+	}
+	switch c := bytes.TrimLeft(v, " \t\r\n"); {
+	case len(c) > 0 && c[0] == '[':
+		var arr []json.RawMessage
+		if err := json.Unmarshal(v, &arr); err != nil {
+			return nil, fmt.Errorf("items at %q: %v", p.String(), err)
+		}
+		return arr, nil
+	case len(c) > 0 && c[0] == '{':
+		return []json.RawMessage{v}, nil
+	case jsonpath.IsNull(v):
+		return nil, nil
+	}
+	return nil, fmt.Errorf("items path %q holds %.40s, not an array or object", p.String(), v)
 }

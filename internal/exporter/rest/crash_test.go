@@ -37,7 +37,7 @@ func newCrashEnv(t *testing.T) *crashEnv {
 	dir := t.TempDir()
 	c := &crashEnv{t: t, dir: dir, bin: filepath.Join(dir, "hoard"), root: filepath.Join(dir, "exports")}
 	build := exec.Command("go", "build", "-o", c.bin, "./cmd/hoard")
-	build.Dir = filepath.Join("..", "..")
+	build.Dir = filepath.Join("..", "..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

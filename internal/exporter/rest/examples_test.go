@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
 )
 
@@ -19,7 +19,7 @@ import (
 func loadExample(t *testing.T, file, source, baseURL string) *Params {
 	t.Helper()
 	t.Setenv("HOME", t.TempDir())
-	cfg, err := config.Load(filepath.Join("..", "..", "docs", "examples", file), export.Params)
+	cfg, err := config.Load(filepath.Join("..", "..", "..", "docs", "examples", file), export.NewKinds(Kind).Params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func loadExample(t *testing.T, file, source, baseURL string) *Params {
 	if !ok {
 		t.Fatalf("%s has no source %s", file, source)
 	}
-	if _, err := export.New(src); err != nil {
+	if _, err := export.NewKinds(Kind).New(src.Source); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
 	p := src.Params.(*Params)

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/internal/httpx"
+	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
+	"github.com/hoard-dev/hoard/internal/httpx"
 	"github.com/hoard-dev/hoard/secret"
 )
 
@@ -42,7 +42,7 @@ func styleParams(srv *fakeapi.Server, style fakeapi.Style) *Params {
 	return &Params{
 		BaseURL:   srv.URL,
 		Auth:      AuthParams{Type: "oauth2", TokenURL: srv.URL + "/token"},
-		HTTP:      HTTPParams{Timeout: config.Duration{D: 100 * time.Millisecond}, MaxWait: config.Duration{D: time.Hour}},
+		HTTP:      HTTPParams{Timeout: duration.Duration{D: 100 * time.Millisecond}, MaxWait: duration.Duration{D: time.Hour}},
 		Endpoints: []EndpointParams{ep},
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/config"
+	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/hoard-dev/hoard/internal/httpx"
 )
 
@@ -26,10 +26,18 @@ type Params struct {
 	Endpoints        []EndpointParams  `toml:"endpoints"`
 }
 
-// DefaultDecoder tells the config loader that the data access layer reads
-// this exporter's snapshots with the "rest" decoder unless the source sets
-// another.
-func (*Params) DefaultDecoder() string { return "rest" }
+// KindKeys returns each endpoint's key path by endpoint name, which is
+// the kind of its items when they are read back; endpoints without a key
+// are left out.
+func (p *Params) KindKeys() map[string]string {
+	keys := map[string]string{}
+	for _, ep := range p.Endpoints {
+		if ep.Key != "" {
+			keys[ep.Name] = ep.Key
+		}
+	}
+	return keys
+}
 
 // AuthParams is [sources.NAME.auth]. Credentials themselves are read from
 // the source's secrets file, under the key names documented per type.
@@ -45,14 +53,14 @@ type AuthParams struct {
 
 // HTTPParams is [sources.NAME.http]: the client's behaviour.
 type HTTPParams struct {
-	Timeout              config.Duration `toml:"timeout"`
-	MaxAttempts          int             `toml:"max_attempts"`
-	MaxWait              config.Duration `toml:"max_wait"`
-	RequestsPerSecond    float64         `toml:"requests_per_second"`
-	RateLimitRemaining   string          `toml:"ratelimit_remaining_header"`
-	RateLimitReset       string          `toml:"ratelimit_reset_header"`
-	RateLimitResetFormat string          `toml:"ratelimit_reset_format"`
-	RateLimitReserve     int             `toml:"ratelimit_reserve"`
+	Timeout              duration.Duration `toml:"timeout"`
+	MaxAttempts          int               `toml:"max_attempts"`
+	MaxWait              duration.Duration `toml:"max_wait"`
+	RequestsPerSecond    float64           `toml:"requests_per_second"`
+	RateLimitRemaining   string            `toml:"ratelimit_remaining_header"`
+	RateLimitReset       string            `toml:"ratelimit_reset_header"`
+	RateLimitResetFormat string            `toml:"ratelimit_reset_format"`
+	RateLimitReserve     int               `toml:"ratelimit_reserve"`
 }
 
 // EndpointParams is one [[sources.NAME.endpoints]] table.
@@ -91,11 +99,11 @@ type PaginationParams struct {
 
 // IncrementalParams is an endpoint's incremental table (style = "incremental").
 type IncrementalParams struct {
-	CursorField string          `toml:"cursor_field"`
-	Param       string          `toml:"param"`
-	Initial     string          `toml:"initial"`
-	Order       string          `toml:"order"` // ascending or descending
-	Lookback    config.Duration `toml:"lookback"`
+	CursorField string            `toml:"cursor_field"`
+	Param       string            `toml:"param"`
+	Initial     string            `toml:"initial"`
+	Order       string            `toml:"order"` // ascending or descending
+	Lookback    duration.Duration `toml:"lookback"`
 }
 
 // ForEachParams makes an endpoint dependent: it runs once per id found in
@@ -387,4 +395,8 @@ func joinURL(base, path string) string {
 		return path
 	}
 	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+}
+
+func errEach(s string) error {
+	return fmt.Errorf("path %q: \"[]\" (every element) is for item collections when reading back; here give one value's path, e.g. \"data.items\"", s)
 }

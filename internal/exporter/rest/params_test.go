@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/config"
 )
 
 // parseSource loads a hoard.toml fragment through the real strict config
@@ -13,12 +13,12 @@ import (
 func parseSource(t *testing.T, body string) (*config.Source, error) {
 	t.Helper()
 	text := "root = \"/tmp/x\"\n[sources.s]\nexporter = \"rest\"\n" + body
-	cfg, err := config.Parse("hoard.toml", []byte(text), export.Params)
+	cfg, err := config.Parse("hoard.toml", []byte(text), export.NewKinds(Kind).Params)
 	if err != nil {
 		return nil, err
 	}
 	src := cfg.Sources["s"]
-	_, err = export.New(src)
+	_, err = export.NewKinds(Kind).New(src.Source)
 	return src, err
 }
 
@@ -34,8 +34,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"missing base_url", "[[sources.s.endpoints]]\nname = \"e\"\npath = \"/e\"\n", `base_url`},
 		{"no endpoints", "base_url = \"https://x.test\"\n", "no endpoints"},
 		{"missing path", "base_url = \"https://x.test\"\n[[sources.s.endpoints]]\nname = \"e\"\n", `"path"`},
-		{"bad items path", ok + "items = \"data..rows\"\n", "items: invalid JSON path"},
-		{"bracket path", ok + "items = \"data[0]\"\n", "items: invalid JSON path"},
+		{"bad items path", ok + "items = \"data..rows\"\n", "items: invalid path"},
+		{"bracket path", ok + "items = \"data[0]\"\n", "items: invalid path"},
 		{"cursor without param", ok + "[sources.s.endpoints.pagination]\ntype = \"cursor\"\ncursor = \"next\"\n", "pagination.param"},
 		{"cursor without source", ok + "[sources.s.endpoints.pagination]\ntype = \"cursor\"\nparam = \"c\"\n", "pagination.cursor"},
 		{"keyset without field", ok + "[sources.s.endpoints.pagination]\ntype = \"keyset\"\nparam = \"after\"\n", "pagination.field"},
@@ -57,7 +57,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"header auth without header", ok + "[sources.s.auth]\ntype = \"header\"\n", "auth.header"},
 		{"oauth2 without token_url", ok + "[sources.s.auth]\ntype = \"oauth2\"\n", "auth.token_url"},
 		{"bad reset format", ok + "[sources.s.http]\nratelimit_reset_format = \"weird\"\n", "ratelimit_reset_format"},
-		{"bad duration", ok + "[sources.s.http]\ntimeout = \"soon\"\n", "invalid duration"},
+		{"bad duration", ok + "[sources.s.http]\ntimeout = \"soon\"\n", `hoard.toml:9: key "sources.s.http.timeout": cannot read "soon" as a duration`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

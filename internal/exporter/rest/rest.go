@@ -18,18 +18,16 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/httpx"
 )
 
-func init() {
-	export.Register(export.Kind{
-		Name:       "rest",
-		NewParams:  func() any { return &Params{} },
-		New:        New,
-		DefaultExt: "jsonl",
-	})
+// Kind is the "rest" exporter kind.
+var Kind = export.Kind{
+	Name:       "rest",
+	NewParams:  func() any { return &Params{} },
+	New:        New,
+	DefaultExt: "jsonl",
 }
 
 // Exporter runs one configured rest source. It holds no per-run state, so
@@ -46,7 +44,7 @@ type Exporter struct {
 
 // New validates a source's rest parameters; every problem is reported,
 // naming its key, before any request is sent.
-func New(src *config.Source) (export.Exporter, error) {
+func New(src export.Source) (export.Exporter, error) {
 	p, ok := src.Params.(*Params)
 	if !ok {
 		return nil, fmt.Errorf("rest: parameters of type %T", src.Params)

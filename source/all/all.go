@@ -1,0 +1,22 @@
+// Package all lists hoard's built-in sources. To add one, write its
+// package under source/ and name it here.
+package all
+
+import (
+	"github.com/hoard-dev/hoard/source"
+	"github.com/hoard-dev/hoard/source/bash"
+	"github.com/hoard-dev/hoard/source/chromium"
+	"github.com/hoard-dev/hoard/source/firefox"
+	"github.com/hoard-dev/hoard/source/fish"
+	"github.com/hoard-dev/hoard/source/zsh"
+)
+
+// Sources are the built-in sources, in the order `hoard sources` and
+// `hoard init` show them.
+var Sources = source.NewRegistry(
+	bash.Source,
+	zsh.Source,
+	fish.Source,
+	firefox.Source,
+	chromium.Source,
+)

@@ -1,0 +1,153 @@
+// Package source describes hoard's built-in sources. Each built-in source
+// is one package under source/ (source/firefox, source/zsh, ...) holding
+// everything about it: what `hoard init` detects on this machine, its
+// exporter (or which generic one it uses), its decoder with the read
+// defaults of each kind of item (key, time, title, url, text), the
+// commented stanza `hoard init --add` writes, and its tests and fixtures.
+// Package source/all lists them; nothing registers itself.
+//
+// A Go program can read a built-in source's snapshots without hoard's
+// configuration:
+//
+//	spec := dal.Spec{Source: "firefox", Decoder: firefox.Source.Decoder}
+//	for it, err := range dal.Dir(ctx, "/home/me/exports/firefox", spec) { ... }
+package source
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/exporter/file"
+)
+
+// Category says where a source's data comes from.
+type Category string
+
+// The categories, as `hoard sources` shows them.
+const (
+	PublicAPI  Category = "public API"
+	PrivateAPI Category = "private API"
+	Scraping   Category = "scraping"
+	Takeout    Category = "takeout"
+	PhoneApp   Category = "phone app"
+	Device     Category = "device"
+	Local      Category = "local"
+)
+
+// Source describes one built-in source.
+type Source struct {
+	// Name is the source's name: its exporter kind (when it has one), its
+	// decoder's name, and the default name of a configured source.
+	Name     string
+	Title    string // a short human description, e.g. "Firefox history"
+	Category Category
+	// Needs says what a user must have: "the file", "an API token",
+	// "a session cookie", "a mounted device".
+	Needs string
+	// Decoder reads its snapshots; every kind of item it yields has read
+	// defaults in Decoder.Kinds.
+	Decoder *dal.Decoder
+	// Aliases are other decoder names that mean this source's decoder
+	// (names older configs used, e.g. "chrome").
+	Aliases []string
+	// Exporter is the source's own exporter kind, named Name. Every
+	// built-in source has one, so `exporter = "firefox"` is enough.
+	Exporter export.Kind
+	// Detect finds instances of the source on this machine that need no
+	// credentials (a history file, a browser profile); nil finds none.
+	Detect func(Env) []Found
+	// Stanza is the commented config `hoard init --add NAME` appends,
+	// with NAME as the source's name.
+	Stanza string
+	// Secrets are the keys its secrets file must hold; empty if none.
+	Secrets []Secret
+}
+
+// Secret is one key a source's secrets file holds.
+type Secret struct {
+	Key  string // e.g. "token"
+	Help string // where to get it, e.g. "https://github.com/settings/tokens (scope: read:user)"
+}
+
+// Docs is the path of the source's documentation page in hoard's
+// repository.
+func (s *Source) Docs() string { return "docs/sources/" + s.Name + ".md" }
+
+// Env is what detection may look at: the home directory and the
+// environment, so that tests run detection on a temporary home.
+type Env struct {
+	Home   string
+	Getenv func(string) string // os.Getenv in real use
+	GOOS   string              // runtime.GOOS in real use
+}
+
+// XDGData returns $XDG_DATA_HOME, or ~/.local/share.
+func (e Env) XDGData() string {
+	if d := e.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return d
+	}
+	return filepath.Join(e.Home, ".local", "share")
+}
+
+// Found is one instance of a source found on this machine. Detect
+// functions leave Source nil; Registry.Detect sets it.
+type Found struct {
+	Source  *Source
+	Name    string // proposed source name: the source's, then "-2", "-3" ...
+	Comment string // one line for the starter config, e.g. "Firefox history (profile x.default)"
+	Path    string // the file to snapshot
+}
+
+// Config renders the stanza of a found file-backed source.
+func (f Found) Config() string {
+	return fmt.Sprintf("# %s\n[sources.%s]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n",
+		f.Comment, f.Name, f.Source.Name, strconv.Quote(f.Path))
+}
+
+// Glob returns the regular files matching patterns (relative to home
+// unless absolute), sorted, each once.
+func Glob(home string, patterns ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, g := range patterns {
+		if !filepath.IsAbs(g) {
+			g = filepath.Join(home, g)
+		}
+		matches, _ := filepath.Glob(g)
+		sort.Strings(matches)
+		for _, m := range matches {
+			if info, err := os.Stat(m); err == nil && info.Mode().IsRegular() && !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// Number names several instances of a source: name, name-2, name-3 ...
+func Number(name string, i int) string {
+	if i == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s-%d", name, i+1)
+}
+
+// FileKind returns the exporter kind of a source whose export is a copy
+// of one file (a history file, an app's SQLite database, copied
+// consistently): the "file" exporter under the source's name and with its
+// extension. Its one key is path.
+func FileKind(name, ext string) export.Kind {
+	return export.Kind{Name: name, NewParams: file.Kind.NewParams, New: file.Kind.New, DefaultExt: ext}
+}
+
+// FileStanza renders the commented config of a file-backed source for
+// `hoard init --add`: what it is, then the table.
+func FileStanza(name, what, pathExample string) string {
+	return fmt.Sprintf("# %s\n[sources.%s]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n", what, name, name, strconv.Quote(pathExample))
+}
