@@ -55,9 +55,9 @@ func field(t *testing.T, it Item, name string) any {
 
 func TestExampleGitHub(t *testing.T) {
 	h := newHarness(t, "token = \"ghp_secret_token\"\n")
-	gh := newFakeGitHub(h.clock, 250, 7, 320)
+	gh := fakeapi.NewGitHub(h.clock, 250, 7, 320)
 	defer gh.Close()
-	gh.limit = 4 // force pauses: the run needs 8 requests
+	gh.Limit = 4 // force pauses: the run needs 8 requests
 	p := loadExample(t, "github.toml", "github", gh.URL)
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
@@ -69,8 +69,8 @@ func TestExampleGitHub(t *testing.T) {
 	if field(t, got["starred"][0], "starred_at") == nil {
 		t.Fatal("starred items lack starred_at: the star+json Accept header was not sent")
 	}
-	if gh.forbidden != 0 || h.clock.slept < time.Hour {
-		t.Fatalf("rate limit: %d 403 answers, paused %v; want none and a pause until the reset", gh.forbidden, h.clock.slept)
+	if gh.Forbidden != 0 || h.clock.slept < time.Hour {
+		t.Fatalf("rate limit: %d 403 answers, paused %v; want none and a pause until the reset", gh.Forbidden, h.clock.slept)
 	}
 	snap, _ := os.ReadFile(h.snapshots()[0])
 	if strings.Contains(string(snap), "ghp_secret_token") {
@@ -82,8 +82,8 @@ func TestExampleGitHub(t *testing.T) {
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
-	if gh.notMod != 1 {
-		t.Fatalf("%d 304 answers, want 1 (If-None-Match from the saved ETag)", gh.notMod)
+	if gh.NotMod != 1 {
+		t.Fatalf("%d 304 answers, want 1 (If-None-Match from the saved ETag)", gh.NotMod)
 	}
 	if got := byEndpoint(h.items()); len(got["events"]) != 0 || len(got["starred"]) != 250 {
 		t.Fatalf("second run: events %d (want 0: not modified), starred %d", len(got["events"]), len(got["starred"]))
@@ -95,9 +95,9 @@ func TestExampleGitHub(t *testing.T) {
 // connection and a body cut short. The run recovers with every item once.
 func TestExampleGitHubFaults(t *testing.T) {
 	h := newHarness(t, "token = \"ghp_secret_token\"\n")
-	gh := newFakeGitHub(h.clock, 250, 7, 320)
+	gh := fakeapi.NewGitHub(h.clock, 250, 7, 320)
 	defer gh.Close()
-	gh.faults.
+	gh.Faults.
 		At(2, fakeapi.Fault{Kind: fakeapi.Status, Status: 403, RetryAfter: "60",
 			Body: `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`}).
 		At(4, fakeapi.Fault{Kind: fakeapi.Status, Status: 502, Body: `{"message":"Server Error"}`}).
@@ -118,14 +118,14 @@ func TestExampleGitHubFaults(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	if gh.faults.Requests() != 12 || h.clock.slept < time.Minute {
-		t.Fatalf("%d requests (want 8 + 4 retries), slept %v (want >= the 60s Retry-After)", gh.faults.Requests(), h.clock.slept)
+	if gh.Faults.Requests() != 12 || h.clock.slept < time.Minute {
+		t.Fatalf("%d requests (want 8 + 4 retries), slept %v (want >= the 60s Retry-After)", gh.Faults.Requests(), h.clock.slept)
 	}
 }
 
 func TestExampleGitHubBadToken(t *testing.T) {
 	h := newHarness(t, "token = \"wrong-token\"\n")
-	gh := newFakeGitHub(h.clock, 3, 1, 1)
+	gh := fakeapi.NewGitHub(h.clock, 3, 1, 1)
 	defer gh.Close()
 	err := h.run(loadExample(t, "github.toml", "github", gh.URL))
 	if err == nil || !strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "Bad credentials") || strings.Contains(err.Error(), "wrong-token") {
@@ -138,7 +138,7 @@ func TestExampleGitHubBadToken(t *testing.T) {
 
 func TestExampleGitHubMissingSecret(t *testing.T) {
 	h := newHarness(t, "tokn = \"x\"\n")
-	gh := newFakeGitHub(h.clock, 3, 1, 1)
+	gh := fakeapi.NewGitHub(h.clock, 3, 1, 1)
 	defer gh.Close()
 	err := h.run(loadExample(t, "github.toml", "github", gh.URL))
 	if err == nil || !strings.Contains(err.Error(), `key "token"`) {
@@ -148,30 +148,30 @@ func TestExampleGitHubMissingSecret(t *testing.T) {
 
 func TestExampleHypothesisIncremental(t *testing.T) {
 	h := newHarness(t, "token = \"6879-secret\"\n")
-	hyp := newFakeHypothesis(450)
+	hyp := fakeapi.NewHypothesis(450)
 	defer hyp.Close()
 	p := loadExample(t, "hypothesis.toml", "hypothesis", hyp.URL+"/api")
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
 	anns := byEndpoint(h.items())["annotations"]
-	if len(anns) != 450 || len(hyp.calls) != 3 {
-		t.Fatalf("run 1: %d annotations in %d requests, want 450 in 3", len(anns), len(hyp.calls))
+	if len(anns) != 450 || len(hyp.Calls) != 3 {
+		t.Fatalf("run 1: %d annotations in %d requests, want 450 in 3", len(anns), len(hyp.Calls))
 	}
 	const key = "annotations/acct:alice@hypothes.is"
 	bookmark := h.cursors()[key]
-	if bookmark != hyp.anns[449]["updated"] {
-		t.Fatalf("bookmark %q, want the newest updated %q", bookmark, hyp.anns[449]["updated"])
+	if bookmark != hyp.Anns[449]["updated"] {
+		t.Fatalf("bookmark %q, want the newest updated %q", bookmark, hyp.Anns[449]["updated"])
 	}
 
 	// Run 2: five new annotations and one edited: only those six come back.
-	hyp.mu.Lock()
+	hyp.Mu.Lock()
 	for range 5 {
-		hyp.add()
+		hyp.Add()
 	}
-	hyp.mu.Unlock()
-	hyp.touch(10)
-	hyp.calls = nil
+	hyp.Mu.Unlock()
+	hyp.Touch(10)
+	hyp.Calls = nil
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestExampleHypothesisIncremental(t *testing.T) {
 	if len(anns) != 6 {
 		t.Fatalf("run 2: %d annotations, want 6", len(anns))
 	}
-	if after := hyp.calls[0].Get("search_after"); after != "2024-03-19T17:59:00Z" {
+	if after := hyp.Calls[0].Get("search_after"); after != "2024-03-19T17:59:00Z" {
 		t.Fatalf("run 2 started at search_after=%q, want the bookmark minus the 1m lookback", after)
 	}
 	newest := h.cursors()[key]
@@ -189,7 +189,7 @@ func TestExampleHypothesisIncremental(t *testing.T) {
 
 	// Run 3 fails: no snapshot, state exactly as it was.
 	before, nSnaps := h.state(), len(h.snapshots())
-	hyp.fail = true
+	hyp.Fail = true
 	if err := h.run(p); err == nil {
 		t.Fatal("run 3 should fail")
 	}
@@ -200,7 +200,7 @@ func TestExampleHypothesisIncremental(t *testing.T) {
 
 func TestExampleHackerNews(t *testing.T) {
 	h := newHarness(t, "")
-	hn := newFakeHN([]int{5, 3, 9, 1, 7}, 9)
+	hn := fakeapi.NewHackerNews([]int{5, 3, 9, 1, 7}, 9)
 	defer hn.Close()
 	p := loadExample(t, "hackernews.toml", "hackernews", hn.URL+"/v0")
 	p.Vars["user"] = "alice"
@@ -222,9 +222,9 @@ func TestExampleHackerNews(t *testing.T) {
 
 func TestExampleMastodon(t *testing.T) {
 	h := newHarness(t, "token = \"masto-secret\"\n")
-	m := newFakeMastodon(h.clock, 95, 45, 3)
+	m := fakeapi.NewMastodon(h.clock, 95, 45, 3)
 	defer m.Close()
-	m.limit = 6 // 1 + 4 + 3 + 2 requests: pauses needed
+	m.Limit = 6 // 1 + 4 + 3 + 2 requests: pauses needed
 	p := loadExample(t, "mastodon.toml", "mastodon", m.URL)
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
@@ -233,22 +233,22 @@ func TestExampleMastodon(t *testing.T) {
 	if len(got["statuses"]) != 95 || len(got["favourites"]) != 45 || len(got["bookmarks"]) != 3 {
 		t.Fatalf("statuses %d, favourites %d, bookmarks %d", len(got["statuses"]), len(got["favourites"]), len(got["bookmarks"]))
 	}
-	if m.tooMany != 0 {
-		t.Fatalf("%d 429 answers: the client should pause at the limit", m.tooMany)
+	if m.TooMany != 0 {
+		t.Fatalf("%d 429 answers: the client should pause at the limit", m.TooMany)
 	}
 	bookmark := h.cursors()["statuses/4242"]
-	if bookmark != m.statuses[0]["id"] {
-		t.Fatalf("bookmark %q, want the newest status id %q", bookmark, m.statuses[0]["id"])
+	if bookmark != m.Statuses[0]["id"] {
+		t.Fatalf("bookmark %q, want the newest status id %q", bookmark, m.Statuses[0]["id"])
 	}
 
 	// Run 2: three new posts; the first page reaches the bookmark, so only
 	// one page of statuses is fetched, and the 37 older posts on it are
 	// marked as already saved: three items are read back.
-	m.mu.Lock()
+	m.Mu.Lock()
 	for range 3 {
-		m.post()
+		m.Post()
 	}
-	m.mu.Unlock()
+	m.Mu.Unlock()
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
@@ -257,11 +257,11 @@ func TestExampleMastodon(t *testing.T) {
 		t.Fatalf("run 2 read %d statuses, want the 3 new ones from page 1", len(statuses))
 	}
 	for i, it := range statuses {
-		if field(t, it, "id") != m.statuses[i]["id"] {
-			t.Fatalf("run 2 status %d is %v, want %v", i, field(t, it, "id"), m.statuses[i]["id"])
+		if field(t, it, "id") != m.Statuses[i]["id"] {
+			t.Fatalf("run 2 status %d is %v, want %v", i, field(t, it, "id"), m.Statuses[i]["id"])
 		}
 	}
-	if h.cursors()["statuses/4242"] != m.statuses[0]["id"] {
+	if h.cursors()["statuses/4242"] != m.Statuses[0]["id"] {
 		t.Fatal("bookmark not advanced to the newest post")
 	}
 }

@@ -1,7 +1,8 @@
-package rest
+package fakeapi
 
 // Local fakes of the services in docs/examples, reproducing their
-// documented pagination, limits and errors.
+// documented pagination, limits and errors. Tests read and set the
+// exported fields (under Mu where the fake has one).
 
 import (
 	"encoding/json"
@@ -14,9 +15,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/hoard-dev/hoard/internal/fakeapi"
 )
+
+// Clock is the time a fake reads for its rate-limit windows.
+type Clock interface{ Now() time.Time }
 
 func writeJSONBody(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -26,30 +28,30 @@ func writeJSONBody(w http.ResponseWriter, status int, v any) {
 
 // ---- GitHub -------------------------------------------------------------
 
-// fakeGitHub: bearer auth ("Bad credentials" 401), per_page (default 30,
+// GitHub: bearer auth ("Bad credentials" 401), per_page (default 30,
 // max 100) + page with a Link header (next/last/first/prev, absolute URLs),
 // the star+json media type, events capped at 300 (422 beyond) with ETag /
 // 304, and a primary rate limit: x-ratelimit-* headers on every response
 // and 403 "API rate limit exceeded" with remaining 0 once spent.
-type fakeGitHub struct {
+type GitHub struct {
 	*httptest.Server
-	faults    *fakeapi.Injector // scripted faults in front of the fake
-	clock     *fakeClock
+	Faults    *Injector // scripted faults in front of the fake
+	clock     Clock
 	token     string
-	limit     int // requests per window
+	Limit     int // requests per window
 	window    time.Duration
-	mu        sync.Mutex
+	Mu        sync.Mutex
 	used      int
 	reset     time.Time
-	forbidden int // 403 rate-limit answers given
+	Forbidden int // 403 rate-limit answers given
 	stars     []map[string]any
 	repos     []map[string]any
 	events    []map[string]any
-	notMod    int
+	NotMod    int
 }
 
-func newFakeGitHub(clock *fakeClock, nStars, nRepos, nEvents int) *fakeGitHub {
-	g := &fakeGitHub{clock: clock, token: "ghp_secret_token", limit: 5000, window: time.Hour}
+func NewGitHub(clock Clock, nStars, nRepos, nEvents int) *GitHub {
+	g := &GitHub{clock: clock, token: "ghp_secret_token", Limit: 5000, window: time.Hour}
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	for i := nStars; i >= 1; i-- { // newest star first
 		g.stars = append(g.stars, map[string]any{"starred_at": base.Add(time.Duration(i) * time.Hour).Format(time.RFC3339),
@@ -61,12 +63,12 @@ func newFakeGitHub(clock *fakeClock, nStars, nRepos, nEvents int) *fakeGitHub {
 	for i := nEvents; i >= 1; i-- {
 		g.events = append(g.events, map[string]any{"id": strconv.Itoa(3000 + i), "type": "PushEvent", "created_at": base.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)})
 	}
-	g.faults = fakeapi.Inject(http.HandlerFunc(g.serve))
-	g.Server = httptest.NewServer(g.faults)
+	g.Faults = Inject(http.HandlerFunc(g.serve))
+	g.Server = httptest.NewServer(g.Faults)
 	return g
 }
 
-func (g *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
+func (g *GitHub) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+g.token {
 		writeJSONBody(w, 401, map[string]string{"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
 		return
@@ -98,32 +100,32 @@ func (g *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 
 // spend counts a request against the rate limit and sets its headers; it
 // answers 403 itself when the limit is spent.
-func (g *fakeGitHub) spend(w http.ResponseWriter) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+func (g *GitHub) spend(w http.ResponseWriter) bool {
+	g.Mu.Lock()
+	defer g.Mu.Unlock()
 	now := g.clock.Now()
 	if !now.Before(g.reset) {
 		g.used, g.reset = 0, now.Add(g.window)
 	}
 	h := w.Header()
-	h.Set("x-ratelimit-limit", strconv.Itoa(g.limit))
+	h.Set("x-ratelimit-limit", strconv.Itoa(g.Limit))
 	h.Set("x-ratelimit-reset", strconv.FormatInt(g.reset.Unix(), 10))
 	h.Set("x-ratelimit-resource", "core")
-	if g.used >= g.limit {
+	if g.used >= g.Limit {
 		h.Set("x-ratelimit-remaining", "0")
-		g.forbidden++
+		g.Forbidden++
 		writeJSONBody(w, 403, map[string]string{"message": "API rate limit exceeded for user ID 1."})
 		return false
 	}
 	g.used++
 	h.Set("x-ratelimit-used", strconv.Itoa(g.used))
-	h.Set("x-ratelimit-remaining", strconv.Itoa(g.limit-g.used))
+	h.Set("x-ratelimit-remaining", strconv.Itoa(g.Limit-g.used))
 	return true
 }
 
 // page serves list[...] by per_page/page with GitHub's Link header; cap > 0
 // limits how far pagination may go (events: 300).
-func (g *fakeGitHub) page(w http.ResponseWriter, r *http.Request, list []map[string]any, cap int) {
+func (g *GitHub) page(w http.ResponseWriter, r *http.Request, list []map[string]any, cap int) {
 	q := r.URL.Query()
 	per, _ := strconv.Atoi(q.Get("per_page"))
 	if per <= 0 {
@@ -158,14 +160,14 @@ func (g *fakeGitHub) page(w http.ResponseWriter, r *http.Request, list []map[str
 	writeJSONBody(w, 200, list[start:end])
 }
 
-func (g *fakeGitHub) eventsPage(w http.ResponseWriter, r *http.Request) {
+func (g *GitHub) eventsPage(w http.ResponseWriter, r *http.Request) {
 	etag := fmt.Sprintf(`"ev-%d-%s"`, len(g.events), r.URL.RawQuery)
 	w.Header().Set("ETag", etag)
 	w.Header().Set("X-Poll-Interval", "60")
 	if r.Header.Get("If-None-Match") == etag {
-		g.mu.Lock()
-		g.notMod++
-		g.mu.Unlock()
+		g.Mu.Lock()
+		g.NotMod++
+		g.Mu.Unlock()
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -174,22 +176,22 @@ func (g *fakeGitHub) eventsPage(w http.ResponseWriter, r *http.Request) {
 
 // ---- Hypothesis ---------------------------------------------------------
 
-// fakeHypothesis: /api/profile (userid null without a token), /api/search
+// Hypothesis: /api/profile (userid null without a token), /api/search
 // with user, sort=updated, order=asc, search_after (strictly after) and
 // limit (default 20, max 200), answering {"total": N, "rows": [...]}.
-type fakeHypothesis struct {
+type Hypothesis struct {
 	*httptest.Server
 	token string
-	mu    sync.Mutex
-	anns  []map[string]any
-	calls []url.Values
-	fail  bool // answer 500 to every search
+	Mu    sync.Mutex
+	Anns  []map[string]any
+	Calls []url.Values
+	Fail  bool // answer 500 to every search
 }
 
-func newFakeHypothesis(n int) *fakeHypothesis {
-	h := &fakeHypothesis{token: "6879-secret"}
+func NewHypothesis(n int) *Hypothesis {
+	h := &Hypothesis{token: "6879-secret"}
 	for range n {
-		h.add()
+		h.Add()
 	}
 	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
 	return h
@@ -197,23 +199,23 @@ func newFakeHypothesis(n int) *fakeHypothesis {
 
 var hypBase = time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
 
-func (h *fakeHypothesis) add() {
-	i := len(h.anns) + 1
+func (h *Hypothesis) Add() {
+	i := len(h.Anns) + 1
 	t := hypBase.Add(time.Duration(i) * time.Hour).Format("2006-01-02T15:04:05.000000+00:00")
-	h.anns = append(h.anns, map[string]any{"id": fmt.Sprintf("ann%04d", i), "created": t, "updated": t,
+	h.Anns = append(h.Anns, map[string]any{"id": fmt.Sprintf("ann%04d", i), "created": t, "updated": t,
 		"user": "acct:alice@hypothes.is", "uri": "https://example.com/", "text": fmt.Sprintf("note %d", i)})
 }
 
 // touch edits annotation i (1-based): its "updated" becomes the newest.
-func (h *fakeHypothesis) touch(i int) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	t := hypBase.Add(time.Duration(len(h.anns)+i) * time.Hour).Format("2006-01-02T15:04:05.000000+00:00")
-	h.anns[i-1]["updated"] = t
-	h.anns[i-1]["text"] = "edited"
+func (h *Hypothesis) Touch(i int) {
+	h.Mu.Lock()
+	defer h.Mu.Unlock()
+	t := hypBase.Add(time.Duration(len(h.Anns)+i) * time.Hour).Format("2006-01-02T15:04:05.000000+00:00")
+	h.Anns[i-1]["updated"] = t
+	h.Anns[i-1]["text"] = "edited"
 }
 
-func (h *fakeHypothesis) serve(w http.ResponseWriter, r *http.Request) {
+func (h *Hypothesis) serve(w http.ResponseWriter, r *http.Request) {
 	authed := r.Header.Get("Authorization") == "Bearer "+h.token
 	switch r.URL.Path {
 	case "/api/profile":
@@ -229,12 +231,12 @@ func (h *fakeHypothesis) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *fakeHypothesis) search(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+func (h *Hypothesis) search(w http.ResponseWriter, r *http.Request) {
+	h.Mu.Lock()
+	defer h.Mu.Unlock()
 	q := r.URL.Query()
-	h.calls = append(h.calls, q)
-	if h.fail {
+	h.Calls = append(h.Calls, q)
+	if h.Fail {
 		writeJSONBody(w, 500, map[string]string{"status": "failure", "reason": "internal error"})
 		return
 	}
@@ -246,7 +248,7 @@ func (h *fakeHypothesis) search(w http.ResponseWriter, r *http.Request) {
 		writeJSONBody(w, 400, map[string]string{"status": "failure", "reason": "limit: Must be between 0 and 200"})
 		return
 	}
-	rows := slices.Clone(h.anns)
+	rows := slices.Clone(h.Anns)
 	slices.SortFunc(rows, func(a, b map[string]any) int { return strings.Compare(a["updated"].(string), b["updated"].(string)) })
 	after := q.Get("search_after")
 	out := []map[string]any{}
@@ -269,16 +271,16 @@ func timeAfter(a, b string) bool {
 
 // ---- Hacker News --------------------------------------------------------
 
-// fakeHN: /v0/user/<id>.json and /v0/item/<id>.json; unknown ids answer
+// HackerNews: /v0/user/<id>.json and /v0/item/<id>.json; unknown ids answer
 // 200 with the body null, as Firebase does.
-type fakeHN struct {
+type HackerNews struct {
 	*httptest.Server
 	items map[int]map[string]any
 	user  map[string]any
 }
 
-func newFakeHN(submitted []int, missing ...int) *fakeHN {
-	f := &fakeHN{items: map[int]map[string]any{}}
+func NewHackerNews(submitted []int, missing ...int) *HackerNews {
+	f := &HackerNews{items: map[int]map[string]any{}}
 	for _, id := range submitted {
 		if !slices.Contains(missing, id) {
 			f.items[id] = map[string]any{"id": id, "by": "alice", "type": "comment", "time": 1700000000 + id, "text": fmt.Sprintf("comment %d", id)}
@@ -289,7 +291,7 @@ func newFakeHN(submitted []int, missing ...int) *fakeHN {
 	return f
 }
 
-func (f *fakeHN) serve(w http.ResponseWriter, r *http.Request) {
+func (f *HackerNews) serve(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case p == "/v0/user/alice.json":
@@ -310,22 +312,22 @@ func (f *fakeHN) serve(w http.ResponseWriter, r *http.Request) {
 
 // ---- Mastodon -----------------------------------------------------------
 
-// fakeMastodon: verify_credentials, account statuses (max_id/since_id,
+// Mastodon: verify_credentials, account statuses (max_id/since_id,
 // limit default 20 max 40), favourites and bookmarks paginated by their own
 // internal ids, Link headers (next with max_id, prev with min_id) on every
 // non-empty page, and X-RateLimit-* headers with an ISO 8601 reset.
-type fakeMastodon struct {
+type Mastodon struct {
 	*httptest.Server
-	clock    *fakeClock
+	clock    Clock
 	token    string
-	mu       sync.Mutex
-	statuses []map[string]any // newest first
+	Mu       sync.Mutex
+	Statuses []map[string]any // newest first
 	favs     []fav            // newest first
 	marks    []fav
-	limit    int
+	Limit    int
 	used     int
 	reset    time.Time
-	tooMany  int
+	TooMany  int
 }
 
 type fav struct {
@@ -333,10 +335,10 @@ type fav struct {
 	status   map[string]any
 }
 
-func newFakeMastodon(clock *fakeClock, nStatuses, nFavs, nMarks int) *fakeMastodon {
-	m := &fakeMastodon{clock: clock, token: "masto-secret", limit: 300}
+func NewMastodon(clock Clock, nStatuses, nFavs, nMarks int) *Mastodon {
+	m := &Mastodon{clock: clock, token: "masto-secret", Limit: 300}
 	for i := 1; i <= nStatuses; i++ {
-		m.post()
+		m.Post()
 	}
 	for i := 1; i <= nFavs; i++ {
 		m.favs = append([]fav{{internal: 500 + i, status: m.status(900000 + i)}}, m.favs...)
@@ -348,17 +350,17 @@ func newFakeMastodon(clock *fakeClock, nStatuses, nFavs, nMarks int) *fakeMastod
 	return m
 }
 
-func (m *fakeMastodon) status(id int) map[string]any {
+func (m *Mastodon) status(id int) map[string]any {
 	return map[string]any{"id": strconv.Itoa(id), "created_at": "2025-01-01T00:00:00.000Z", "content": fmt.Sprintf("<p>post %d</p>", id)}
 }
 
 // post adds a status newer than all others (ids grow with time).
-func (m *fakeMastodon) post() {
-	id := 109000000000000000 + (len(m.statuses)+1)*1000
-	m.statuses = append([]map[string]any{m.status(id)}, m.statuses...)
+func (m *Mastodon) Post() {
+	id := 109000000000000000 + (len(m.Statuses)+1)*1000
+	m.Statuses = append([]map[string]any{m.status(id)}, m.Statuses...)
 }
 
-func (m *fakeMastodon) serve(w http.ResponseWriter, r *http.Request) {
+func (m *Mastodon) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+m.token {
 		writeJSONBody(w, 401, map[string]string{"error": "The access token is invalid"})
 		return
@@ -366,14 +368,14 @@ func (m *fakeMastodon) serve(w http.ResponseWriter, r *http.Request) {
 	if !m.spend(w) {
 		return
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	switch r.URL.Path {
 	case "/api/v1/accounts/verify_credentials":
 		writeJSONBody(w, 200, map[string]any{"id": "4242", "username": "alice", "acct": "alice"})
 	case "/api/v1/accounts/4242/statuses":
-		list := make([]fav, len(m.statuses))
-		for i, s := range m.statuses {
+		list := make([]fav, len(m.Statuses))
+		for i, s := range m.Statuses {
 			n, _ := strconv.Atoi(s["id"].(string))
 			list[i] = fav{internal: n, status: s}
 		}
@@ -387,29 +389,29 @@ func (m *fakeMastodon) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (m *fakeMastodon) spend(w http.ResponseWriter) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Mastodon) spend(w http.ResponseWriter) bool {
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	now := m.clock.Now()
 	if !now.Before(m.reset) {
 		m.used, m.reset = 0, now.Add(5*time.Minute)
 	}
 	h := w.Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(m.limit))
+	h.Set("X-RateLimit-Limit", strconv.Itoa(m.Limit))
 	h.Set("X-RateLimit-Reset", m.reset.UTC().Format("2006-01-02T15:04:05.000000Z"))
-	if m.used >= m.limit {
+	if m.used >= m.Limit {
 		h.Set("X-RateLimit-Remaining", "0")
-		m.tooMany++
+		m.TooMany++
 		writeJSONBody(w, 429, map[string]string{"error": "Too many requests"})
 		return false
 	}
 	m.used++
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(m.limit-m.used))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(m.Limit-m.used))
 	return true
 }
 
 // page serves entries older than max_id (newest first), limit 20/40.
-func (m *fakeMastodon) page(w http.ResponseWriter, r *http.Request, list []fav) {
+func (m *Mastodon) page(w http.ResponseWriter, r *http.Request, list []fav) {
 	q := r.URL.Query()
 	limit, err := strconv.Atoi(q.Get("limit"))
 	if err != nil || limit <= 0 {
