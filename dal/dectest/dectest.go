@@ -16,8 +16,8 @@ package dectest
 import (
 	"bytes"
 	"compress/gzip"
-	"database/sql"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"

@@ -128,7 +128,6 @@ func (r *lineReader) emit(cmds []Command) bool {
 	return true
 }
 
-
 // readLine reads one line without its newline; a line longer than the
 // buffer is gathered in *long.
 func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
