@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hoard-dev/hoard/internal/clock"
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -98,9 +98,7 @@ type Runner struct {
 	Log      *slog.Logger     // default discards
 	Observer Observer         // may be nil
 	Redactor *secret.Redactor // default: one built from each job's secrets
-	// Sleep waits d or until ctx is done; tests replace it.
-	Sleep func(ctx context.Context, d time.Duration) error
-	Now   func() time.Time
+	Clock    clock.Clock      // default clock.System; tests give a clock.Fake
 }
 
 // MaxBackoff caps the wait between attempts.
@@ -232,19 +230,16 @@ func (r *Runner) redactor(s secret.Secrets) *secret.Redactor {
 	return red
 }
 
-func (r *Runner) now() time.Time {
-	if r.Now != nil {
-		return r.Now()
+func (r *Runner) clock() clock.Clock {
+	if r.Clock != nil {
+		return r.Clock
 	}
-	return time.Now()
+	return clock.System
 }
 
-func (r *Runner) sleep(ctx context.Context, d time.Duration) error {
-	if r.Sleep != nil {
-		return r.Sleep(ctx, d)
-	}
-	return clock.Sleep(ctx, d)
-}
+func (r *Runner) now() time.Time { return r.clock().Now() }
+
+func (r *Runner) sleep(ctx context.Context, d time.Duration) error { return r.clock().Sleep(ctx, d) }
 
 func (r *Runner) stderr() io.Writer {
 	if r.Stderr != nil {

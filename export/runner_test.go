@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
@@ -36,10 +37,6 @@ func write(data string, state any, err error) func(io.Writer, *Env) error {
 	}
 }
 
-func noSleep(waits *[]time.Duration) func(context.Context, time.Duration) error {
-	return func(_ context.Context, d time.Duration) error { *waits = append(*waits, d); return nil }
-}
-
 func TestRunnerRetriesAndKeepsOnlySuccess(t *testing.T) {
 	root := t.TempDir()
 	statePath := filepath.Join(t.TempDir(), "state.json")
@@ -48,8 +45,8 @@ func TestRunnerRetriesAndKeepsOnlySuccess(t *testing.T) {
 		write("bad2", "cursor-2", errors.New("flake 2")),
 		write("good", "cursor-3", nil),
 	}}
-	var waits []time.Duration
-	r := &Runner{Sleep: noSleep(&waits)}
+	clk := clock.NewFake(time.Now())
+	r := &Runner{Clock: clk}
 	res := r.Run(context.Background(), Job{
 		Source: "s", Exporter: exp, Attempts: 3, State: NewState(statePath),
 		Target: StoreTarget{Store: snapshot.New(root), Source: "s", Ext: "txt"},
@@ -68,6 +65,7 @@ func TestRunnerRetriesAndKeepsOnlySuccess(t *testing.T) {
 	if ok, err := NewState(statePath).Load(&cursor); !ok || err != nil || cursor != "cursor-3" {
 		t.Errorf("state %q %v %v, want cursor-3", cursor, ok, err)
 	}
+	waits := clk.Sleeps()
 	if len(waits) != 2 || waits[0] < time.Second || waits[0] > 1250*time.Millisecond || waits[1] < 2*time.Second || waits[1] > 2500*time.Millisecond {
 		t.Errorf("waits %v, want ~1s then ~2s", waits)
 	}
@@ -82,8 +80,8 @@ func TestRunnerFailureKeepsState(t *testing.T) {
 	st.Stage("old")
 	st.commit()
 	exp := &scripted{steps: []func(io.Writer, *Env) error{write("partial", "new", errors.New("broken"))}}
-	var waits []time.Duration
-	res := (&Runner{Sleep: noSleep(&waits)}).Run(context.Background(), Job{
+	clk := clock.NewFake(time.Now())
+	res := (&Runner{Clock: clk}).Run(context.Background(), Job{
 		Source: "s", Exporter: exp, Attempts: 2, State: NewState(statePath),
 		Target: StoreTarget{Store: snapshot.New(root), Source: "s", Ext: "txt"},
 	})
@@ -105,13 +103,13 @@ func TestRunnerFailureKeepsState(t *testing.T) {
 
 func TestRunnerPermanentErrorStopsRetrying(t *testing.T) {
 	exp := &scripted{steps: []func(io.Writer, *Env) error{write("", nil, Permanent(errors.New("401 bad token")))}}
-	var waits []time.Duration
-	res := (&Runner{Sleep: noSleep(&waits)}).Run(context.Background(), Job{
+	clk := clock.NewFake(time.Now())
+	res := (&Runner{Clock: clk}).Run(context.Background(), Job{
 		Source: "s", Exporter: exp, Attempts: 5,
 		Target: StoreTarget{Store: snapshot.New(t.TempDir()), Source: "s"},
 	})
-	if res.Err == nil || exp.calls != 1 || len(waits) != 0 {
-		t.Errorf("calls %d waits %v err %v", exp.calls, waits, res.Err)
+	if res.Err == nil || exp.calls != 1 || len(clk.Sleeps()) != 0 {
+		t.Errorf("calls %d waits %v err %v", exp.calls, clk.Sleeps(), res.Err)
 	}
 }
 

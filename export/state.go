@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"io/fs"
 	"os"
 	"sync"
+
+	"github.com/hoard-dev/hoard/internal/atomicfile"
 )
 
 // State is an incremental exporter's saved cursor (any JSON value). An

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hoard's test suite: formatting, vet, every package's tests, then each fuzz
+# hoard's test suite: formatting, vet, staticcheck, every package's tests, then each fuzz
 # target briefly (FUZZTIME, default 3000x: 3,000 generated inputs, a few
 # seconds each here; FUZZTIME=0 skips fuzzing).
 #
@@ -18,6 +18,8 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+# staticcheck, pinned; go run fetches it through the module proxy once.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 go test -count=1 ./...
 
 FUZZTIME=${FUZZTIME:-3000x}

@@ -150,6 +150,7 @@ func (e *env) shiftJournal(d time.Duration) {
 // once its last success is older than its interval (the machine was off),
 // the next start catches it up.
 func TestDaemonRestartCatchUp(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig(`
 [sources.daily]
@@ -183,6 +184,7 @@ jitter = "0s"
 // status marks a source stale when its last success is older than twice
 // its interval, and --check fails then.
 func TestStatusStaleAndCheck(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig(`
 [sources.daily]
@@ -206,6 +208,7 @@ command = ["echo", "data"]
 // daemon lets a run finish within the grace period, then interrupts the
 // hanging one: its whole process group dies and no file is left.
 func TestDaemonGracefulStop(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig(`
 [daemon]
@@ -259,6 +262,7 @@ jitter = "0s"
 
 // A hanging exporter is killed at its timeout with its process group.
 func TestDaemonTimeout(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig(`
 [daemon]
@@ -286,6 +290,7 @@ var metricsURL = regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`)
 // SIGHUP with a broken config keeps the old config running and says so;
 // a fixed config is then picked up. Metrics count both reloads.
 func TestDaemonSIGHUP(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	source := func(name string) string {
 		return fmt.Sprintf("[sources.%s]\nexporter = \"command\"\ncommand = [\"echo\", %q]\nschedule = \"every 1h\"\n", name, name)
@@ -356,6 +361,7 @@ func TestDaemonSIGHUP(t *testing.T) {
 // The notify hook gets exactly one message per change, across a restart:
 // failing once, then recovered, not a message per failed run.
 func TestDaemonNotifyOncePerChange(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	notes := filepath.Join(e.home, "notes")
 	e.writeConfig(fmt.Sprintf(`notify = ["sh", "-c", "cat >> %s; echo \"$HOARD_EVENT $HOARD_SOURCE\" >> %s.env"]
@@ -403,6 +409,7 @@ jitter = "0s"
 
 // up from a script exits after one pass and says why; --once says nothing.
 func TestUpWithoutTerminal(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig("[sources.a]\nexporter = \"command\"\ncommand = [\"echo\", \"x\"]\n")
 	stdout, stderr, code := e.run("up")
@@ -422,6 +429,7 @@ func TestUpWithoutTerminal(t *testing.T) {
 // the crontab (a fake crontab command on PATH) gets hoard's block and
 // returns to what it was.
 func TestScheduleInstallUninstall(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig("[sources.a]\nexporter = \"command\"\ncommand = [\"echo\", \"x\"]\nschedule = \"0 */6 * * *\"\n")
 	units := filepath.Join(e.home, ".config/systemd/user")
@@ -481,6 +489,7 @@ esac
 // status --gaps marks a union source whose snapshots do not overlap in
 // time at risk, as hoard doctor reports the gap.
 func TestStatusGapsAtRisk(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig(`
 [sources.notes]
@@ -508,6 +517,7 @@ schedule = "@yearly"
 // The daemon's logs and the notify hook never see a secret's value: the
 // exporter's stderr and errors are redacted before they are logged.
 func TestDaemonNeverLogsSecrets(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	const value = "s3cr3t-T0KEN-value"
 	secrets := filepath.Join(e.home, "secrets.toml")

@@ -147,6 +147,7 @@ func listNames(t *testing.T, dir string) []string {
 // SIGKILL of hoard at random moments of a large capture never leaves a
 // partial or corrupt file under a final name, and the next run works.
 func TestCaptureSurvivesSIGKILL(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	dir := filepath.Join(e.home, "out")
 	const size = 30 << 20
@@ -200,6 +201,7 @@ func TestCaptureSurvivesSIGKILL(t *testing.T) {
 // A command that fails twice and then succeeds is retried; only the
 // successful attempt's output is kept.
 func TestCaptureRetriesFlakyCommand(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	script := `n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo "attempt $n"; [ $n -ge 3 ]`
 	_, stderr, code := e.run("capture", "out/{utcnow}.txt", "-r", "3", "--", "sh", "-c", script)
@@ -220,6 +222,7 @@ func TestCaptureRetriesFlakyCommand(t *testing.T) {
 
 // Every usage error is found before the command runs.
 func TestCaptureUsageErrorsRunNothing(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	os.WriteFile(filepath.Join(e.home, "afile"), nil, 0o600)
 	marker := filepath.Join(e.home, "ran")
@@ -243,6 +246,7 @@ func TestCaptureUsageErrorsRunNothing(t *testing.T) {
 }
 
 func TestCaptureFailureReportsExitCode(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	_, stderr, code := e.run("capture", "out/{utcnow}.txt", "--", "sh", "-c", "echo partial; echo boom >&2; exit 7")
 	if code != 1 || !strings.Contains(stderr, "status 7") || !strings.Contains(stderr, "boom") {
@@ -255,6 +259,7 @@ func TestCaptureFailureReportsExitCode(t *testing.T) {
 
 // Bytes are bytes: invalid UTF-8 and NULs on stdout and stderr are kept.
 func TestCaptureBinaryOutput(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	_, stderr, code := e.run("capture", "out/{utcnow}.bin", "-c", "gzip", "--", "sh", "-c", `printf '\377\376\000raw'; printf '\377bad\n' >&2`)
 	if code != 0 {
@@ -273,6 +278,7 @@ func TestCaptureBinaryOutput(t *testing.T) {
 }
 
 func TestCaptureEmptyOutput(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	if _, stderr, code := e.run("capture", "out/{utcnow}.json", "-c", "zstd", "--", "true"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -313,6 +319,7 @@ func TestCaptureInterrupt(t *testing.T) {
 // Two runs of one source at once: one snapshot, one clear refusal; with
 // --wait the second waits its turn.
 func TestRunLockedSource(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig(`
 [sources.slow]
@@ -353,6 +360,7 @@ command = ["sh", "-c", "touch started; while [ ! -e go ]; do sleep 0.02; done; r
 // A secret's value never appears in the child's argv, in hoard's output or
 // in the journal, but reaches the child through the environment.
 func TestSecretsNeverLeak(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	const value = "s3cr3t-T0KEN-value"
 	secrets := filepath.Join(e.home, "secrets.toml")
@@ -399,6 +407,7 @@ secrets = %q
 }
 
 func TestRunRefusesOpenSecretsFile(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	secrets := filepath.Join(e.home, "secrets.toml")
 	os.WriteFile(secrets, []byte("token = \"x\"\n"), 0o644)
@@ -415,6 +424,7 @@ func TestRunRefusesOpenSecretsFile(t *testing.T) {
 
 // A timeout kills the exporter's whole process group, grandchildren too.
 func TestRunTimeoutKillsProcessGroup(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig(`
 [sources.hang]
@@ -457,6 +467,7 @@ func isZombie(pid int) bool {
 
 // With no config, commands say what to do next.
 func TestNoConfigSaysWhatToDo(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	for _, args := range [][]string{{"run"}, {"status"}} {
 		_, stderr, code := e.run(args...)
@@ -467,6 +478,7 @@ func TestNoConfigSaysWhatToDo(t *testing.T) {
 }
 
 func TestMalformedConfigNamesLine(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	e.writeConfig("\n[sources.a]\nexporter = \"file\"\npath = \"/etc/hostname\"\nretires = 3\n")
 	_, stderr, code := e.run("run")
@@ -478,6 +490,7 @@ func TestMalformedConfigNamesLine(t *testing.T) {
 // status on an arctee-made root with no config and no journal reports from
 // the files, mixed compression included.
 func TestStatusOnArcteeRoot(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	root := filepath.Join(e.home, "old-exports")
 	dst := filepath.Join(root, "rtm")
@@ -511,6 +524,7 @@ func TestStatusOnArcteeRoot(t *testing.T) {
 // hoard up on a fresh machine: writes the starter config with the local
 // sources it finds, runs them, prints status.
 func TestUpOnFreshHome(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	os.WriteFile(filepath.Join(e.home, ".bash_history"), []byte("ls\ncd /tmp\n"), 0o600)
 	os.WriteFile(filepath.Join(e.home, ".zsh_history"), []byte(": 1600000000:0;ls\n"), 0o600)
@@ -566,6 +580,7 @@ func makeSQLite(t *testing.T, path string) {
 }
 
 func TestVersionAndCompletion(t *testing.T) {
+	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
 	if out, _, code := e.run("--version"); code != 0 || !strings.Contains(out, "hoard version") {
 		t.Errorf("--version: %d %q", code, out)

@@ -44,7 +44,7 @@ then 1.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && o.Dir == "" {
-				return usageErr("give a SOURCE, or --dir DIR for a directory of snapshots\nRun 'hoard items --help' for usage.")
+				return usageErr("give a SOURCE, or --dir DIR for a directory of snapshots\nRun 'hoard items --help' for usage")
 			}
 			o.Sources = args
 			o.Spec.Key, o.Spec.Items = key, items

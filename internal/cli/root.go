@@ -94,7 +94,7 @@ Exit codes: 0 success, 1 failure, 2 usage or configuration error,
 	root.SetErr(g.Stderr)
 	root.PersistentFlags().StringVar(&g.ConfigPath, "config", "", "config file (default $HOARD_CONFIG, else $XDG_CONFIG_HOME/hoard/hoard.toml)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())}
 	})
 	for _, c := range commands {
 		root.AddCommand(c(g))
@@ -117,7 +117,7 @@ func typeUsageErrors(c *cobra.Command) {
 			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 				hint = fmt.Sprintf(" (did you mean %q?)", s[0])
 			}
-			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("unknown command %q for %q%s\nRun '%s --help' for usage.", args[0], cmd.CommandPath(), hint, cmd.CommandPath())}
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("unknown command %q for %q%s\nRun '%s --help' for usage", args[0], cmd.CommandPath(), hint, cmd.CommandPath())}
 		}
 		if c.RunE == nil && c.Run == nil {
 			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
@@ -125,7 +125,7 @@ func typeUsageErrors(c *cobra.Command) {
 	} else if check := c.Args; check != nil {
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := check(cmd, args); err != nil {
-				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage", err, cmd.CommandPath())}
 			}
 			return nil
 		}

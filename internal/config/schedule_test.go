@@ -85,7 +85,7 @@ func TestScheduleErrors(t *testing.T) {
 		want       []string
 	}{
 		{"bad cron", src + "schedule = \"0 25 * * *\"\n", []string{"hoard.toml:2", "[sources.a]", "schedule", "0 25 * * *"}},
-		{"bad interval", src + "schedule = \"every often\"\n", []string{"hoard.toml:2", "invalid interval"}},
+		{"bad interval", src + "schedule = \"every often\"\n", []string{"hoard.toml:2", `cannot read "often" as a duration`}},
 		{"negative jitter", src + "jitter = \"-1m\"\n", []string{"hoard.toml:5", `key "sources.a.jitter": cannot read "-1m" as a duration`}},
 		{"jitter without schedule", src + "when_present = \"/m\"\njitter = \"1m\"\n", []string{"jitter needs a schedule"}},
 		{"empty notify", src + "notify = []\n", []string{"hoard.toml:2", "notify:"}},

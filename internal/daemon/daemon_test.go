@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/config"
@@ -20,7 +21,6 @@ import (
 	"github.com/hoard-dev/hoard/internal/lock"
 	"github.com/hoard-dev/hoard/internal/metrics"
 	"github.com/hoard-dev/hoard/internal/notify"
-	"github.com/hoard-dev/hoard/internal/schedule"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
@@ -90,7 +90,7 @@ func source(name, extra string) string {
 type harness struct {
 	t     *testing.T
 	d     *Daemon
-	clock *schedule.FakeClock
+	clock *clock.Fake
 	run   *fakeRunner
 	log   *strings.Builder
 	logMu *sync.Mutex
@@ -109,7 +109,7 @@ func (w syncWriter) Write(p []byte) (int, error) {
 
 func newHarness(t *testing.T, cfg *config.Config, recs map[string]health.Record, mod func(*Options)) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: schedule.NewFakeClock(t0), run: &fakeRunner{}, log: &strings.Builder{}, logMu: &sync.Mutex{}}
+	h := &harness{t: t, clock: clock.NewFake(t0), run: &fakeRunner{}, log: &strings.Builder{}, logMu: &sync.Mutex{}}
 	opt := Options{
 		Runner:  h.run,
 		Log:     slog.New(slog.NewTextHandler(syncWriter{h.logMu, h.log}, nil)),

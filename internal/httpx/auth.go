@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/secret"
 )
 
@@ -82,7 +83,7 @@ type OAuth2 struct {
 	Scopes       []string
 	Save         func(refreshToken string) error // persists a rotated refresh token
 	HTTP         *http.Client                    // for the token endpoint; default: 60s timeout
-	Clock        Clock                           // default: real time
+	Clock        clock.Clock                     // default: clock.System
 	Redactor     *secret.Redactor                // new tokens are added to it
 
 	mu      sync.Mutex

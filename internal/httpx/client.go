@@ -32,6 +32,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/internal/version"
 	"github.com/hoard-dev/hoard/secret"
 )
@@ -72,7 +73,7 @@ type Options struct {
 	ETags             *ETags           // non-nil: conditional GETs
 	Redactor          *secret.Redactor // masks secrets in logs and errors
 	Log               *slog.Logger     // default: discard
-	Clock             Clock            // default: real time
+	Clock             clock.Clock      // default: clock.System
 	Rand              func() float64   // jitter source in [0,1); default math/rand/v2
 	Retryable         func(int) bool   // extra statuses to retry; nil: none
 	CheckRedirect     func(*http.Request, []*http.Request) error
@@ -126,7 +127,7 @@ func withDefaults(o Options) Options {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.Clock == nil {
-		o.Clock = RealClock{}
+		o.Clock = clock.System
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Float64

@@ -18,43 +18,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/secret"
 )
 
-// fakeClock advances only when slept on, and records every sleep.
-type fakeClock struct {
-	mu     sync.Mutex
-	t      time.Time
-	sleeps []time.Duration
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d > 0 {
-		c.sleeps = append(c.sleeps, d)
-		c.t = c.t.Add(d)
-	}
-	return ctx.Err()
-}
-
-func (c *fakeClock) total() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var s time.Duration
-	for _, d := range c.sleeps {
-		s += d
-	}
-	return s
-}
+// newFakeClock returns a clock that advances only when slept on, and
+// records every sleep.
+func newFakeClock() *clock.Fake { return clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) }
 
 // script serves the i-th request with the i-th handler (the last one
 // repeats) and counts requests.
@@ -107,7 +77,7 @@ func truncated(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(`{"partial":`))
 }
 
-func newClient(clk *fakeClock, o Options) *Client {
+func newClient(clk *clock.Fake, o Options) *Client {
 	o.Clock = clk
 	o.Rand = func() float64 { return 0.5 }
 	return New(o)
@@ -148,8 +118,8 @@ func TestRetriesTransientFailures(t *testing.T) {
 			}
 			// equal jitter with rand=0.5: 1s -> 0.75s, 2s -> 1.5s
 			want := []time.Duration{750 * time.Millisecond, 1500 * time.Millisecond}
-			if fmt.Sprint(clk.sleeps) != fmt.Sprint(want) {
-				t.Fatalf("sleeps %v, want %v", clk.sleeps, want)
+			if fmt.Sprint(clk.Sleeps()) != fmt.Sprint(want) {
+				t.Fatalf("sleeps %v, want %v", clk.Sleeps(), want)
 			}
 		})
 	}
@@ -206,7 +176,7 @@ func TestServerRequestedWaits(t *testing.T) {
 			if err != nil || resp.Status != 200 || s.n.Load() != 2 {
 				t.Fatalf("resp %v err %v after %d requests", resp, err, s.n.Load())
 			}
-			got := clk.total()
+			got := clk.Slept()
 			if tc.want == 0 {
 				tc.want = 500 * time.Millisecond // backoff floor for attempt 1
 			}
@@ -225,8 +195,8 @@ func TestWaitLongerThanMaxStops(t *testing.T) {
 	if !errors.As(err, &we) || we.Wait != 2*time.Hour {
 		t.Fatalf("err = %v, want WaitError of 2h", err)
 	}
-	if s.n.Load() != 1 || clk.total() != 0 {
-		t.Fatalf("%d requests, slept %v: want 1 request and no sleep", s.n.Load(), clk.total())
+	if s.n.Load() != 1 || clk.Slept() != 0 {
+		t.Fatalf("%d requests, slept %v: want 1 request and no sleep", s.n.Load(), clk.Slept())
 	}
 	if !strings.Contains(err.Error(), "max_wait") {
 		t.Fatalf("error does not explain: %v", err)
@@ -249,13 +219,13 @@ func TestPausesBeforeLimitIsHit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, s := serve(t, status(200, tc.header...), ok)
 			c := newClient(newFakeClock(), Options{RateLimit: tc.rl})
-			c.o.Clock.(*fakeClock).t = clk.Now()
+			c.o.Clock = clock.NewFake(clk.Now())
 			for range 2 {
 				if _, err := get(t, c, srv.URL, nil); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if got := c.o.Clock.(*fakeClock).total(); got != time.Minute || s.n.Load() != 2 {
+			if got := c.o.Clock.(*clock.Fake).Slept(); got != time.Minute || s.n.Load() != 2 {
 				t.Fatalf("paused %v, want 1m before the second request", got)
 			}
 		})
@@ -466,7 +436,7 @@ func TestPacing(t *testing.T) {
 		}
 	}
 	// burst 1 at 2/s: the first is free, four more need 0.5s each
-	if got := clk.total(); got != 2*time.Second {
+	if got := clk.Slept(); got != 2*time.Second {
 		t.Fatalf("paced %v, want 2s", got)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hoard-dev/hoard/clock"
 )
 
 var t0 = time.Date(2026, 3, 10, 14, 7, 0, 0, time.UTC) // a Tuesday
@@ -50,7 +52,7 @@ func TestParseErrors(t *testing.T) {
 		{"0 0 30 2 *", "never fires"},
 		{"61 * * * *", "above maximum"},
 		{"every", "expected exactly 5 fields"},
-		{"every soon", "invalid interval"},
+		{"every soon", `cannot read "soon" as a duration`},
 		{"every 100ms", "at least 1s"},
 		{"@fortnightly", "unrecognized descriptor"},
 		{"* * * * * *", "expected exactly 5 fields"},
@@ -65,8 +67,8 @@ func TestParseErrors(t *testing.T) {
 
 func TestJitterDeterministicAndSpread(t *testing.T) {
 	bound := 10 * time.Minute
-	if Jitter("rtm", bound) != Jitter("rtm", bound) {
-		t.Fatal("jitter differs between calls")
+	if first, again := Jitter("rtm", bound), Jitter("rtm", bound); first != again {
+		t.Fatalf("jitter differs between calls: %v, then %v", first, again)
 	}
 	seen := map[time.Duration]bool{}
 	for _, name := range []string{"rtm", "firefox", "zsh", "bash", "github", "kobo"} {
@@ -158,7 +160,7 @@ func TestCatchUp(t *testing.T) {
 }
 
 func TestJumpDetector(t *testing.T) {
-	c := NewFakeClock(t0)
+	c := clock.NewFake(t0)
 	j := JumpDetector{Threshold: time.Minute}
 	if _, jumped := j.Observe(c); jumped {
 		t.Fatal("first observation jumped")

@@ -10,11 +10,11 @@ package schedule
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/robfig/cron/v3"
 )
 
@@ -94,7 +94,7 @@ func cutEvery(t string) (string, bool) {
 }
 
 func parseEvery(text, d string) (Spec, error) {
-	v, err := parseDuration(d)
+	v, err := duration.Parse(d)
 	if err != nil {
 		return Spec{}, fmt.Errorf("schedule %q: %v", text, err)
 	}
@@ -102,26 +102,6 @@ func parseEvery(text, d string) (Spec, error) {
 		return Spec{}, fmt.Errorf("schedule %q: the interval must be at least %s", text, MinEvery)
 	}
 	return Spec{text: text, every: v, interval: v}, nil
-}
-
-// parseDuration is time.ParseDuration plus a "d" (24h) unit: "2d", "1d12h".
-func parseDuration(s string) (time.Duration, error) {
-	var days time.Duration
-	if i := strings.IndexByte(s, 'd'); i > 0 {
-		n, err := strconv.Atoi(s[:i])
-		if err != nil {
-			return 0, fmt.Errorf("invalid interval %q (use e.g. \"30m\", \"6h\", \"2d\")", s)
-		}
-		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
-		if s == "" {
-			return days, nil
-		}
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid interval %q (use e.g. \"30m\", \"6h\", \"2d\")", s)
-	}
-	return days + v, nil
 }
 
 // gapRef is the fixed time from which a cron schedule's gaps are sampled.

@@ -3,6 +3,7 @@ package rest
 import (
 	"fmt"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/httpx"
 )
@@ -20,7 +21,7 @@ const (
 )
 
 // buildAuth makes the httpx.Auth of a source from its secrets file.
-func buildAuth(a AuthParams, env *export.Env, clock httpx.Clock) (httpx.Auth, error) {
+func buildAuth(a AuthParams, env *export.Env, clk clock.Clock) (httpx.Auth, error) {
 	get := func(key string) (string, error) {
 		v, ok := env.Secrets[key]
 		if !ok || v == "" {
@@ -39,7 +40,7 @@ func buildAuth(a AuthParams, env *export.Env, clock httpx.Clock) (httpx.Auth, er
 	case "basic":
 		return basicAuth(get)
 	case "oauth2":
-		return oauth2Auth(a, env, clock, get)
+		return oauth2Auth(a, env, clk, get)
 	}
 	if tokenKey == "" {
 		tokenKey = keyToken
@@ -78,7 +79,7 @@ func basicAuth(get func(string) (string, error)) (httpx.Auth, error) {
 	return httpx.Basic{User: u, Password: p}, nil
 }
 
-func oauth2Auth(a AuthParams, env *export.Env, clock httpx.Clock, get func(string) (string, error)) (httpx.Auth, error) {
+func oauth2Auth(a AuthParams, env *export.Env, clk clock.Clock, get func(string) (string, error)) (httpx.Auth, error) {
 	id, err := get(keyClientID)
 	if err != nil {
 		return nil, err
@@ -89,7 +90,7 @@ func oauth2Auth(a AuthParams, env *export.Env, clock httpx.Clock, get func(strin
 	}
 	o := &httpx.OAuth2{
 		TokenURL: a.TokenURL, ClientID: id, ClientSecret: env.Secrets[keyClientSecret],
-		AuthStyle: a.ClientAuth, Scopes: a.Scopes, Clock: clock, Redactor: env.Redactor,
+		AuthStyle: a.ClientAuth, Scopes: a.Scopes, Clock: clk, Redactor: env.Redactor,
 		Save: func(tok string) error {
 			if env.SecretsPath == "" {
 				return fmt.Errorf("no secrets file to save the rotated refresh token to")

@@ -57,7 +57,7 @@ func TestSkipStatusAndDependentRequests(t *testing.T) {
 func TestQueryTokenNeverSaved(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("api_key") != "k-very-secret" {
-			http.Error(w, "bad key", 403)
+			http.Error(w, "bad key", http.StatusForbidden)
 			return
 		}
 		if r.URL.Query().Get("page") == "" {

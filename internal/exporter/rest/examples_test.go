@@ -69,8 +69,8 @@ func TestExampleGitHub(t *testing.T) {
 	if field(t, got["starred"][0], "starred_at") == nil {
 		t.Fatal("starred items lack starred_at: the star+json Accept header was not sent")
 	}
-	if gh.Forbidden != 0 || h.clock.slept < time.Hour {
-		t.Fatalf("rate limit: %d 403 answers, paused %v; want none and a pause until the reset", gh.Forbidden, h.clock.slept)
+	if gh.Forbidden != 0 || h.clock.Slept() < time.Hour {
+		t.Fatalf("rate limit: %d 403 answers, paused %v; want none and a pause until the reset", gh.Forbidden, h.clock.Slept())
 	}
 	snap, _ := os.ReadFile(h.snapshots()[0])
 	if strings.Contains(string(snap), "ghp_secret_token") {
@@ -118,8 +118,8 @@ func TestExampleGitHubFaults(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	if gh.Faults.Requests() != 12 || h.clock.slept < time.Minute {
-		t.Fatalf("%d requests (want 8 + 4 retries), slept %v (want >= the 60s Retry-After)", gh.Faults.Requests(), h.clock.slept)
+	if gh.Faults.Requests() != 12 || h.clock.Slept() < time.Minute {
+		t.Fatalf("%d requests (want 8 + 4 retries), slept %v (want >= the 60s Retry-After)", gh.Faults.Requests(), h.clock.Slept())
 	}
 }
 

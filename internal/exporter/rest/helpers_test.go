@@ -8,39 +8,17 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
-// fakeClock advances only when slept on.
-type fakeClock struct {
-	mu    sync.Mutex
-	t     time.Time
-	slept time.Duration
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d > 0 {
-		c.t = c.t.Add(d)
-		c.slept += d
-	}
-	return ctx.Err()
-}
+// newFakeClock returns a clock that advances only when slept on.
+func newFakeClock() *clock.Fake { return clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) }
 
 // harness runs a rest exporter through the real runner into a temporary
 // exports root, with a state file and a secrets file.
@@ -49,7 +27,7 @@ type harness struct {
 	root        string
 	statePath   string
 	secretsPath string
-	clock       *fakeClock
+	clock       *clock.Fake
 	stderr      bytes.Buffer
 }
 
@@ -86,7 +64,7 @@ func (h *harness) runExporter(ex *Exporter) error {
 			h.t.Fatal(err)
 		}
 	}
-	r := &export.Runner{Stderr: &h.stderr, Sleep: func(context.Context, time.Duration) error { return nil }}
+	r := &export.Runner{Stderr: &h.stderr, Clock: clock.NewFake(time.Now())}
 	res := r.Run(context.Background(), export.Job{
 		Source: "src", Exporter: ex, Attempts: 1, Secrets: sec, SecretsPath: h.secretsPath,
 		Target: export.StoreTarget{Store: snapshot.New(h.root), Source: "src", Ext: "jsonl"},

@@ -18,6 +18,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/httpx"
 )
@@ -37,7 +38,7 @@ type Exporter struct {
 	endpoints []*endpoint
 
 	// Test hooks; nil means the real thing.
-	clock     httpx.Clock
+	clock     clock.Clock
 	rand      func() float64
 	transport http.RoundTripper
 }
@@ -119,12 +120,12 @@ func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*r
 	}
 	etags := httpx.NewETags(st.ETags)
 	client := httpx.New(e.httpOptions(env, auth))
-	clock := e.clock
-	if clock == nil {
-		clock = httpx.RealClock{}
+	clk := e.clock
+	if clk == nil {
+		clk = clock.System
 	}
 	return &run{
-		ctx: ctx, ex: e, env: env, client: client, etags: etags, clock: clock,
+		ctx: ctx, ex: e, env: env, client: client, etags: etags, clock: clk,
 		w: w, state: st, ids: map[string]*idList{},
 	}, nil
 }

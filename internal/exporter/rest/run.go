@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/httpx"
 )
@@ -21,7 +22,7 @@ type run struct {
 	env    *export.Env
 	client *httpx.Client
 	etags  *httpx.ETags
-	clock  httpx.Clock
+	clock  clock.Clock
 	w      io.Writer // the snapshot: one Write per envelope
 	state  savedState
 	ids    map[string]*idList // for_each endpoint name -> ids collected so far
