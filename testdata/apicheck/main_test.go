@@ -15,7 +15,9 @@ import (
 // conformance suites.
 func TestConformance(t *testing.T) {
 	exporttest.Run(t, exporttest.Case{
-		New:   func(t *testing.T) (export.Exporter, secret.Secrets) { return greeting{}, secret.Secrets{"greeting": "hi"} },
+		New: func(t *testing.T) (export.Exporter, secret.Secrets) {
+			return greeting{}, secret.Secrets{"greeting": "hi"}
+		},
 		Check: func(t *testing.T, out []byte) {},
 	})
 	golden := t.TempDir() + "/golden"
