@@ -52,10 +52,17 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // back. Every mistake is a *ConfigError naming its file and line; a
 // missing file is an error that errors.Is fs.ErrNotExist.
 func Load(path string, layout paths.Layout) (*App, error) {
-	cfg, err := config.Load(path, Exporters.Params)
+	cfg, err := config.Load(path, Exporters.Params, Exporters.Names()...)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, err
+		}
+		if cfg != nil {
+			// Report the mistakes of the sources the config accepted too.
+			var ce *ConfigError
+			if _, err2 := New(cfg, layout); errors.As(err2, &ce) {
+				err = errors.Join(err, ce.Err)
+			}
 		}
 		return nil, &ConfigError{err}
 	}
