@@ -149,3 +149,46 @@ func TestUnknownKeepsState(t *testing.T) {
 		t.Errorf("checked and clear: %v %+v", sent, m)
 	}
 }
+
+// Two notifiers on one state directory (the daemon and `hoard run` under a
+// timer) notify each change once between them, whichever sees it first,
+// and neither loses the other's sources.
+func TestNotifiersShareState(t *testing.T) {
+	argv, out := hook(t)
+	state := t.TempDir()
+	log := slog.New(slog.DiscardHandler)
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	daemon, run := Open(state, log), Open(state, log)
+	steps := []struct {
+		n        *Notifier
+		source   string
+		problems []string
+		sent     bool
+	}{
+		{run, "a", []string{"failing"}, true},
+		{daemon, "a", []string{"failing"}, false}, // run already told
+		{daemon, "b", []string{"stale"}, true},
+		{run, "a", nil, true}, // recovered
+		{daemon, "a", nil, false},
+		{run, "b", []string{"stale"}, false}, // the daemon told
+	}
+	for i, s := range steps {
+		_, sent := s.n.Update(argv, Message{Source: s.source, Problems: s.problems, Time: now})
+		if sent != s.sent {
+			t.Errorf("step %d (%s %v): sent %v, want %v", i, s.source, s.problems, sent, s.sent)
+		}
+	}
+	daemon.Close()
+	run.Close()
+	b, _ := os.ReadFile(out)
+	if got := strings.Count(string(b), "\nenv "); got != 3 {
+		t.Errorf("%d messages, want 3:\n%s", got, b)
+	}
+	var disk map[string][]string
+	if b, err := os.ReadFile(filepath.Join(state, "notify-state.json")); err != nil || json.Unmarshal(b, &disk) != nil {
+		t.Fatalf("state: %v %s", err, b)
+	}
+	if len(disk) != 1 || len(disk["b"]) != 1 {
+		t.Errorf("state %v, want only b stale", disk)
+	}
+}
