@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/export"
@@ -101,10 +102,18 @@ type Found struct {
 	Name    string // proposed source name: the source's, then "-2", "-3" ...
 	Comment string // one line for the starter config, e.g. "Firefox history (profile x.default)"
 	Path    string // the file to snapshot
+	// Stanza, when set, is the whole config of a source that is not one
+	// file (the git source's roots), with [sources.NAME] for its table;
+	// Config returns it with Name.
+	Stanza string
 }
 
-// Config renders the stanza of a found file-backed source.
+// Config renders the stanza of a found source: Stanza, else that of a
+// file-backed source.
 func (f Found) Config() string {
+	if f.Stanza != "" {
+		return strings.ReplaceAll(f.Stanza, "[sources.NAME]", "[sources."+f.Name+"]")
+	}
 	return fmt.Sprintf("# %s\n[sources.%s]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n",
 		f.Comment, f.Name, f.Source.Name, strconv.Quote(f.Path))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hoard-dev/hoard/source/chromium"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
+	"github.com/hoard-dev/hoard/source/git"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -19,4 +20,5 @@ var Sources = source.NewRegistry(
 	fish.Source,
 	firefox.Source,
 	chromium.Source,
+	git.Source,
 )

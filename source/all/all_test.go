@@ -67,3 +67,82 @@ func TestEverySourceIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// Every browser of both families, every profile, with comments that tell
+// them apart; $HISTFILE; the profiles that are nobody's left out.
+func TestDetectBrowserFamiliesAndHistfile(t *testing.T) {
+	home := t.TempDir()
+	files := []string{
+		".config/BraveSoftware/Brave-Browser/Default/History",
+		".config/BraveSoftware/Brave-Browser/Profile 1/History",
+		".config/BraveSoftware/Brave-Browser/System Profile/History",
+		".config/BraveSoftware/Brave-Browser/Guest Profile/History",
+		".config/microsoft-edge/Default/History",
+		".var/app/com.vivaldi.Vivaldi/config/vivaldi/Default/History",
+		".config/opera/History",
+		".config/opera/Local State",
+		".config/chromium/Default/History",
+		".librewolf/x1.default-default/places.sqlite",
+		".waterfox/w2.68-edition-default/places.sqlite",
+		".mozilla/firefox/f3.default-release/places.sqlite",
+		"histories/my_bash_history",
+	}
+	for _, p := range files {
+		os.MkdirAll(filepath.Join(home, filepath.Dir(p)), 0o700)
+		os.WriteFile(filepath.Join(home, p), []byte("x"), 0o600)
+	}
+	os.WriteFile(filepath.Join(home, ".config/BraveSoftware/Brave-Browser/Local State"),
+		[]byte(`{"profile":{"info_cache":{"Default":{"name":"Personal"},"Profile 1":{"name":"Work"}}}}`), 0o600)
+	e := env(home)
+	e.Getenv = func(k string) string {
+		if k == "HISTFILE" {
+			return "~/histories/my_bash_history"
+		}
+		return ""
+	}
+	var got []string
+	comments := map[string]bool{}
+	for _, f := range Sources.Detect(e) {
+		got = append(got, f.Name+"("+f.Source.Name+"): "+f.Comment)
+		if comments[f.Comment] {
+			t.Errorf("two sources share the comment %q", f.Comment)
+		}
+		comments[f.Comment] = true
+	}
+	want := []string{
+		"bash(bash): bash history ($HISTFILE)",
+		"firefox(firefox): Firefox history and bookmarks (places.sqlite, profile f3.default-release)",
+		"librewolf(firefox): LibreWolf history and bookmarks (places.sqlite, profile x1.default-default)",
+		"waterfox(firefox): Waterfox history and bookmarks (places.sqlite, profile w2.68-edition-default)",
+		"chromium(chromium): Chromium history (profile Default)",
+		`brave(chromium): Brave history (profile "Personal", Default)`,
+		`brave-2(chromium): Brave history (profile "Work", Profile 1)`,
+		"edge(chromium): Microsoft Edge history (profile Default)",
+		"vivaldi(chromium): Vivaldi history (profile Default)",
+		"opera(chromium): Opera history (profile in opera)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// $HISTFILE naming zsh's history (by name or by its lines) is not bash's.
+func TestHistfileOfAnotherShell(t *testing.T) {
+	home := t.TempDir()
+	os.WriteFile(filepath.Join(home, ".zsh_hist"), []byte("ls\n"), 0o600)
+	os.WriteFile(filepath.Join(home, "hist"), []byte(": 1600000000:0;ls\n"), 0o600)
+	for _, hf := range []string{filepath.Join(home, ".zsh_hist"), filepath.Join(home, "hist"), "relative/path"} {
+		e := env(home)
+		e.Getenv = func(k string) string {
+			if k == "HISTFILE" {
+				return hf
+			}
+			return ""
+		}
+		for _, f := range Sources.Detect(e) {
+			if f.Source.Name == "bash" {
+				t.Errorf("HISTFILE=%s detected as bash history: %+v", hf, f)
+			}
+		}
+	}
+}
