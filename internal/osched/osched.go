@@ -140,6 +140,7 @@ func everyAsCron(s schedule.Spec) (*cron.SpecSchedule, error) {
 	var expr string
 	switch {
 	case d%time.Minute != 0:
+		return nil, fmt.Errorf("schedule %q is not in whole minutes, and cron's smallest unit is the minute: use --systemd (its timers count seconds), a cron expression, or --daemon", s)
 	case d < time.Hour && time.Hour%d == 0:
 		expr = fmt.Sprintf("*/%d * * * *", d/time.Minute)
 	case d < 24*time.Hour && d%time.Hour == 0 && 24*time.Hour%d == 0:
