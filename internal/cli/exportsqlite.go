@@ -34,6 +34,12 @@ make the exit status 1, but every readable item is exported.`,
   datasette ~/hoard.db
   sqlite3 ~/hoard.db "SELECT time, title FROM firefox_visits ORDER BY time DESC LIMIT 10"`,
 		Args: cobra.MinimumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return nil, cobra.ShellCompDirectiveDefault // FILE
+			}
+			return completeSources(g)(cmd, args[1:], toComplete)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File, o.Sources = args[0], args[1:]
 			return runExportSQLite(cmd.Context(), g, o)

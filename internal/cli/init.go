@@ -53,6 +53,7 @@ none, and says which secrets it needs and where to get them.`,
 	cmd.Flags().StringVar(&o.Root, "root", "~/exports", "exports root to write into the config")
 	cmd.Flags().BoolVar(&o.Print, "print", false, "print the config on stdout instead of writing it")
 	cmd.Flags().StringVar(&o.Add, "add", "", "append the stanza of the built-in source `NAME` to the config")
+	cmd.RegisterFlagCompletionFunc("add", completeBuiltinSources)
 	return cmd
 }
 
@@ -116,7 +117,7 @@ func checkConfigText(path, text string) error {
 
 func listNames(found []source.Found) string {
 	if len(found) == 0 {
-		return " (none found: add your own, see the examples in the file, or 'hoard sources')"
+		return " (no shell history, browser profile or git repository found under your home directory: see the commented examples in the file, or 'hoard sources')"
 	}
 	names := make([]string, len(found))
 	for i, f := range found {
@@ -144,6 +145,18 @@ root = ` + strconv.Quote(root) + `
 		b.WriteString(f.Config())
 		b.WriteString("\n")
 	}
+	b.WriteString(`# Commented examples: remove the leading '# ' of a table to use it.
+#
+# A file on disk, snapshotted as it is (a SQLite database consistently, even
+# while its program writes to it):
+#
+# [sources.kobo]
+# exporter = "file"
+# path = "/media/KOBOeReader/.kobo/KoboReader.sqlite"
+# when_present = "/media/KOBOeReader"   # export whenever the e-reader is mounted
+#
+`)
+	b.WriteString(apiExample())
 	b.WriteString(`# A program that prints an export on stdout (any arctee-style exporter):
 #
 # [sources.rtm]
@@ -160,6 +173,45 @@ root = ` + strconv.Quote(root) + `
 # the environment variable HOARD_SECRET_<KEY>. Values never reach argv.
 `)
 	return b.String()
+}
+
+// apiExample is the starter config's commented web API source: a
+// built-in API source's own stanza when there is one, else the
+// declarative rest exporter on a public API.
+func apiExample() string {
+	for _, src := range app.Sources.All() {
+		if (src.Category == source.PublicAPI || src.Category == source.PrivateAPI) && src.Stanza != "" {
+			stanza := strings.ReplaceAll(src.Stanza, "[sources.NAME]", "[sources."+src.Name+"]")
+			var b strings.Builder
+			fmt.Fprintf(&b, "# A web API: the built-in source %q (%s; %sdocs/sources/%s.md).\n# 'hoard init --add %s' writes it; 'hoard sources' lists the others.\n#\n", src.Name, src.Title, docsURL, src.Name, src.Name)
+			for _, line := range strings.Split(strings.TrimRight(stanza, "\n"), "\n") {
+				if strings.HasPrefix(line, "#") {
+					b.WriteString("#" + line + "\n")
+				} else {
+					b.WriteString("# " + line + "\n")
+				}
+			}
+			return b.String() + "#\n"
+		}
+	}
+	return `# A web API, with the declarative rest exporter (` + docsURL + `docs/rest.md):
+# everything a Hacker News user submitted, from the public API.
+#
+# [sources.hackernews]
+# exporter = "rest"
+# base_url = "https://hacker-news.firebaseio.com/v0"
+# vars = { user = "pg" }                       # your username
+# http = { requests_per_second = 10 }
+# [[sources.hackernews.endpoints]]
+# name = "user"
+# path = "/user/{user}.json"
+# [[sources.hackernews.endpoints]]
+# name = "items"
+# path = "/item/{id}.json"
+# key = "id"
+# for_each = { endpoint = "user", field = "submitted" }
+#
+`
 }
 
 // runInitAdd appends one built-in source's stanza to the config (writing
@@ -224,10 +276,17 @@ func addStanza(src *source.Source, cfg *config.Config) (name, stanza string, det
 				configured[abs] = true
 			}
 		}
+		if s.Exporter == src.Name {
+			configured["exporter:"+s.Exporter] = true
+		}
 	}
 	if env, err := detectEnv(); err == nil {
 		for _, f := range app.Sources.Detect(env) {
-			if f.Source == src && !configured[f.Path] {
+			key := f.Path
+			if key == "" { // not a file: one instance per exporter (git)
+				key = "exporter:" + src.Name
+			}
+			if f.Source == src && !configured[key] {
 				f.Name = freeName(cfg, f.Name)
 				return f.Name, f.Config(), true
 			}

@@ -414,7 +414,7 @@ func TestRunRefusesOpenSecretsFile(t *testing.T) {
 	os.Chmod(secrets, 0o644)
 	e.writeConfig(fmt.Sprintf("[sources.api]\nexporter = \"command\"\ncommand = [\"echo\", \"{secrets}\"]\nsecrets = %q\n", secrets))
 	_, stderr, code := e.run("run")
-	if code != 1 || !strings.Contains(stderr, "chmod 600 "+secrets) {
+	if code != 2 || !strings.Contains(stderr, "chmod 600 "+secrets) { // a configuration error
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if n := len(e.snapshots("api")); n != 0 {

@@ -41,7 +41,8 @@ then 1.`,
   hoard items --dir /data/temperature --key timestamp --time timestamp \
       --query 'measurements=SELECT timestamp, value FROM measurements' 
   hoard items bash --search "git rebase" --reverse --limit 20`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeOneSource(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && o.Dir == "" {
 				return usageErr("give a SOURCE, or --dir DIR for a directory of snapshots\nRun 'hoard items --help' for usage")
@@ -69,6 +70,9 @@ then 1.`,
 	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL, one query per kind (repeatable)")
 	f.StringVar(&o.Spec.Source, "name", "", "with --dir: the source name shown in items (default: the directory's name)")
 	o.addQueryFlags(cmd)
+	cmd.RegisterFlagCompletionFunc("decoder", completeDecoders)
+	cmd.RegisterFlagCompletionFunc("merge", fixedCompletions("union", "latest"))
+	cmd.MarkFlagDirname("dir")
 	return cmd
 }
 

@@ -39,15 +39,16 @@ func outputFormat(g *Globals, f string) (string, error) {
 }
 
 // writeItems prints items in a format. The output depends only on the
-// items, so cached and uncached reads print the same bytes.
-func writeItems(w io.Writer, format string, items iter.Seq2[dal.Item, error]) error {
+// items (and, for tables, the time zone loc), so cached and uncached reads
+// print the same bytes.
+func writeItems(w io.Writer, format string, items iter.Seq2[dal.Item, error], loc *time.Location) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var err error
 	switch format {
 	case formatCSV:
 		err = writeCSV(bw, items)
 	case formatTable:
-		err = writeTable(bw, items)
+		err = writeTable(bw, items, loc)
 	default:
 		err = writeJSONL(bw, items)
 	}
@@ -99,9 +100,10 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// writeTable prints one line per item for people: time, source, and the
-// title (else text, else URL, else key), cut to fit.
-func writeTable(w *bufio.Writer, items iter.Seq2[dal.Item, error]) error {
+// writeTable prints one line per item for people: time (in loc, with the
+// zone), source, and the title (else text, else URL, else key), cut to
+// fit.
+func writeTable(w *bufio.Writer, items iter.Seq2[dal.Item, error], loc *time.Location) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSOURCE\tITEM")
 	for it, err := range items {
@@ -110,7 +112,7 @@ func writeTable(w *bufio.Writer, items iter.Seq2[dal.Item, error]) error {
 		}
 		when := "-"
 		if !it.Time.IsZero() {
-			when = it.Time.UTC().Format("2006-01-02 15:04")
+			when = it.Time.In(loc).Format(tableTime)
 		}
 		if _, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", when, it.Source, clip(describeItem(it), 100)); err != nil {
 			return err
@@ -118,6 +120,9 @@ func writeTable(w *bufio.Writer, items iter.Seq2[dal.Item, error]) error {
 	}
 	return tw.Flush()
 }
+
+// tableTime is how tables show a time: to the minute, with the zone.
+const tableTime = "2006-01-02 15:04 MST"
 
 func describeItem(it dal.Item) string {
 	s := it.Title

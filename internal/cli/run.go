@@ -17,9 +17,11 @@ import (
 )
 
 type runOpts struct {
-	Sources []string
-	Wait    bool
-	JSON    bool
+	Sources   []string
+	Wait      bool
+	JSON      bool
+	DryRun    bool   // say what would run, run nothing
+	LogFormat string // human (default), text, json or auto
 }
 
 func newRunCmd(g *Globals) *cobra.Command {
@@ -32,11 +34,20 @@ snapshot for each success. A source already being exported by another hoard
 process is refused (exit 3), or waited for with --wait. Every run is recorded
 in the journal ($XDG_STATE_HOME/hoard/journal.jsonl) that 'hoard status' reads.
 
+Before anything runs, every named source's exporter settings and secrets
+file are checked: a mistake in any is a configuration error (exit 2).
+With notify set in the config, a source that starts failing, goes stale
+or recovers is notified as the daemon does (once per change, whichever of
+them sees it first), so per-source timers ('hoard schedule install')
+report failures too.
+
 Exit codes: 0 all succeeded, 1 some source failed, 2 configuration error,
 3 some source was locked by another run (and none failed).`,
 		Example: `  hoard run                 # every configured source
   hoard run firefox zsh     # just these
+  hoard run --dry-run       # what would run, where it would be saved
   hoard run --json | jq .   # one JSON object per source`,
+		ValidArgsFunction: completeSources(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Sources = args
 			return runRun(cmd.Context(), g, o)
@@ -44,6 +55,8 @@ Exit codes: 0 all succeeded, 1 some source failed, 2 configuration error,
 	}
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "wait for a source locked by another run instead of refusing")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print one JSON result per source on stdout")
+	cmd.Flags().BoolVarP(&o.DryRun, "dry-run", "n", false, "check the config and secrets and say what would run, without running anything")
+	addLogFormatFlag(cmd, &o.LogFormat, logHuman)
 	return cmd
 }
 
@@ -77,7 +90,23 @@ func runRun(ctx context.Context, g *Globals, o runOpts) error {
 	if err := a.CheckExporters(names); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	results := runSources(ctx, g, a, names, o.Wait)
+	if err := a.CheckSecrets(names); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if o.DryRun {
+		return printDryRun(g, a, names, o.JSON)
+	}
+	if o.LogFormat == "" {
+		o.LogFormat = logHuman
+	}
+	rep := newReporter(g.Stderr, g.reporterMode())
+	defer rep.Close()
+	log, err := g.newLogger(g.Stderr, o.LogFormat, rep)
+	if err != nil {
+		return err
+	}
+	results := runSources(ctx, a, names, o.Wait, rep, log)
+	notifyRuns(a, names, log)
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
 		for _, r := range results {
@@ -102,11 +131,10 @@ func newRunner(a *app.App, stderr io.Writer, obs export.Observer, log *slog.Logg
 }
 
 // runSources runs the named sources one after another; their exporters
-// are built (CheckExporters).
-func runSources(ctx context.Context, g *Globals, a *app.App, names []string, wait bool) []runResult {
-	rep := newReporter(g.Stderr, false)
-	defer rep.Close()
-	r := newRunner(a, rep, rep, slog.New(slog.NewTextHandler(rep, nil)), wait)
+// are built (CheckExporters). Progress and failures go to rep, the
+// exporters' logs (retries, ...) to log.
+func runSources(ctx context.Context, a *app.App, names []string, wait bool, rep *reporter, log *slog.Logger) []runResult {
+	r := newRunner(a, rep, rep, log, wait)
 	var results []runResult
 	for _, name := range names {
 		if ctx.Err() != nil {
