@@ -66,8 +66,8 @@ func TestExportSQLite(t *testing.T) {
 		t.Errorf("overwrite without --force: %v", err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(file))
-	if len(entries) != 1 {
-		t.Errorf("leftover files: %v", entries)
+	if len(entries) != 2 || entries[0].Name() != "out.db" || entries[1].Name() != "out.metadata.json" {
+		t.Errorf("files: %v, want out.db and its metadata only", entries)
 	}
 	_ = root
 }
