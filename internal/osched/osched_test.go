@@ -16,6 +16,7 @@ import (
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/schedule"
+	"github.com/hoard-dev/hoard/internal/testtool"
 )
 
 func TestOnCalendar(t *testing.T) {
@@ -410,9 +411,7 @@ func TestIntervalsInSeconds(t *testing.T) {
 
 // systemd agrees that "every 2s" fires every two seconds.
 func TestSecondsCalendarMatchesSystemd(t *testing.T) {
-	if _, err := exec.LookPath("systemd-analyze"); err != nil {
-		t.Skip("systemd-analyze not installed")
-	}
+	testtool.Need(t, "systemd reads the calendar events hoard writes", "systemd-analyze")
 	triggers, err := timerTriggers(schedule.MustParse("every 2s"))
 	if err != nil {
 		t.Fatal(err)
@@ -469,7 +468,7 @@ func verifyUnits(t *testing.T, p Plan) {
 			paths = append(paths, f.Path)
 		}
 	}
-	if _, err := exec.LookPath("systemd-analyze"); err != nil {
+	if _, ok := testtool.Have(t, "systemd verifies the units hoard writes", "systemd-analyze"); !ok {
 		return
 	}
 	out, err := exec.Command("systemd-analyze", append([]string{"verify"}, paths...)...).CombinedOutput()

@@ -28,3 +28,19 @@ func Need(t testing.TB, why string, programs ...string) []string {
 	}
 	return paths
 }
+
+// Have reports whether program is installed, for a check that is one part
+// of a test: on a developer's machine without it the test logs that the
+// check was not made and goes on; in CI a missing one fails the test.
+func Have(t testing.TB, why, program string) (string, bool) {
+	t.Helper()
+	path, err := exec.LookPath(program)
+	if err == nil {
+		return path, true
+	}
+	if os.Getenv("HOARD_CI") != "" {
+		t.Fatalf("%s is not installed, which CI must have (.ci/run installs it): %s", program, why)
+	}
+	t.Logf("%s is not installed: not checked here: %s", program, why)
+	return "", false
+}
