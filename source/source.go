@@ -156,7 +156,8 @@ func FileKind(name, ext string) export.Kind {
 }
 
 // FileStanza renders the commented config of a file-backed source for
-// `hoard init --add`: what it is, then the table.
-func FileStanza(name, what, pathExample string) string {
-	return fmt.Sprintf("# %s\n[sources.%s]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n", what, name, name, strconv.Quote(pathExample))
+// `hoard init --add`: what it is, then the table [sources.NAME] (NAME is
+// replaced by the name the new source gets) with exporter = kind.
+func FileStanza(kind, what, pathExample string) string {
+	return fmt.Sprintf("# %s\n[sources.NAME]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n", what, kind, strconv.Quote(pathExample))
 }

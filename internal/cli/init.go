@@ -230,11 +230,13 @@ func runInitAdd(g *Globals, o initOpts) error {
 		return err
 	}
 	old, err := os.ReadFile(path)
+	fresh := false
 	if errors.Is(err, fs.ErrNotExist) {
 		if path, err = runInit(g, initOpts{Root: o.Root}); err != nil {
 			return err
 		}
 		old, err = os.ReadFile(path)
+		fresh = true
 	}
 	if err != nil {
 		return err
@@ -242,6 +244,15 @@ func runInitAdd(g *Globals, o initOpts) error {
 	cfg, err := config.Parse(path, old, app.Exporters.Params)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\n(fix the config before adding to it)", err)}
+	}
+	if fresh {
+		// The starter config holds what was found of src already.
+		for _, n := range cfg.Order {
+			if cfg.Sources[n].Exporter == src.Name {
+				fmt.Fprintf(g.Stderr, "The new config has [sources.%s] already (found on this machine).\nThen: hoard run %s   (docs: %s%s)\n", n, n, docsURL, src.Docs())
+				return nil
+			}
+		}
 	}
 	name, stanza, detected := addStanza(src, cfg)
 	text := strings.TrimRight(string(old), "\n") + "\n\n" + stanza
@@ -253,7 +264,7 @@ func runInitAdd(g *Globals, o initOpts) error {
 	}
 	fmt.Fprintf(g.Stderr, "Added [sources.%s] to %s.\n", name, path)
 	if !detected && src.Detect != nil {
-		fmt.Fprintf(g.Stderr, "None was found on this machine: edit its path in %s.\n", path)
+		fmt.Fprintf(g.Stderr, "None was found on this machine: edit [sources.%s] in %s.\n", name, path)
 	}
 	if len(src.Secrets) > 0 {
 		fmt.Fprintf(g.Stderr, "It needs a secrets file (chmod 600) with these keys:\n")

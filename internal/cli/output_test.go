@@ -258,3 +258,14 @@ func TestStarterExamplesAreValid(t *testing.T) {
 		}
 	}
 }
+
+// Every built-in source's stanza ('hoard init --add NAME') makes a valid
+// config.
+func TestEveryStanzaIsValid(t *testing.T) {
+	for _, src := range app.Sources.All() {
+		text := "root = \"/r\"\n" + strings.ReplaceAll(src.Stanza, "[sources.NAME]", "[sources.x-"+src.Name+"]")
+		if err := checkConfigText("hoard.toml", text); err != nil {
+			t.Errorf("%s: %v\n%s", src.Name, err, text)
+		}
+	}
+}

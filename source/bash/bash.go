@@ -30,7 +30,7 @@ var Source = &source.Source{
 	Decoder:  Decoder,
 	Exporter: source.FileKind("bash", "txt"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "bash history", "~/.bash_history"),
+	Stanza:   source.FileStanza("bash", "bash history", "~/.bash_history"),
 }
 
 // detect finds ~/.bash_history and the file $HISTFILE names, when it is

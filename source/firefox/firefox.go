@@ -40,7 +40,7 @@ var Source = &source.Source{
 	Decoder:  Decoder,
 	Exporter: source.FileKind("firefox", "sqlite"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "Firefox history and bookmarks (places.sqlite of one profile)", "~/.mozilla/firefox/PROFILE/places.sqlite"),
+	Stanza:   source.FileStanza("firefox", "Firefox history and bookmarks (places.sqlite of one profile)", "~/.mozilla/firefox/PROFILE/places.sqlite"),
 }
 
 // browser is one Firefox-family browser: its proposed source name, its
