@@ -85,6 +85,15 @@ type = "link"
 	if rec == nil || rec["source"] != "feed" {
 		t.Errorf("--log-format json: no retry record:\n%s", errb)
 	}
+	// Every line is a record then, the run's end too.
+	for _, line := range strings.Split(strings.TrimSpace(errb.String()), "\n") {
+		if !strings.HasPrefix(line, "{") {
+			t.Errorf("--log-format json: a line that is not a record: %q", line)
+		}
+	}
+	if !strings.Contains(errb.String(), `"msg":"export saved","source":"feed"`) {
+		t.Errorf("--log-format json: no record of the saved export:\n%s", errb)
+	}
 }
 
 func TestHumanHandler(t *testing.T) {

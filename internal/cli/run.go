@@ -99,9 +99,16 @@ func runRun(ctx context.Context, g *Globals, o runOpts) error {
 	if o.LogFormat == "" {
 		o.LogFormat = logHuman
 	}
-	rep := newReporter(g.Stderr, g.reporterMode())
-	defer rep.Close()
-	log, err := g.newLogger(g.Stderr, o.LogFormat, rep)
+	format, err := resolveLogFormat(o.LogFormat, g.Stderr)
+	if err != nil {
+		return err
+	}
+	var rep *reporter
+	if format == logHuman {
+		rep = newReporter(g.Stderr, g.reporterMode())
+		defer rep.Close()
+	}
+	log, err := g.newLogger(g.Stderr, format, rep)
 	if err != nil {
 		return err
 	}
@@ -131,28 +138,64 @@ func newRunner(a *app.App, stderr io.Writer, obs export.Observer, log *slog.Logg
 }
 
 // runSources runs the named sources one after another; their exporters
-// are built (CheckExporters). Progress and failures go to rep, the
-// exporters' logs (retries, ...) to log.
+// are built (CheckExporters). For people (rep set), progress, exporter
+// stderr and failures go to rep and the exporters' logs (retries, ...) to
+// log as plain lines; otherwise everything is a log record, as the
+// daemon writes them.
 func runSources(ctx context.Context, a *app.App, names []string, wait bool, rep *reporter, log *slog.Logger) []runResult {
-	r := newRunner(a, rep, rep, log, wait)
 	var results []runResult
 	for _, name := range names {
 		if ctx.Err() != nil {
 			break
 		}
+		var stderr interface {
+			io.Writer
+			flush()
+		} = &logLines{log: log, source: name}
+		var obs export.Observer
+		if rep != nil {
+			stderr, obs = &passThrough{rep}, rep
+		}
+		r := newRunner(a, stderr, obs, log, wait)
 		exp, _ := a.Exporter(name) // built by CheckExporters
 		res := r.Run(ctx, a.Config.Sources[name].Source, a.Extension(name), exp)
+		stderr.flush()
 		rr := toRunResult(name, res)
-		if res.Err != nil {
+		switch {
+		case rep == nil:
+			logRun(log, name, rr.Outcome, res)
+		case res.Err != nil:
 			rep.line("%s: %s: %v", name, rr.Outcome, res.Err)
 		}
-		if res.JournalErr != nil {
+		if res.JournalErr != nil && rep != nil {
 			rep.line("%s: the run's record could not be written to the journal %s: %v", name, r.Journal.Path, res.JournalErr)
 		}
 		results = append(results, rr)
 	}
 	return results
 }
+
+// logRun logs the end of a run as the daemon does.
+func logRun(log *slog.Logger, name, outcome string, res app.Result) {
+	took := res.End.Sub(res.Start).Round(time.Millisecond)
+	switch {
+	case res.Err == nil:
+		log.Info("export saved", "source", name, "path", res.Snapshot.Path, "bytes", res.Snapshot.Bytes, "took", took)
+	case outcome == journal.Locked:
+		log.Warn("export skipped: another run holds the source's lock", "source", name, "error", res.Err)
+	default:
+		log.Error("export "+outcome, "source", name, "attempts", res.Attempts, "took", took, "error", res.Err)
+	}
+	if res.JournalErr != nil {
+		log.Error("JOURNAL WRITE FAILED: the run is not recorded; hoard status will not know of it", "source", name, "error", res.JournalErr)
+	}
+}
+
+// passThrough writes an exporter's stderr to the reporter as it comes.
+type passThrough struct{ rep *reporter }
+
+func (p *passThrough) Write(b []byte) (int, error) { return p.rep.Write(b) }
+func (p *passThrough) flush()                      {}
 
 func toRunResult(name string, res app.Result) runResult {
 	rr := runResult{Source: name, Outcome: app.Outcome(res.Result), Attempts: res.Attempts, Seconds: res.End.Sub(res.Start).Round(time.Millisecond).Seconds()}

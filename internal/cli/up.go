@@ -85,7 +85,7 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		}
 	}
 	if o.Once {
-		return upOnce(ctx, g, path)
+		return upOnce(ctx, g, path, o.Daemon.LogFormat)
 	}
 	o.Daemon.RunAll = true
 	o.Daemon.OnPass = func() {
@@ -101,8 +101,8 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 
 // upOnce exports every source once, one after another, then prints the
 // status table.
-func upOnce(ctx context.Context, g *Globals, path string) error {
-	runErr := runRun(ctx, g, runOpts{})
+func upOnce(ctx context.Context, g *Globals, path, logFormat string) error {
+	runErr := runRun(ctx, g, runOpts{LogFormat: logFormat})
 	var ee *ExitError
 	if runErr != nil && !(errors.As(runErr, &ee) && (ee.Code == ExitFailure || ee.Code == ExitLocked)) {
 		return runErr // configuration errors: the status table would not help
