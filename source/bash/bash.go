@@ -26,7 +26,7 @@ var Source = &source.Source{
 	Decoder:  Decoder,
 	Exporter: source.FileKind("bash", "txt"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "bash history", "~/.bash_history"),
+	Stanza:   source.FileStanza("bash", "bash history", "~/.bash_history"),
 }
 
 func detect(env source.Env) []source.Found {

@@ -42,7 +42,7 @@ var Source = &source.Source{
 	Aliases:  []string{"chrome"},
 	Exporter: source.FileKind("chromium", "sqlite"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "Chromium history (the History database of one profile)", "~/.config/chromium/Default/History"),
+	Stanza:   source.FileStanza("chromium", "Chromium history (the History database of one profile)", "~/.config/chromium/Default/History"),
 }
 
 // browser is one Chromium-family browser: its proposed source name and

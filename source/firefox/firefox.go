@@ -39,7 +39,7 @@ var Source = &source.Source{
 	Decoder:  Decoder,
 	Exporter: source.FileKind("firefox", "sqlite"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "Firefox history and bookmarks (places.sqlite of one profile)", "~/.mozilla/firefox/PROFILE/places.sqlite"),
+	Stanza:   source.FileStanza("firefox", "Firefox history and bookmarks (places.sqlite of one profile)", "~/.mozilla/firefox/PROFILE/places.sqlite"),
 }
 
 // profiles are where Firefox keeps its profiles, relative to the home
