@@ -130,15 +130,25 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	if err != nil {
 		return Permanent(fmt.Errorf("cannot start %s: %w", args[0], err))
 	}
-	stop := killOnDone(ctx, cmd.Process.Pid)
+	// kctx also ends when the output cannot be saved (a full disk): the
+	// command is then stopped like a timed-out one, instead of being left
+	// blocked writing to a pipe nobody reads while Wait waits for it.
+	kctx, stopCommand := context.WithCancelCause(ctx)
+	defer stopCommand(nil)
+	stop := killOnDone(kctx, cmd.Process.Pid)
 	copyErr := copyStdout(w, pr, cmd)
+	if copyErr != nil {
+		pr.Close() // a writer gets EPIPE (or SIGPIPE) at once
+		stopCommand(copyErr)
+	}
 	err = cmd.Wait()
 	stop()
 	if errors.Is(err, exec.ErrWaitDelay) {
 		err = nil // only stderr was still held open; stdout is complete
 	}
-	if err == nil && copyErr != nil {
-		return fmt.Errorf("reading the output of %s: %w", args[0], copyErr)
+	if copyErr != nil && ctx.Err() == nil {
+		// the command's own status (killed, EPIPE) follows from this
+		return fmt.Errorf("saving the output of %s: %w", args[0], copyErr)
 	}
 	if err == nil && ctx.Err() != nil {
 		// Cancelled, though the command finished first: the run is
