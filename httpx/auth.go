@@ -29,6 +29,38 @@ type Refresher interface {
 	Refresh(ctx context.Context) error
 }
 
+// redactable is an Auth that registers with the client's redactor every
+// form in which its credentials leave hoard (a server may quote them back
+// in an error body): base64 user:password for basic auth, each cookie of
+// a Cookie header, URL-encoded values (the redactor adds those itself).
+type redactable interface {
+	redact(r *secret.Redactor)
+}
+
+func (b Bearer) redact(r *secret.Redactor) { r.Add(b.Token) }
+func (b Basic) redact(r *secret.Redactor)  { r.AddBasic(b.User, b.Password) }
+func (q Query) redact(r *secret.Redactor)  { r.Add(q.Value) }
+
+func (h Header) redact(r *secret.Redactor) {
+	if http.CanonicalHeaderKey(h.Name) == "Cookie" {
+		r.AddCookie(h.Value)
+		return
+	}
+	r.Add(h.Value)
+}
+
+// redact registers the client credentials in the form the token endpoint
+// receives them; tokens are registered as they are obtained.
+func (o *OAuth2) redact(r *secret.Redactor) {
+	r.Add(o.ClientSecret)
+	if o.AuthStyle != "post" {
+		r.AddBasic(url.QueryEscape(o.ClientID), url.QueryEscape(o.ClientSecret))
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r.Add(o.refresh, o.access)
+}
+
 // Bearer sends "Authorization: Bearer <Token>".
 type Bearer struct{ Token string }
 

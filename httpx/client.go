@@ -92,6 +92,9 @@ type Client struct {
 // New returns a Client with opts, defaults filled in.
 func New(opts Options) *Client {
 	o := withDefaults(opts)
+	if a, ok := o.Auth.(redactable); ok {
+		a.redact(o.Redactor)
+	}
 	c := &Client{o: o, hc: &http.Client{Transport: o.Transport, CheckRedirect: o.CheckRedirect}}
 	if o.RequestsPerSecond > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), o.Burst)
@@ -418,15 +421,11 @@ func (c *Client) RoundTrip(req *http.Request) (*http.Response, error) {
 // StatusError returns a redacted error for a final non-2xx response,
 // quoting the start of its body (servers explain themselves there).
 func (c *Client) StatusError(req *http.Request, resp *Response) error {
-	snippet := resp.Body
-	if len(snippet) > 300 {
-		snippet = snippet[:300]
-	}
 	return &StatusError{
 		Method: req.Method,
 		URL:    c.RedactURL(req.URL),
 		Status: resp.Status,
-		Body:   string(bytes.TrimSpace(c.o.Redactor.Bytes(snippet))),
+		Body:   string(bytes.TrimSpace(c.o.Redactor.Prefix(resp.Body, 300))),
 	}
 }
 
