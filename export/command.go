@@ -113,7 +113,10 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = c.Dir
 	tail := &tailBuffer{max: 2048}
-	cmd.Stderr = io.MultiWriter(env.Stderr, tail)
+	// The tail keeps redacted text: cut from raw text, its start could be
+	// the end of a secret that redaction no longer recognises.
+	tailRed := newRedactingWriter(tail, env.Redactor)
+	cmd.Stderr = io.MultiWriter(env.Stderr, tailRed)
 	cmd.Env = append(os.Environ(), secretEnv(env)...)
 	cmd.SysProcAttr = childAttr()
 	// stderr is a pipe os/exec copies; a background process holding it
@@ -143,6 +146,7 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *Env) error {
 	}
 	err = cmd.Wait()
 	stop()
+	tailRed.Flush()
 	if errors.Is(err, exec.ErrWaitDelay) {
 		err = nil // only stderr was still held open; stdout is complete
 	}

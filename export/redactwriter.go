@@ -33,7 +33,8 @@ func (r *redactingWriter) Write(p []byte) (int, error) {
 		i := bytes.IndexAny(r.buf, "\n\r")
 		if i < 0 {
 			if len(r.buf) > maxLine {
-				r.emit(len(r.buf))
+				// keep back what may be the start of a secret
+				r.emit(r.red.Cut(r.buf))
 			}
 			return len(p), nil
 		}
