@@ -88,6 +88,9 @@ type Result struct {
 	Start    time.Time
 	End      time.Time
 	Err      error // nil on success; redacted
+	// Journal is set by SourceRunner when the run could not be recorded
+	// in the journal (the snapshot, if any, is saved all the same).
+	Journal error
 }
 
 // Runner runs jobs: attempts with backoff, per-attempt timeout, streaming

@@ -41,12 +41,12 @@ func (s *SourceRunner) RunSource(ctx context.Context, src *config.Source) Result
 	l, err := s.acquire(ctx, src.Name)
 	if err != nil {
 		res := Result{Start: start, End: time.Now(), Err: err}
-		s.record(src.Name, res)
+		res.Journal = s.record(src.Name, res)
 		return res
 	}
 	defer l.Release()
 	res := s.run(ctx, src)
-	s.record(src.Name, res)
+	res.Journal = s.record(src.Name, res)
 	return res
 }
 
@@ -93,9 +93,11 @@ func Outcome(res Result) string {
 	return journal.Failed
 }
 
-func (s *SourceRunner) record(source string, res Result) {
+// record appends the run to the journal and returns the error, if that
+// failed.
+func (s *SourceRunner) record(source string, res Result) error {
 	if s.Journal == nil {
-		return
+		return nil
 	}
 	e := journal.Entry{Source: source, Start: res.Start.UTC(), End: res.End.UTC(), Outcome: Outcome(res), Attempts: res.Attempts}
 	if res.Snapshot != nil {
@@ -106,5 +108,7 @@ func (s *SourceRunner) record(source string, res Result) {
 	}
 	if err := s.Journal.Append(e); err != nil {
 		s.Runner.log().Error("cannot write the journal", "path", s.Journal.Path, "error", err)
+		return err
 	}
+	return nil
 }

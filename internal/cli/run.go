@@ -35,7 +35,8 @@ snapshot for each success. A source already being exported by another hoard
 process is refused (exit 3), or waited for with --wait. Every run is recorded
 in the journal ($XDG_STATE_HOME/hoard/journal.jsonl) that 'hoard status' reads.
 
-Exit codes: 0 all succeeded, 1 some source failed, 2 configuration error,
+Exit codes: 0 all succeeded, 1 some source failed (or a run could not be
+recorded in the journal), 2 configuration error,
 3 some source was locked by another run (and none failed).`,
 		Example: `  hoard run                 # every configured source
   hoard run firefox zsh     # just these
@@ -60,6 +61,8 @@ type runResult struct {
 	Attempts int     `json:"attempts"`
 	Seconds  float64 `json:"seconds"`
 	Error    string  `json:"error,omitempty"`
+	// JournalError says the run could not be recorded in the journal.
+	JournalError string `json:"journal_error,omitempty"`
 }
 
 func runRun(ctx context.Context, g *Globals, o runOpts) error {
@@ -116,11 +119,13 @@ func runSources(ctx context.Context, g *Globals, cfg *config.Config, names []str
 	}
 	rep := newReporter(g.Stderr, false)
 	defer rep.Close()
+	jr := journal.Open(state)
+	jr.Warn = func(msg string) { rep.line("hoard: warning: %s", msg) }
 	sr := &export.SourceRunner{
 		Runner:   &export.Runner{Stderr: rep, Observer: rep, Log: slog.New(slog.NewTextHandler(rep, nil))},
 		Store:    snapshot.New(cfg.Root),
 		StateDir: state,
-		Journal:  journal.Open(state),
+		Journal:  jr,
 		Wait:     wait,
 	}
 	var results []runResult
@@ -132,6 +137,9 @@ func runSources(ctx context.Context, g *Globals, cfg *config.Config, names []str
 		rr := toRunResult(name, res)
 		if res.Err != nil {
 			rep.line("%s: %s: %v", name, rr.Outcome, res.Err)
+		}
+		if res.Journal != nil {
+			rep.line("%s: this run is not recorded (hoard status will not show it): %v", name, res.Journal)
 		}
 		results = append(results, rr)
 	}
@@ -146,13 +154,19 @@ func toRunResult(name string, res export.Result) runResult {
 	if res.Err != nil {
 		rr.Error = res.Err.Error()
 	}
+	if res.Journal != nil {
+		rr.JournalError = res.Journal.Error()
+	}
 	return rr
 }
 
 // runExit turns results into the exit code: failures win over locks.
 func runExit(results []runResult) error {
-	failed, locked := 0, 0
+	failed, locked, unrecorded := 0, 0, 0
 	for _, r := range results {
+		if r.JournalError != "" {
+			unrecorded++
+		}
 		switch r.Outcome {
 		case journal.OK:
 		case journal.Locked:
@@ -164,6 +178,8 @@ func runExit(results []runResult) error {
 	switch {
 	case failed > 0:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d source(s) failed", failed, len(results))}
+	case unrecorded > 0:
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d run(s) could not be recorded in the journal", unrecorded)}
 	case locked > 0:
 		return &ExitError{Code: ExitLocked, Err: fmt.Errorf("%d source(s) skipped: %w", locked, lock.ErrLocked)}
 	}

@@ -95,7 +95,7 @@ func runStatus(ctx context.Context, g *Globals, o statusOpts) error {
 		return err
 	}
 	now := time.Now()
-	rows, err := collectStatus(root, cfg, now)
+	rows, err := collectStatus(root, cfg, now, func(msg string) { fmt.Fprintln(g.Stderr, "hoard: warning:", msg) })
 	if err != nil {
 		return err
 	}
@@ -153,8 +153,9 @@ func statusRoot(g *Globals, root string) (string, *config.Config, error) {
 }
 
 // collectStatus merges the journal and the files of every source, and
-// judges the health of the configured ones. cfg may be nil.
-func collectStatus(root string, cfg *config.Config, now time.Time) ([]sourceStatus, error) {
+// judges the health of the configured ones. cfg may be nil. Journal
+// records that cannot be read are told to warn.
+func collectStatus(root string, cfg *config.Config, now time.Time, warn func(string)) ([]sourceStatus, error) {
 	var configured []string
 	if cfg != nil {
 		configured = cfg.Order
@@ -169,7 +170,13 @@ func collectStatus(root string, cfg *config.Config, now time.Time) ([]sourceStat
 		records   map[string]health.Record
 	)
 	if state, err := paths.StateDir(); err == nil {
-		entries, _, _ := journal.Open(state).ReadAll()
+		entries, bad, err := journal.Open(state).ReadAll()
+		for _, b := range bad {
+			warn(b.Error())
+		}
+		if err != nil {
+			warn(fmt.Sprintf("reading the journal: %v (runs after this point are not shown)", err))
+		}
 		summaries = journal.Summarize(entries)
 		records = health.FromJournal(entries)
 	}
