@@ -30,6 +30,29 @@ type DAL struct {
 	// Gaps = false stops hoard doctor from reporting gaps, for sources
 	// whose snapshots are not meant to overlap (incremental exports).
 	Gaps *bool `toml:"gaps"`
+	// MaxItemSize bounds one item ("512MiB" or a number of bytes); 0:
+	// the data access layer's default (dal.DefaultMaxItemSize).
+	MaxItemSize Size `toml:"max_item_size"`
+}
+
+// Size is a byte count written as "256MiB", "1GiB" or a number of bytes.
+type Size int64
+
+// UnmarshalTOML implements toml.Unmarshaler.
+func (z *Size) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case int64:
+		if v <= 0 {
+			return fmt.Errorf("size %d must be positive", v)
+		}
+		*z = Size(v)
+		return nil
+	case string:
+		n, err := dal.ParseSize(v)
+		*z = Size(n)
+		return err
+	}
+	return fmt.Errorf("expected a size such as \"512MiB\" or a number of bytes, not %T", v)
 }
 
 // GapsWanted reports whether doctor should look for gaps (the default).
@@ -58,6 +81,7 @@ func (s *Source) Spec() dal.Spec {
 	return dal.Spec{
 		Source: s.Name, Decoder: s.Decoder, Items: s.Items, Queries: s.Queries,
 		Key: s.Key, Time: s.Time, Title: s.Title, URL: s.URL, Text: s.Text, Merge: s.Merge,
+		MaxItemSize: int64(s.MaxItemSize),
 	}
 }
 

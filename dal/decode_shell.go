@@ -76,12 +76,12 @@ type lineParser interface {
 func lineDecoder(proto lineParser) func(context.Context, string, *Spec) iter.Seq2[Record, error] {
 	return func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 		return func(yield func(Record, error) bool) {
-			rc, ok := openOrYield(path, yield)
+			rc, ok := openOrYield(ctx, path, yield)
 			if !ok {
 				return
 			}
 			defer rc.Close()
-			r := &lineReader{p: newParser(proto), path: path, yield: yield}
+			r := &lineReader{p: newParser(proto), path: path, yield: yield, limit: spec.maxItemSize()}
 			r.run(ctx, bufio.NewReaderSize(rc, 256<<10))
 		}
 	}
@@ -93,13 +93,18 @@ type lineReader struct {
 	path  string
 	yield func(Record, error) bool
 	buf   []byte
+	limit int64 // longest line read
 }
 
 func (r *lineReader) run(ctx context.Context, br *bufio.Reader) {
 	var long []byte
 	for n := 1; ; n++ {
-		b, rerr := readLine(br, &long)
-		if (len(b) > 0 || rerr == nil) && !r.line(n, b) {
+		b, big, rerr := readLine(br, &long, r.limit)
+		if big {
+			if !r.yield(Record{}, lineTooLarge(r.path, n, r.limit)) {
+				return
+			}
+		} else if (len(b) > 0 || rerr == nil) && !r.line(n, b) {
 			return
 		}
 		if rerr != nil {

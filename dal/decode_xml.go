@@ -25,21 +25,26 @@ func xmlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, 
 			yield(Record{}, &ReadError{File: path, Err: errors.New("an XML snapshot needs items = [...] naming the item elements, e.g. \"rss.channel.item\"")})
 			return
 		}
-		rc, ok := openOrYield(path, yield)
+		rc, ok := openOrYield(ctx, path, yield)
 		if !ok {
 			return
 		}
 		defer rc.Close()
+		rc.limit = spec.maxItemSize()
 		d := xml.NewDecoder(bufio.NewReaderSize(rc, chunkSize))
 		d.Strict = true
-		xmlWalk(ctx, path, d, spec.Items, yield)
+		xmlWalk(ctx, path, d, spec.Items, rc.startItem, yield)
 	}
 }
 
-func xmlWalk(ctx context.Context, path string, d *xml.Decoder, items []string, yield func(Record, error) bool) {
+// xmlWalk yields the items of d; startItem is called before each token
+// outside items, and so before each item, which bounds the bytes one
+// item (or one token between items) may take.
+func xmlWalk(ctx context.Context, path string, d *xml.Decoder, items []string, startItem func(), yield func(Record, error) bool) {
 	var stack []string
 	var buf []byte
 	for n := 0; ; n++ {
+		startItem()
 		tok, err := d.Token()
 		if err == io.EOF {
 			return

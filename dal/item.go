@@ -94,9 +94,20 @@ type Spec struct {
 	// first present of a few common member names.
 	Title, URL, Text string
 	Merge            string // Union (default) or Latest
+	// MaxItemSize bounds one item's bytes (0: DefaultMaxItemSize); a
+	// larger item is an error naming its file and position.
+	MaxItemSize int64 `json:",omitempty"`
 
 	// known, set by a merge, returns the length of an item version it
 	// already holds if b starts with it, else 0; the JSON decoder then
 	// skips those bytes without scanning them.
 	known func(kind string, b []byte) int
+}
+
+// maxItemSize is the effective MaxItemSize.
+func (s *Spec) maxItemSize() int64 {
+	if s.MaxItemSize > 0 {
+		return s.MaxItemSize
+	}
+	return DefaultMaxItemSize
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hoard-dev/hoard/dal"
 	"github.com/spf13/cobra"
 )
 
@@ -12,6 +13,7 @@ func init() { register(newItemsCmd) }
 func newItemsCmd(g *Globals) *cobra.Command {
 	var o readOpts
 	var key, items, queries []string
+	var maxItem string
 	cmd := &cobra.Command{
 		Use:   "items (SOURCE | --dir DIR)",
 		Short: "Print the merged items of one source, or of any snapshot directory",
@@ -51,6 +53,16 @@ then 1.`,
 				return err
 			}
 			o.Spec.Queries = q
+			if maxItem != "" {
+				if o.Dir == "" {
+					return usageErr("--max-item-size goes with --dir; for a configured source set max_item_size in its [sources.NAME] table")
+				}
+				n, err := dal.ParseSize(maxItem)
+				if err != nil {
+					return usageErr("--max-item-size: %v", err)
+				}
+				o.Spec.MaxItemSize = n
+			}
 			return runItems(cmd.Context(), g, o)
 		},
 	}
@@ -63,6 +75,7 @@ then 1.`,
 	f.StringVar(&o.Spec.Decoder, "decoder", "", "with --dir: json, jsonl, csv, tsv, xml, bash, zsh, fish, firefox, chromium (default: by extension)")
 	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL, one query per kind (repeatable)")
 	f.StringVar(&o.Spec.Source, "name", "", "with --dir: the source name shown in items (default: the directory's name)")
+	f.StringVar(&maxItem, "max-item-size", "", "with --dir: the largest item read, e.g. 1GiB (default 256MiB); a larger one is an error")
 	o.addQueryFlags(cmd)
 	return cmd
 }
