@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/hoard-dev/hoard/config"
 	"github.com/hoard-dev/hoard/internal/paths"
@@ -39,6 +41,11 @@ func newFileFromConfig(src *config.Source) (Exporter, error) {
 	p := src.Params.(*FileParams)
 	if p.Path == "" {
 		return nil, errors.New(`missing key "path" (the file to snapshot, e.g. path = "~/.bash_history")`)
+	}
+	if !filepath.IsAbs(p.Path) && p.Path != "~" && !strings.HasPrefix(p.Path, "~/") {
+		// It would be read from wherever hoard was started (cron and
+		// systemd start it elsewhere than a shell does).
+		return nil, fmt.Errorf("path = %q: give an absolute path, or one starting with ~/", p.Path)
 	}
 	path, err := paths.Expand(p.Path)
 	if err != nil {
