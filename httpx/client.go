@@ -331,6 +331,12 @@ func (c *Client) once(req *http.Request) (*Response, error) {
 		return nil, c.sendError(ctx, req, err)
 	}
 	defer hr.Body.Close()
+	if hr.ContentLength > c.o.MaxBodyBytes {
+		// refused unread: reading it only to refuse it costs the limit's
+		// worth of memory (and more, as the buffer grows)
+		return nil, &finalError{fmt.Errorf("%s %s: %d %s: response larger than %d bytes (Content-Length: %d)", req.Method, c.RedactURL(req.URL),
+			hr.StatusCode, http.StatusText(hr.StatusCode), c.o.MaxBodyBytes, hr.ContentLength)}
+	}
 	body, err := c.readBody(hr)
 	if c.o.Log.Enabled(ctx, slog.LevelDebug) {
 		c.o.Log.Debug("http", "method", req.Method, "url", c.RedactURL(req.URL), "status", hr.StatusCode,
