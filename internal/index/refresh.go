@@ -44,6 +44,8 @@ func fingerprint(spec dal.Spec) string {
 	b, _ := json.Marshal(spec)
 	h := sha256.New()
 	fmt.Fprintf(h, "schema %d\n%s\n", schemaVersion, b)
+	// how keys and fields are read: a change rebuilds every source
+	fmt.Fprintf(h, "repeated member names: the last counts\n")
 	for _, n := range dal.Decoders() {
 		fmt.Fprintf(h, "%s %d\n", n, dal.LookupDecoder(n).Version)
 	}
