@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ func BenchmarkHugeValue(b *testing.B) {
 	mb := 200
 	if s := os.Getenv("HOARD_BENCH_HUGE_MB"); s != "" {
 		var err error
-		if mb, err = strconvAtoi(s); err != nil {
+		if mb, err = strconv.Atoi(s); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -46,15 +47,4 @@ func BenchmarkHugeValue(b *testing.B) {
 			b.Fatalf("%v %d %v", err, len(res.Items), res.Errors())
 		}
 	}
-}
-
-func strconvAtoi(s string) (int, error) {
-	n := 0
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, os.ErrInvalid
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, nil
 }
