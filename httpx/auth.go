@@ -222,7 +222,7 @@ func (o *OAuth2) exchange(ctx context.Context) (*tokenResponse, error) {
 func (o *OAuth2) post(req *http.Request) (*tokenResponse, error) {
 	hc := o.HTTP
 	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout}
+		hc = &http.Client{Timeout: DefaultTimeout, CheckRedirect: sameOriginRedirect}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -247,4 +247,18 @@ func (o *OAuth2) post(req *http.Request) (*tokenResponse, error) {
 		return nil, fmt.Errorf("oauth2: token response from %s is not JSON: %v", req.URL.Redacted(), jsonErr)
 	}
 	return &tr, nil
+}
+
+// sameOriginRedirect follows a token endpoint's redirect only within its
+// origin: a redirect would carry the client credentials (Go keeps
+// Authorization across ports) and, with 307 or 308, the refresh token in
+// the form.
+func sameOriginRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if Origin(req.URL) != Origin(via[0].URL) {
+		return fmt.Errorf("the token endpoint redirected to another origin (%s); not followed, so that the credentials stay with %s", Origin(req.URL), Origin(via[0].URL))
+	}
+	return nil
 }
