@@ -32,7 +32,8 @@ snapshot for each success. A source already being exported by another hoard
 process is refused (exit 3), or waited for with --wait. Every run is recorded
 in the journal ($XDG_STATE_HOME/hoard/journal.jsonl) that 'hoard status' reads.
 
-Exit codes: 0 all succeeded, 1 some source failed, 2 configuration error,
+Exit codes: 0 all succeeded, 1 some source failed (or a run could not be
+recorded in the journal), 2 configuration error,
 3 some source was locked by another run (and none failed).`,
 		Example: `  hoard run                 # every configured source
   hoard run firefox zsh     # just these
@@ -107,6 +108,7 @@ func runSources(ctx context.Context, g *Globals, a *app.App, names []string, wai
 	rep := newReporter(g.Stderr, false)
 	defer rep.Close()
 	r := newRunner(a, rep, rep, slog.New(slog.NewTextHandler(rep, nil)), wait)
+	r.Journal.Warn = func(msg string) { rep.line("hoard: warning: %s", msg) }
 	var results []runResult
 	for _, name := range names {
 		if ctx.Err() != nil {

@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -94,7 +95,8 @@ func Load(path string, params ParamsFunc) (*Config, error) {
 }
 
 // Parse validates config text; path is used in messages and to resolve
-// nothing else.
+// the relative paths the text holds (root, secrets, when_present), which
+// are relative to its directory.
 func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	lines := newLocator(data)
 	var shape fileShape
@@ -106,7 +108,13 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	if shape.Root == "" {
 		return nil, fmt.Errorf("%s: missing key \"root\" (the exports directory, e.g. root = \"~/exports\")", path)
 	}
-	if c.Root, err = paths.Expand(shape.Root); err != nil {
+	// Relative paths in the file are relative to the file, not to the
+	// directory hoard was started in (cron and systemd start it elsewhere).
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if c.Root, err = paths.ExpandFrom(dir, shape.Root); err != nil {
 		return nil, fmt.Errorf("%s: root: %w", path, err)
 	}
 	for _, key := range md.Keys() {
@@ -116,7 +124,7 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	}
 	var errs []error
 	for _, name := range c.Order {
-		src, err := parseSource(&md, name, shape.Sources[name], params, lines.line("sources", name))
+		src, err := parseSource(&md, name, shape.Sources[name], params, lines.line("sources", name), dir)
 		var te *typeError
 		switch {
 		case errors.As(err, &te):
@@ -155,7 +163,7 @@ func hint(key toml.Key) string {
 	return ""
 }
 
-func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params ParamsFunc, line int) (*Source, error) {
+func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params ParamsFunc, line int, dir string) (*Source, error) {
 	if err := snapshot.ValidateSourceName(name); err != nil {
 		return nil, err
 	}
@@ -174,10 +182,12 @@ func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params Par
 		return nil, &typeError{err}
 	}
 	src := &Source{Source: export.Source{Name: name, Exporter: cm.Exporter, Params: p, Retries: 1}, Line: line, Read: cm.Read, Schedule: cm.Schedule}
-	return src, src.applyCommon(cm)
+	return src, src.applyCommon(cm, dir)
 }
 
-func (s *Source) applyCommon(cm common) error {
+// applyCommon checks and sets the common keys; relative paths are
+// relative to dir, the config file's directory.
+func (s *Source) applyCommon(cm common, dir string) error {
 	var err error
 	if cm.Extension != nil {
 		if err := snapshot.ValidateExt(*cm.Extension); err != nil {
@@ -201,14 +211,14 @@ func (s *Source) applyCommon(cm common) error {
 		s.Timeout = cm.Timeout.D
 	}
 	if cm.Secrets != "" {
-		if s.Secrets, err = paths.Expand(cm.Secrets); err != nil {
+		if s.Secrets, err = paths.ExpandFrom(dir, cm.Secrets); err != nil {
 			return fmt.Errorf("secrets: %w", err)
 		}
 	}
 	if err := s.Read.validate(); err != nil {
 		return err
 	}
-	return s.Schedule.resolve(s.Name)
+	return s.Schedule.resolve(s.Name, dir)
 }
 
 // Names returns the source names in file order, or only those asked for;
