@@ -156,8 +156,7 @@ func FileKind(name, ext string) export.Kind {
 }
 
 // FileStanza renders the commented config of a file-backed source for
-// `hoard init --add`: what it is, then the table [sources.NAME] (NAME is
-// replaced by the name the new source gets) with exporter = kind.
-func FileStanza(kind, what, pathExample string) string {
-	return fmt.Sprintf("# %s\n[sources.NAME]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n", what, kind, strconv.Quote(pathExample))
+// `hoard init --add`: what it is, then the table, headed [sources.NAME].
+func FileStanza(exporter, what, pathExample string) string {
+	return fmt.Sprintf("# %s\n# (edit the path)\n[sources.NAME]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n", what, exporter, strconv.Quote(pathExample))
 }

@@ -140,6 +140,7 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 	spec := dal.Spec{
 		Source: src.Name, Items: r.Items, Queries: r.Queries, Key: r.Key, Time: r.Time,
 		Title: r.Title, URL: r.URL, Text: r.Text, Merge: r.Merge, Kinds: exporterKinds(src),
+		MaxItemSize: int64(r.MaxItemSize),
 	}
 	for kind, k := range r.Kinds {
 		spec.Kinds[kind] = overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text})

@@ -128,6 +128,7 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		return err
 	}
 	jr := &journal.Journal{Path: layout.Journal()}
+	jr.Warn = func(msg string) { log.Warn(msg) }
 	reg := metrics.New()
 	stopServer, err := serveMetrics(firstNonEmpty(o.Listen, cfg.Daemon.Listen), reg, log)
 	if err != nil {

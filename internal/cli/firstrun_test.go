@@ -322,29 +322,3 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
-
-// init --add on a fresh home writes the starter config, which holds what
-// was found already; a second --add appends the source's example; a
-// misspelt name gets a suggestion.
-func TestInitAdd(t *testing.T) {
-	t.Parallel() // a real process with its own environment
-	e := newEnv(t)
-	os.WriteFile(filepath.Join(e.home, ".bash_history"), []byte("ls\n"), 0o600)
-	cfgPath := filepath.Join(e.home, ".config/hoard/hoard.toml")
-	if _, stderr, code := e.run("init", "--add", "bash"); code != 0 || !strings.Contains(stderr, "has [sources.bash] already") {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	cfg, _ := os.ReadFile(cfgPath)
-	if strings.Count(string(cfg), "[sources.bash") != 1 {
-		t.Errorf("config:\n%s", cfg)
-	}
-	if _, stderr, code := e.run("init", "--add", "bash"); code != 0 || !strings.Contains(stderr, "Added [sources.bash-2]") || !strings.Contains(stderr, "edit [sources.bash-2]") {
-		t.Errorf("second --add: exit %d: %s", code, stderr)
-	}
-	if _, stderr, code := e.run("init", "--add", "firefx"); code != 2 || !strings.Contains(stderr, `did you mean "firefox"?`) {
-		t.Errorf("--add firefx: exit %d: %s", code, stderr)
-	}
-	if _, stderr, code := e.run("run", "--dry-run"); code != 0 {
-		t.Errorf("the config no longer loads: %s", stderr)
-	}
-}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/version"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -230,7 +231,7 @@ func writeSeeAlso(b *bytes.Buffer, c *cobra.Command) {
 		}
 		fmt.Fprintf(b, ".BR %s (1)%s\n", roffEscape(r), sep)
 	}
-	fmt.Fprintf(b, ".PP\nThe user guide:\n.br\n.UR %s\n.UE\n", roffEscape(docsURL+"docs/guide.md"))
+	fmt.Fprintf(b, ".PP\nThe user guide:\n.br\n.UR %s\n.UE\n", roffEscape(app.DocsURL+"docs/guide.md"))
 }
 
 func visibleSubcommands(c *cobra.Command) []*cobra.Command {

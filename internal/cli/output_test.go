@@ -227,7 +227,7 @@ func TestScheduleFailed(t *testing.T) {
 // The starter config is valid, and so is each of its commented examples
 // once uncommented.
 func TestStarterExamplesAreValid(t *testing.T) {
-	text := starterConfig("~/exports", nil)
+	text := app.StarterConfig("~/exports", nil)
 	var blocks []string
 	var cur []string
 	for _, line := range strings.Split(text, "\n") {
@@ -264,17 +264,6 @@ func TestStarterExamplesAreValid(t *testing.T) {
 	for _, k := range []string{"file", "command", "rest"} {
 		if !kinds[k] {
 			t.Errorf("no %s example in the starter config (examples: %v)", k, kinds)
-		}
-	}
-}
-
-// Every built-in source's stanza ('hoard init --add NAME') makes a valid
-// config.
-func TestEveryStanzaIsValid(t *testing.T) {
-	for _, src := range app.Sources.All() {
-		text := "root = \"/r\"\n" + strings.ReplaceAll(src.Stanza, "[sources.NAME]", "[sources.x-"+src.Name+"]")
-		if err := checkConfigText("hoard.toml", text); err != nil {
-			t.Errorf("%s: %v\n%s", src.Name, err, text)
 		}
 	}
 }

@@ -41,7 +41,8 @@ or recovers is notified as the daemon does (once per change, whichever of
 them sees it first), so per-source timers ('hoard schedule install')
 report failures too.
 
-Exit codes: 0 all succeeded, 1 some source failed, 2 configuration error,
+Exit codes: 0 all succeeded, 1 some source failed (or a run could not be
+recorded in the journal), 2 configuration error,
 3 some source was locked by another run (and none failed).`,
 		Example: `  hoard run                 # every configured source
   hoard run firefox zsh     # just these
@@ -157,6 +158,10 @@ func runSources(ctx context.Context, a *app.App, names []string, wait bool, rep 
 			stderr, obs = &passThrough{rep}, rep
 		}
 		r := newRunner(a, stderr, obs, log, wait)
+		r.Journal.Warn = func(msg string) { log.Warn(msg) }
+		if rep != nil {
+			r.Journal.Warn = func(msg string) { rep.line("hoard: warning: %s", msg) }
+		}
 		exp, _ := a.Exporter(name) // built by CheckExporters
 		res := r.Run(ctx, a.Config.Sources[name].Source, a.Extension(name), exp)
 		stderr.flush()

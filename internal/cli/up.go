@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -127,7 +128,7 @@ func printNextSteps(w io.Writer, config string, exported bool) {
 	}
 	fmt.Fprintln(w, "  hoard sources              every built-in source: web APIs, takeouts, devices, and what each needs")
 	fmt.Fprintf(w, "  hoard init --add NAME      add one of them to %s\n", config)
-	fmt.Fprintf(w, "Documentation: %sdocs/guide.md\n", docsURL)
+	fmt.Fprintf(w, "Documentation: %sdocs/guide.md\n", app.DocsURL)
 }
 
 // readerIsTerminal reports whether r is a terminal.

@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -98,7 +99,8 @@ func Load(path string, params ParamsFunc, kinds ...string) (*Config, error) {
 }
 
 // Parse validates config text; path is used in messages and to resolve
-// nothing else. Every mistake is reported, each once, in file order: one
+// the relative paths the text holds (root, secrets, when_present), which
+// are relative to its directory. Every mistake is reported, each once, in file order: one
 // line per mistake (see decoder). With an error, the Config returned (when
 // not nil) holds the sources that had no mistake, so that a caller can
 // check them further and report every mistake at once; it must not be
@@ -118,8 +120,17 @@ func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Confi
 		d.fail(0, "missing key \"root\" (the exports directory, e.g. root = \"~/exports\")")
 	} else if shape.Root == "" {
 		d.fail(lines.line("root"), "root is empty: give the exports directory, e.g. root = \"~/exports\"")
-	} else if c.Root, err = paths.Expand(shape.Root); err != nil {
-		d.fail(lines.line("root"), "root: %v", err)
+	}
+	// Relative paths in the file are relative to the file, not to the
+	// directory hoard was started in (cron and systemd start it elsewhere).
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if shape.Root != "" {
+		if c.Root, err = paths.ExpandFrom(dir, shape.Root); err != nil {
+			d.fail(lines.line("root"), "root: %v", err)
+		}
 	}
 	for _, key := range md.Keys() {
 		if len(key) != 2 || key[0] != "sources" {
@@ -130,7 +141,7 @@ func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Confi
 		}
 	}
 	for _, name := range c.Order {
-		if src := parseSource(d, name, shape.Sources[name], params, kinds); src != nil {
+		if src := parseSource(d, name, shape.Sources[name], params, kinds, dir); src != nil {
 			c.Sources[name] = src
 		}
 	}
@@ -151,7 +162,7 @@ func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Confi
 
 // parseSource decodes and checks one [sources.NAME] table; nil when it
 // has mistakes, which are recorded in d.
-func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc, kinds []string) *Source {
+func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc, kinds []string, dir string) *Source {
 	a := at{key: []string{"sources", name}}
 	header := d.line(a)
 	failed := func(format string, args ...any) *Source {
@@ -192,7 +203,7 @@ func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc
 		return nil
 	}
 	src := &Source{Source: export.Source{Name: name, Exporter: kind, Params: p, Retries: 1}, Line: header, Read: cm.Read, Schedule: cm.Schedule}
-	for _, err := range src.applyCommon(cm) {
+	for _, err := range src.applyCommon(cm, dir) {
 		line := header
 		var ke keyError
 		if errors.As(err, &ke) {
@@ -209,8 +220,9 @@ func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc
 }
 
 // applyCommon checks the keys every source has and fills s; it returns
-// one error per mistake (a keyError where the key is known).
-func (s *Source) applyCommon(cm common) []error {
+// one error per mistake (a keyError where the key is known). Relative
+// paths are relative to dir, the config file's directory.
+func (s *Source) applyCommon(cm common, dir string) []error {
 	var errs []error
 	fail := func(key string, err error) { errs = append(errs, keyError{[]string{key}, err}) }
 	if cm.Extension != nil {
@@ -236,14 +248,14 @@ func (s *Source) applyCommon(cm common) []error {
 		s.Timeout = cm.Timeout.D
 	}
 	if cm.Secrets != "" {
-		if s.Secrets, err = paths.Expand(cm.Secrets); err != nil {
+		if s.Secrets, err = paths.ExpandFrom(dir, cm.Secrets); err != nil {
 			fail("secrets", fmt.Errorf("secrets: %w", err))
 		}
 	}
 	if err := s.Read.validate(); err != nil {
 		errs = append(errs, keyError{validationKey(err), err})
 	}
-	if err := s.Schedule.resolve(s.Name); err != nil {
+	if err := s.Schedule.resolve(s.Name, dir); err != nil {
 		errs = append(errs, keyError{scheduleErrKey(err), err})
 	}
 	return errs

@@ -63,7 +63,7 @@ const maxFrame = 1 << 30
 // records decodes a snapshot: one record per commit.
 func records(ctx context.Context, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
 	return func(yield func(dal.Record, error) bool) {
-		rc, err := dal.OpenRecords(path)
+		rc, err := dal.OpenRecords(ctx, path)
 		if err != nil {
 			yield(dal.Record{}, err)
 			return

@@ -49,6 +49,9 @@ type AuthParams struct {
 	TokenURL   string   `toml:"token_url"`   // oauth2
 	ClientAuth string   `toml:"client_auth"` // oauth2: basic (default) or post
 	Scopes     []string `toml:"scopes"`      // oauth2
+	// Origins are further origins (scheme, host, port) that receive the
+	// credentials; by default only base_url's origin does.
+	Origins []string `toml:"origins"`
 }
 
 // HTTPParams is [sources.NAME.http]: the client's behaviour.
@@ -164,6 +167,12 @@ func checkPath(key, s string) error {
 }
 
 func checkAuth(a AuthParams) error {
+	for _, o := range a.Origins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return fmt.Errorf("auth.origins: %q is not an origin: give scheme, host and optional port only, e.g. \"https://uploads.example.com\"", o)
+		}
+	}
 	switch a.Type {
 	case "", "none", "bearer", "basic", "cookie":
 	case "header":
