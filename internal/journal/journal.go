@@ -53,11 +53,6 @@ type Journal struct {
 	Warn func(msg string)
 }
 
-// Open returns the journal in stateDir (the file need not exist yet).
-func Open(stateDir string) *Journal {
-	return &Journal{Path: filepath.Join(stateDir, "journal.jsonl")}
-}
-
 func marshalLine(e Entry) ([]byte, error) {
 	line, err := json.Marshal(e)
 	return append(line, '\n'), err
