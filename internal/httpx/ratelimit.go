@@ -98,8 +98,21 @@ func (c *Client) rateLimited(resp *Response) bool {
 	if resp.Status != http.StatusForbidden {
 		return false
 	}
-	return resp.Header.Get("Retry-After") != "" ||
-		!c.o.RateLimit.Disabled && strings.TrimSpace(resp.Header.Get(c.o.RateLimit.Remaining)) == "0"
+	if resp.Header.Get("Retry-After") != "" {
+		return true
+	}
+	left, ok := remaining(resp.Header, c.o.RateLimit)
+	return ok && left == 0
+}
+
+// remaining reads the requests left from the rate-limit header: an integer,
+// or a number with a fraction as Reddit sends ("599.0").
+func remaining(h http.Header, rl RateLimit) (float64, bool) {
+	if rl.Disabled {
+		return 0, false
+	}
+	left, err := strconv.ParseFloat(strings.TrimSpace(h.Get(rl.Remaining)), 64)
+	return left, err == nil
 }
 
 // serverWait is how long a rate-limited response asks us to wait:
@@ -121,11 +134,8 @@ func (c *Client) serverWait(resp *Response) time.Duration {
 // noteRateLimit remembers a reset time when the limit is (nearly) spent.
 func (c *Client) noteRateLimit(resp *Response) {
 	rl := c.o.RateLimit
-	if rl.Disabled {
-		return
-	}
-	left, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get(rl.Remaining)))
-	if err != nil || left > rl.Reserve {
+	left, ok := remaining(resp.Header, rl)
+	if !ok || left > float64(rl.Reserve) {
 		return
 	}
 	now := c.o.Clock.Now()

@@ -180,9 +180,17 @@ func (p *pager) done() error {
 	return nil
 }
 
-// compareCursor orders cursor values: as numbers when both are numbers,
-// as times when both are RFC 3339 times, else as strings.
+// compareCursor orders cursor values: as numbers when both are numbers
+// (integers exactly), as times when both are RFC 3339 times, else as
+// strings.
 func compareCursor(a, b string) int {
+	// Integers exactly: 18-digit ids (Mastodon's) lose their last digits
+	// as float64s.
+	ia, errA := strconv.ParseInt(a, 10, 64)
+	ib, errB := strconv.ParseInt(b, 10, 64)
+	if errA == nil && errB == nil {
+		return cmp.Compare(ia, ib)
+	}
 	fa, errA := strconv.ParseFloat(a, 64)
 	fb, errB := strconv.ParseFloat(b, 64)
 	if errA == nil && errB == nil {

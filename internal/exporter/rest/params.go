@@ -114,6 +114,10 @@ type IncrementalParams struct {
 type ForEachParams struct {
 	Endpoint string `toml:"endpoint"`
 	Field    string `toml:"field"`
+	// Required makes a run that finds no id fail instead of fetching
+	// nothing (a profile without its user id means the token was not
+	// accepted).
+	Required bool `toml:"required"`
 }
 
 // endpoint is a validated EndpointParams.

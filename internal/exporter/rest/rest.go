@@ -37,6 +37,10 @@ type Exporter struct {
 	p         *Params
 	endpoints []*endpoint
 
+	// Set by NewWithHooks; nil means none.
+	authHook    func(env *export.Env) (httpx.Auth, error)
+	authExpired func(*httpx.Response) bool
+
 	// Test hooks; nil means the real thing.
 	clock     clock.Clock
 	rand      func() float64
@@ -110,7 +114,7 @@ func permanent(format string, args ...any) error {
 
 func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*run, error) {
 	env.Redactor.AddSecrets(env.Secrets)
-	auth, err := buildAuth(e.p.Auth, env, e.clock)
+	auth, err := e.auth(env)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +140,14 @@ func (e *Exporter) authOrigins() []string {
 	return append([]string{e.p.BaseURL}, e.p.Auth.Origins...)
 }
 
+// auth builds one run's credentials: the hook's, else those of [auth].
+func (e *Exporter) auth(env *export.Env) (httpx.Auth, error) {
+	if e.authHook != nil {
+		return e.authHook(env)
+	}
+	return buildAuth(e.p.Auth, env, e.clock)
+}
+
 func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
 	h := e.p.HTTP
 	hdr := http.Header{}
@@ -154,6 +166,7 @@ func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
 		},
 		Auth:        auth,
 		AuthOrigins: e.authOrigins(),
+		AuthExpired: e.authExpired,
 		Header:      hdr,
 		Redactor:    env.Redactor,
 		Log:         env.Log,

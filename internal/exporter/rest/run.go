@@ -47,6 +47,9 @@ func (r *run) endpoint(ep *endpoint) error {
 		return r.paginate(ep, "")
 	}
 	ids := r.ids[ep.Name]
+	if (ids == nil || len(ids.list) == 0) && ep.ForEach.Required {
+		return permanent("endpoint %s: no %s found in the items of %s: nothing to fetch it for (is the token accepted?)", ep.Name, ep.ForEach.Field, ep.ForEach.Endpoint)
+	}
 	if ids == nil || len(ids.list) == 0 {
 		fmt.Fprintf(r.env.Stderr, "rest: endpoint %s: no ids found in %s.%s; nothing to fetch\n", ep.Name, ep.ForEach.Endpoint, ep.ForEach.Field)
 		return nil
