@@ -68,7 +68,7 @@ func (s *Server) ann(i int, user string) map[string]any {
 	return map[string]any{"id": fmt.Sprintf("Ann%05dxyz", i), "created": t, "updated": t, "user": user,
 		"uri": fmt.Sprintf("https://example.com/article-%d", i), "text": fmt.Sprintf("note %d — ünïcode", i),
 		"tags": []string{"reading"}, "group": "__world__", "permissions": map[string]any{"read": read},
-		"target": []map[string]any{{"source": fmt.Sprintf("https://example.com/article-%d", i), "selector": []map[string]any{{"type": "TextQuoteSelector", "exact": "a quote"}}}},
+		"target":   []map[string]any{{"source": fmt.Sprintf("https://example.com/article-%d", i), "selector": []map[string]any{{"type": "TextQuoteSelector", "exact": "a quote"}}}},
 		"document": map[string]any{"title": []string{fmt.Sprintf("Article %d", i)}},
 		"links":    map[string]any{"html": "https://hypothes.is/a/x", "incontext": "https://hyp.is/x"}, "user_info": map[string]any{"display_name": "Alice"}}
 }
@@ -153,7 +153,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, authed bool) {
 		}
 		match = append(match, a)
 	}
-	updated := func(a map[string]any) time.Time { t, _ := time.Parse(time.RFC3339Nano, a["updated"].(string)); return t }
+	updated := func(a map[string]any) time.Time {
+		t, _ := time.Parse(time.RFC3339Nano, a["updated"].(string))
+		return t
+	}
 	slices.SortStableFunc(match, func(a, b map[string]any) int { return updated(a).Compare(updated(b)) })
 	rows := []map[string]any{}
 	for _, a := range match {
@@ -177,4 +180,3 @@ func (s *Server) SearchAfter() []string {
 	}
 	return out
 }
-

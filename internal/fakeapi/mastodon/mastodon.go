@@ -97,7 +97,7 @@ func (s *Server) Post() {
 	at := Base.Add(time.Duration(n) * 24 * time.Hour)
 	st := map[string]any{"id": strconv.FormatInt(id, 10), "created_at": at.Format("2006-01-02T15:04:05.000Z"),
 		"content": fmt.Sprintf("<p>toot %d — ünïcode &amp; <a href=\"https://example.com\">a link</a></p>", n),
-		"url": fmt.Sprintf("https://masto.example/@alice/%d", id), "uri": fmt.Sprintf("https://masto.example/users/alice/statuses/%d", id),
+		"url":     fmt.Sprintf("https://masto.example/@alice/%d", id), "uri": fmt.Sprintf("https://masto.example/users/alice/statuses/%d", id),
 		"visibility": "public", "spoiler_text": "", "reblog": nil, "edited_at": nil,
 		"account": map[string]any{"id": AccountID, "acct": "alice"}}
 	if n%5 == 0 {
