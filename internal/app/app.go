@@ -21,6 +21,7 @@ import (
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/internal/suggest"
+	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/all"
 )
 
@@ -128,8 +129,8 @@ func (a *App) Extension(name string) string {
 }
 
 // buildSpec resolves the read settings of a configured source: its
-// decoder (named, else its exporter's, else the built-in source of that
-// exact name for a file or command export, else by extension) and the
+// decoder (named, else its exporter's, else the local built-in source of
+// that exact name for a file or command export, else by extension) and the
 // settings of each kind (the config's tables over the exporter's: a rest
 // endpoint's key is its kind's key).
 func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
@@ -167,11 +168,18 @@ func decoderName(src *config.Source) string {
 		return dal.REST.Name
 	case Sources.Lookup(src.Exporter) != nil:
 		return src.Exporter
-	case (src.Exporter == file.Kind.Name || src.Exporter == command.Kind.Name) && Sources.Lookup(src.Name) != nil:
+	case (src.Exporter == file.Kind.Name || src.Exporter == command.Kind.Name) && isLocal(Sources.Lookup(src.Name)):
 		return src.Name
 	}
 	return ""
 }
+
+// isLocal reports a built-in source of files on this machine (a shell's
+// history, a browser's database), whose snapshots a file or command
+// source of the same name holds as they are. A command named after a web
+// source (reddit, github) runs some other exporter, whose JSON its
+// config's own read settings describe.
+func isLocal(s *source.Source) bool { return s != nil && s.Category == source.Local }
 
 // exporterKinds returns the read settings an exporter's own config
 // implies: a rest endpoint's key is the key of its items' kind.

@@ -5,10 +5,16 @@ package all
 import (
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/bash"
+	"github.com/hoard-dev/hoard/source/bluesky"
 	"github.com/hoard-dev/hoard/source/chromium"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
+	"github.com/hoard-dev/hoard/source/github"
+	"github.com/hoard-dev/hoard/source/hackernews"
+	"github.com/hoard-dev/hoard/source/hypothesis"
+	"github.com/hoard-dev/hoard/source/mastodon"
+	"github.com/hoard-dev/hoard/source/reddit"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -21,4 +27,11 @@ var Sources = source.NewRegistry(
 	firefox.Source,
 	chromium.Source,
 	git.Source,
+	// web APIs and sites
+	github.Source,
+	reddit.Source,
+	hypothesis.Source,
+	mastodon.Source,
+	bluesky.Source,
+	hackernews.Source,
 )
