@@ -45,7 +45,7 @@ func newExporter(src export.Source, h rest.Hooks) (*rest.Exporter, error) {
 	if user == "" {
 		return nil, errors.New(`missing key "user": your handle, e.g. user = "alice.bsky.social"`)
 	}
-	rp := RestParams(p)
+	rp := restParams(p)
 	h.Auth = func(env *export.Env) (httpx.Auth, error) { return newSession(env, rp.BaseURL, user, h.Clock) }
 	h.AuthExpired = expired
 	return rest.NewWithHooks(rp, h)
@@ -60,8 +60,8 @@ var Collections = map[string]string{
 	"follows": "app.bsky.graph.follow",
 }
 
-// RestParams is the rest engine's configuration for p.
-func RestParams(p *Params) *rest.Params {
+// restParams is the rest engine's configuration for p.
+func restParams(p *Params) *rest.Params {
 	base := p.BaseURL
 	if base == "" {
 		base = DefaultBaseURL

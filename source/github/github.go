@@ -41,7 +41,7 @@ func newExporter(src export.Source, h rest.Hooks) (*rest.Exporter, error) {
 	if !ok {
 		return nil, fmt.Errorf("github: parameters of type %T", src.Params)
 	}
-	return rest.NewWithHooks(RestParams(p), h)
+	return rest.NewWithHooks(restParams(p), h)
 }
 
 // Pages and items the API lets a client reach: events stop at 300 (three
@@ -51,9 +51,9 @@ const (
 	searchPages = 10
 )
 
-// RestParams is the rest engine's configuration for p: every endpoint,
+// restParams is the rest engine's configuration for p: every endpoint,
 // header, pagination rule and style of the source.
-func RestParams(p *Params) *rest.Params {
+func restParams(p *Params) *rest.Params {
 	base := p.BaseURL
 	if base == "" {
 		base = DefaultBaseURL

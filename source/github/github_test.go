@@ -160,7 +160,7 @@ func TestBadToken(t *testing.T) {
 // reading back agree, and every kind has a time or is a list of things
 // without one.
 func TestEndpointKeysAreKindKeys(t *testing.T) {
-	for _, ep := range RestParams(&Params{}).Endpoints {
+	for _, ep := range restParams(&Params{}).Endpoints {
 		k, ok := Decoder.Kinds[ep.Name]
 		if !ok {
 			t.Errorf("endpoint %s has no read defaults", ep.Name)

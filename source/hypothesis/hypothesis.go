@@ -38,7 +38,7 @@ func newExporter(src export.Source, h rest.Hooks) (*rest.Exporter, error) {
 	if !ok {
 		return nil, fmt.Errorf("hypothesis: parameters of type %T", src.Params)
 	}
-	return rest.NewWithHooks(RestParams(p), h)
+	return rest.NewWithHooks(restParams(p), h)
 }
 
 // Lookback is how far before the bookmark each run starts again, for
@@ -46,8 +46,8 @@ func newExporter(src export.Source, h rest.Hooks) (*rest.Exporter, error) {
 // seen; those already saved unchanged are marked as duplicates.
 const Lookback = 5 * time.Minute
 
-// RestParams is the rest engine's configuration for p.
-func RestParams(p *Params) *rest.Params {
+// restParams is the rest engine's configuration for p.
+func restParams(p *Params) *rest.Params {
 	base := p.BaseURL
 	if base == "" {
 		base = DefaultBaseURL

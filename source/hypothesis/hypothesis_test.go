@@ -104,7 +104,7 @@ func TestFaults(t *testing.T) {
 			}
 			ex := build(t, h, srv)
 			if tc.name == "slower than the timeout" {
-				p := RestParams(&Params{BaseURL: srv.URL + "/api"})
+				p := restParams(&Params{BaseURL: srv.URL + "/api"})
 				p.HTTP.Timeout.D = 200 * time.Millisecond
 				var err error
 				if ex, err = rest.NewWithHooks(p, rest.Hooks{Clock: h.Clock, Rand: func() float64 { return 0.5 }}); err != nil {
@@ -150,7 +150,7 @@ func TestTokenNotAccepted(t *testing.T) {
 }
 
 func TestEndpointKeysAreKindKeys(t *testing.T) {
-	for _, ep := range RestParams(&Params{}).Endpoints {
+	for _, ep := range restParams(&Params{}).Endpoints {
 		k, ok := Decoder.Kinds[ep.Name]
 		if !ok || ep.Key != "" && (len(k.Key) != 1 || k.Key[0] != ep.Key) {
 			t.Errorf("endpoint %s: key %q, read defaults %+v", ep.Name, ep.Key, k)

@@ -37,11 +37,11 @@ func newExporter(src export.Source, h rest.Hooks) (*rest.Exporter, error) {
 	if p.BaseURL == "" {
 		return nil, errors.New(`missing key "base_url": your instance, e.g. base_url = "https://mastodon.social"`)
 	}
-	return rest.NewWithHooks(RestParams(p), h)
+	return rest.NewWithHooks(restParams(p), h)
 }
 
-// RestParams is the rest engine's configuration for p.
-func RestParams(p *Params) *rest.Params {
+// restParams is the rest engine's configuration for p.
+func restParams(p *Params) *rest.Params {
 	link := rest.PaginationParams{Type: "link"}
 	limit := map[string]string{"limit": "40"} // the most Mastodon serves a page
 	return &rest.Params{

@@ -49,12 +49,12 @@ func newExporter(src export.Source, h rest.Hooks) (*rest.Exporter, error) {
 		tokenURL = DefaultTokenURL
 	}
 	h.Auth = func(env *export.Env) (httpx.Auth, error) { return newAuth(env, tokenURL, h.Clock) }
-	return rest.NewWithHooks(RestParams(p), h)
+	return rest.NewWithHooks(restParams(p), h)
 }
 
-// RestParams is the rest engine's configuration for p; the credentials
+// restParams is the rest engine's configuration for p; the credentials
 // are the source's own (see auth.go).
-func RestParams(p *Params) *rest.Params {
+func restParams(p *Params) *rest.Params {
 	base := p.BaseURL
 	if base == "" {
 		base = DefaultBaseURL
