@@ -1,6 +1,7 @@
 package bluesky
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"os"
@@ -181,4 +182,23 @@ func TestConformance(t *testing.T) {
 			}
 			return b
 		}})
+}
+
+// The exporter passes the exporter conformance suite: output only to the
+// writer, attempts independent (a new session each), a cancelled context
+// fails, one snapshot through the runner.
+func TestExporterConformance(t *testing.T) {
+	h := sourcetest.New(t, "")
+	srv := fake.New(h.Clock, map[string]int{fake.Posts: 2})
+	defer srv.Close()
+	exporttest.Run(t, exporttest.Case{
+		New: func(t *testing.T) (export.Exporter, secret.Secrets) {
+			return build(t, h, srv, fake.Handle), secret.Secrets{"password": fake.AppPassword}
+		},
+		Check: func(t *testing.T, out []byte) {
+			if !bytes.Contains(out, []byte(`{"endpoint":"profile"`)) || bytes.Count(out, []byte("\n")) < 5 {
+				t.Errorf("output:\n%.2000s", out)
+			}
+		},
+	})
 }

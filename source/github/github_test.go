@@ -1,6 +1,7 @@
 package github
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -9,9 +10,11 @@ import (
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/export/exporttest"
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/github"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/source/internal/sourcetest"
 )
 
@@ -259,4 +262,23 @@ func readAll(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// The exporter passes the exporter conformance suite: output only to the
+// writer, attempts independent (a new client each), a cancelled context
+// fails, one snapshot through the runner.
+func TestExporterConformance(t *testing.T) {
+	h := sourcetest.New(t, "")
+	srv := fake.New(h.Clock, "", fake.Counts{Stars: 2, Repos: 1, Events: 1})
+	defer srv.Close()
+	exporttest.Run(t, exporttest.Case{
+		New: func(t *testing.T) (export.Exporter, secret.Secrets) {
+			return build(t, h, srv.URL), secret.Secrets{"token": fake.Token}
+		},
+		Check: func(t *testing.T, out []byte) {
+			if !bytes.Contains(out, []byte(`{"endpoint":"profile"`)) || bytes.Count(out, []byte("\n")) < 9 {
+				t.Errorf("output:\n%.2000s", out)
+			}
+		},
+	})
 }

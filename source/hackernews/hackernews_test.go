@@ -139,22 +139,24 @@ func TestFaults(t *testing.T) {
 		name   string
 		faults map[int]fakeapi.Fault
 		layout string
+		loop   bool
 		err    string
 	}{
-		{"503, too quickly", map[int]fakeapi.Fault{5: {Kind: fakeapi.Status, Status: 503, Body: busy}}, "", ""},
-		{"429 Retry-After", map[int]fakeapi.Fault{2: {Kind: fakeapi.Status, Status: 429, RetryAfter: "30"}}, "", ""},
-		{"500", map[int]fakeapi.Fault{1: {Kind: fakeapi.Status, Status: 500}}, "", ""},
-		{"connection reset", map[int]fakeapi.Fault{3: {Kind: fakeapi.Reset}}, "", ""},
-		{"truncated API body", map[int]fakeapi.Fault{2: {Kind: fakeapi.Truncate}}, "", ""},
-		{"a page that is not the site's, once", map[int]fakeapi.Fault{5: {Kind: fakeapi.ErrorBody, Body: `<html><body>Bad gateway, try later</body></html>`}}, "", ""},
-		{"changed layout", nil, "redesign", "no tr.athing row, but"},
-		{"404", map[int]fakeapi.Fault{5: {Kind: fakeapi.Status, Status: 404, Body: "Unknown."}}, "", "404"},
+		{"503, too quickly", map[int]fakeapi.Fault{5: {Kind: fakeapi.Status, Status: 503, Body: busy}}, "", false, ""},
+		{"429 Retry-After", map[int]fakeapi.Fault{2: {Kind: fakeapi.Status, Status: 429, RetryAfter: "30"}}, "", false, ""},
+		{"500", map[int]fakeapi.Fault{1: {Kind: fakeapi.Status, Status: 500}}, "", false, ""},
+		{"connection reset", map[int]fakeapi.Fault{3: {Kind: fakeapi.Reset}}, "", false, ""},
+		{"truncated API body", map[int]fakeapi.Fault{2: {Kind: fakeapi.Truncate}}, "", false, ""},
+		{"a page that is not the site's, once", map[int]fakeapi.Fault{5: {Kind: fakeapi.ErrorBody, Body: `<html><body>Bad gateway, try later</body></html>`}}, "", false, ""},
+		{"changed layout", nil, "redesign", false, "no tr.athing row, but"},
+		{"404", map[int]fakeapi.Fault{5: {Kind: fakeapi.Status, Status: 404, Body: "Unknown."}}, "", false, "404"},
+		{"More links that loop", nil, "", true, "the More links loop"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := sourcetest.New(t, cookieSecrets)
 			srv := fake.New(2, 1, 35, 1, 1, 1)
 			defer srv.Close()
-			srv.Layout = tc.layout
+			srv.Layout, srv.LoopMore = tc.layout, tc.loop
 			for i, f := range tc.faults {
 				srv.Faults.At(i, f)
 			}

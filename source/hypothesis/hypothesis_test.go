@@ -1,6 +1,7 @@
 package hypothesis
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -9,9 +10,11 @@ import (
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/export/exporttest"
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/hypothesis"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/source/internal/sourcetest"
 )
 
@@ -234,4 +237,23 @@ func TestHypexportMergesWithHoard(t *testing.T) {
 	if a := byKey["Ann00098xyz"]; a.Time.Format(time.RFC3339) != "2019-01-03T19:46:09Z" {
 		t.Errorf("annotation 98 (only in the 2019 archive): %+v", a)
 	}
+}
+
+// The exporter passes the exporter conformance suite: output only to the
+// writer, attempts independent (a new run each), a cancelled context
+// fails, one snapshot through the runner.
+func TestExporterConformance(t *testing.T) {
+	h := sourcetest.New(t, "")
+	srv := fake.New(3)
+	defer srv.Close()
+	exporttest.Run(t, exporttest.Case{
+		New: func(t *testing.T) (export.Exporter, secret.Secrets) {
+			return build(t, h, srv), secret.Secrets{"token": fake.Token}
+		},
+		Check: func(t *testing.T, out []byte) {
+			if !bytes.Contains(out, []byte(`{"endpoint":"profile"`)) || bytes.Count(out, []byte("\n")) < 2 {
+				t.Errorf("output:\n%.2000s", out)
+			}
+		},
+	})
 }

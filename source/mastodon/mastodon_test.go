@@ -1,15 +1,18 @@
 package mastodon
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/export/exporttest"
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/mastodon"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/source/internal/sourcetest"
 )
 
@@ -151,4 +154,23 @@ func TestConformance(t *testing.T) {
 			}
 			return b
 		}})
+}
+
+// The exporter passes the exporter conformance suite: output only to the
+// writer, attempts independent (a new run each), a cancelled context
+// fails, one snapshot through the runner.
+func TestExporterConformance(t *testing.T) {
+	h := sourcetest.New(t, "")
+	srv := fake.New(h.Clock, 3, 1, 1)
+	defer srv.Close()
+	exporttest.Run(t, exporttest.Case{
+		New: func(t *testing.T) (export.Exporter, secret.Secrets) {
+			return build(t, h, srv.URL), secret.Secrets{"token": fake.Token}
+		},
+		Check: func(t *testing.T, out []byte) {
+			if !bytes.Contains(out, []byte(`{"endpoint":"profile"`)) || bytes.Count(out, []byte("\n")) < 4 {
+				t.Errorf("output:\n%.2000s", out)
+			}
+		},
+	})
 }

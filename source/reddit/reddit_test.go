@@ -1,6 +1,7 @@
 package reddit
 
 import (
+	"bytes"
 	"os"
 	"slices"
 	"strconv"
@@ -11,9 +12,11 @@ import (
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/export/exporttest"
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/reddit"
+	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/source/internal/sourcetest"
 )
 
@@ -270,4 +273,23 @@ func TestRexportMergesWithHoard(t *testing.T) {
 	if len(keys["profile"]) != 1 || len(keys["multireddits"]) != 1 || len(keys["subreddits"]) != 2 {
 		t.Errorf("profile %v multireddits %v subreddits %v", keys["profile"], keys["multireddits"], keys["subreddits"])
 	}
+}
+
+// The exporter passes the exporter conformance suite: output only to the
+// writer, attempts independent (a new access token each), a cancelled context
+// fails, one snapshot through the runner.
+func TestExporterConformance(t *testing.T) {
+	h := sourcetest.New(t, "")
+	srv := fake.New(h.Clock, fake.Counts{Saved: 2})
+	defer srv.Close()
+	exporttest.Run(t, exporttest.Case{
+		New: func(t *testing.T) (export.Exporter, secret.Secrets) {
+			return build(t, h, srv), secret.Secrets{"client_id": fake.ClientID, "client_secret": fake.ClientSecret, "username": fake.Username, "password": fake.Password}
+		},
+		Check: func(t *testing.T, out []byte) {
+			if !bytes.Contains(out, []byte(`{"endpoint":"profile"`)) || bytes.Count(out, []byte("\n")) < 8 {
+				t.Errorf("output:\n%.2000s", out)
+			}
+		},
+	})
 }

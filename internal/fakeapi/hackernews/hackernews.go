@@ -44,7 +44,9 @@ type Server struct {
 	// Layout "" is the site's; "redesign" renders rows without tr.athing.
 	Layout string
 	// OldAge writes span.age titles without the Unix time (before 2024).
-	OldAge   bool
+	OldAge bool
+	// LoopMore makes page 2 of favorites link "More" to itself.
+	LoopMore bool
 	Items    map[int64]map[string]any
 	user     map[string]any
 	lists    map[string][]int64 // "favorites", "favorite_comments", "upvoted", "upvoted_comments": ids, newest first
@@ -205,8 +207,12 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, what string) {
 			b.WriteString(s.storyRow(id, start+i+1, me))
 		}
 	}
-	if end < len(ids) {
-		more := url.Values{"id": {User}, "p": {strconv.Itoa(pageNo + 1)}}
+	if end < len(ids) || s.LoopMore && pageNo == 2 {
+		next := pageNo + 1
+		if s.LoopMore && pageNo == 2 {
+			next = 2
+		}
+		more := url.Values{"id": {User}, "p": {strconv.Itoa(next)}}
 		if comments {
 			more.Set("comments", "t")
 		}
