@@ -20,9 +20,13 @@ import (
 
 const secrets = "token = \"" + fake.Token + "\"\n"
 
+func hooksFor(h *sourcetest.H) rest.Hooks {
+	return rest.Hooks{Clock: h.Clock, Rand: func() float64 { return 0.5 }}
+}
+
 func build(t *testing.T, h *sourcetest.H, baseURL string) export.Exporter {
 	t.Helper()
-	ex, err := newExporter(export.Source{Params: &Params{BaseURL: baseURL}}, rest.Hooks{Clock: h.Clock, Rand: func() float64 { return 0.5 }})
+	ex, err := newExporter(export.Source{Params: &Params{BaseURL: baseURL}}, hooksFor(h))
 	if err != nil {
 		t.Fatal(err)
 	}

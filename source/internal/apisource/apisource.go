@@ -11,7 +11,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -115,211 +114,100 @@ func WrapIn(name string) func([]byte) ([]byte, error) {
 	}
 }
 
-// records streams a legacy document: memory holds one item at a time.
+// records streams a legacy document with dal.Members: memory holds one
+// item at a time.
 func (l *Legacy) records(ctx context.Context, path string, yield func(dal.Record, error) bool) {
-	rc, err := dal.OpenRecords(ctx, path)
-	if err != nil {
-		yield(dal.Record{}, err)
-		return
-	}
-	defer rc.Close()
-	l.read(ctx, path, bufio.NewReaderSize(rc, 1<<16), yield)
-}
-
-func (l *Legacy) read(ctx context.Context, path string, r io.Reader, yield func(dal.Record, error) bool) {
-	w := &walker{l: l, path: path, ctx: ctx, yield: yield, dec: json.NewDecoder(r)}
-	if err := w.document(); err != nil && !errors.Is(err, errStopped) {
-		yield(dal.Record{}, err)
-	}
-}
-
-var errStopped = errors.New("stopped")
-
-type walker struct {
-	l     *Legacy
-	path  string
-	ctx   context.Context
-	yield func(dal.Record, error) bool
-	dec   *json.Decoder
-	n     int
-	buf   bytes.Buffer
-}
-
-func (w *walker) errorf(format string, args ...any) error {
-	return &dal.ReadError{File: w.path, Where: fmt.Sprintf("byte %d", w.dec.InputOffset()), Err: fmt.Errorf(format, args...)}
-}
-
-// syntax turns a decoding error into one naming the file and position.
-func (w *walker) syntax(err error, what string) error {
-	if errors.Is(err, errStopped) || errors.As(err, new(*dal.ReadError)) || errors.Is(err, w.ctx.Err()) && w.ctx.Err() != nil {
-		return err
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return w.errorf("unexpected end of file in %s (truncated?)", what)
-	}
-	return w.errorf("%s: %v", what, err)
-}
-
-func (w *walker) document() error {
-	tok, err := w.dec.Token()
-	if err == io.EOF {
-		return &dal.ReadError{File: w.path, Err: errors.New("empty file")}
-	}
-	if err != nil {
-		return w.syntax(err, "the document")
-	}
-	switch tok {
-	case json.Delim('['):
-		if w.l.Array == "" {
-			return w.errorf("a top-level array, which %s does not write (is this the right decoder?)", w.l.Name)
-		}
-		if err := w.elements(Member{Kind: w.l.Array}, "the top-level array"); err != nil {
-			return err
-		}
-	case json.Delim('{'):
-		if err := w.members(); err != nil {
-			return err
-		}
-	default:
-		return w.errorf("expected the JSON object that %s writes, found %v", w.l.Name, tok)
-	}
-	if _, err := w.dec.Token(); err != io.EOF {
-		return w.errorf("unexpected data after the document")
-	}
-	return nil
-}
-
-// members reads the top-level object; its opening brace is consumed.
-func (w *walker) members() error {
 	var seen []string
-	known := false
-	for w.dec.More() {
-		tok, err := w.dec.Token()
-		if err != nil {
-			return w.syntax(err, "the document")
+	known, array, failed := false, false, false
+	wraps := map[string]func([]byte) ([]byte, error){}
+	kind := func(member string) string {
+		if member == "" { // a top-level array
+			array, known = true, known || l.Array != ""
+			return l.Array
 		}
-		name, _ := tok.(string)
-		seen = append(seen, name)
-		m, ok := w.l.Members[name]
+		seen = append(seen, member)
+		m, ok := l.Members[member]
 		known = known || ok
+		if !known {
+			return "" // not (yet) this exporter's document
+		}
 		if m.Kind == "" {
-			m.Kind = name
+			m.Kind = member
 		}
-		read := w.skip
-		if known {
-			read = func(name string) error { return w.member(name, m) }
+		if m.Wrap != nil {
+			wraps[m.Kind] = m.Wrap
 		}
-		if err := read(name); err != nil {
-			return err
+		return m.Kind
+	}
+	var buf []byte
+	n := map[string]int{}
+	for rec, err := range dal.Members(ctx, path, kind) {
+		if err != nil {
+			failed = true
+			if !yield(rec, err) {
+				return
+			}
+			continue
 		}
-	}
-	if _, err := w.dec.Token(); err != nil {
-		return w.syntax(err, "the document")
-	}
-	if !known {
-		return &dal.ReadError{File: w.path, Err: fmt.Errorf("not a %s document: its members are %s; expected some of %s",
-			w.l.Name, quoteList(seen), quoteList(keys(w.l.Members)))}
-	}
-	return nil
-}
-
-// member reads one member's value: an array of items, one item (an
-// object), or nothing (null or a scalar).
-func (w *walker) member(name string, m Member) error {
-	where := fmt.Sprintf("member %q", name)
-	if w.peek() == '[' {
-		if _, err := w.dec.Token(); err != nil {
-			return w.syntax(err, where)
+		n[rec.Kind]++
+		if len(rec.Raw) == 0 || rec.Raw[0] != '{' {
+			if !yield(dal.Record{}, &dal.ReadError{File: path, Where: fmt.Sprintf("item %d of %s", n[rec.Kind], rec.Kind), Err: errors.New("not a JSON object")}) {
+				return
+			}
+			continue
 		}
-		return w.elements(m, where)
-	}
-	var raw json.RawMessage
-	if err := w.dec.Decode(&raw); err != nil {
-		return w.syntax(err, where)
-	}
-	switch raw[0] {
-	case '{':
-		return w.emit(m, raw, where)
-	case '[': // not seen ahead (a buffer boundary): read from memory
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return w.syntax(err, where)
-		}
-		for i, it := range items {
-			if err := w.emit(m, it, fmt.Sprintf("item %d of %s", i+1, where)); err != nil {
-				return err
+		buf = compact(buf[:0], rec.Raw)
+		raw := buf
+		if wrap := wraps[rec.Kind]; wrap != nil {
+			if raw, err = wrap(raw); err != nil {
+				if !yield(dal.Record{}, &dal.ReadError{File: path, Where: fmt.Sprintf("item %d of %s", n[rec.Kind], rec.Kind), Err: err}) {
+					return
+				}
+				continue
 			}
 		}
-	}
-	return nil
-}
-
-// skip reads past one member's value.
-func (w *walker) skip(name string) error {
-	var raw json.RawMessage
-	if err := w.dec.Decode(&raw); err != nil {
-		return w.syntax(err, fmt.Sprintf("member %q", name))
-	}
-	return nil
-}
-
-// peek returns the first byte of the next value when the decoder has it
-// buffered (json.Decoder has no peek), else 0.
-func (w *walker) peek() byte {
-	r := w.dec.Buffered()
-	var b [1]byte
-	for {
-		if _, err := r.Read(b[:]); err != nil {
-			return 0
+		if !yield(dal.Record{Kind: rec.Kind, Raw: raw}, nil) {
+			return
 		}
-		if !isSpace(b[0]) && b[0] != ':' {
-			return b[0]
+	}
+	if !known && !failed {
+		what := "its members are " + quoteList(seen)
+		if array {
+			what = "a top-level array, which " + l.Name + " does not write"
 		}
+		yield(dal.Record{}, &dal.ReadError{File: path, Err: fmt.Errorf("not a %s document: %s; expected some of %s", l.Name, what, quoteList(keys(l.Members)))})
 	}
 }
 
-// elements reads the items of an array whose opening bracket is consumed.
-func (w *walker) elements(m Member, where string) error {
-	i := 0
-	for w.dec.More() {
-		i++
-		var raw json.RawMessage
-		if err := w.dec.Decode(&raw); err != nil {
-			return w.syntax(err, fmt.Sprintf("item %d of %s", i, where))
-		}
-		if err := w.emit(m, raw, fmt.Sprintf("item %d of %s", i, where)); err != nil {
-			return err
-		}
-	}
-	if _, err := w.dec.Token(); err != nil {
-		return w.syntax(err, where)
-	}
-	return nil
-}
-
-// emit yields one item, compacted and wrapped.
-func (w *walker) emit(m Member, raw json.RawMessage, where string) error {
-	if w.n++; w.n%256 == 0 && w.ctx.Err() != nil {
-		return w.ctx.Err()
-	}
-	if len(raw) == 0 || raw[0] != '{' {
-		return w.errorf("%s is not a JSON object", where)
-	}
-	w.buf.Reset()
-	if err := json.Compact(&w.buf, raw); err != nil {
-		return w.syntax(err, where)
-	}
-	rec := w.buf.Bytes()
-	if m.Wrap != nil {
-		var err error
-		if rec, err = m.Wrap(rec); err != nil {
-			return w.errorf("%s: %v", where, err)
+// compact appends src without the white space outside its strings: the
+// exporters indent their documents, hoard's snapshots are compact. src
+// is a complete JSON value (the scanner found its end), so its strings
+// are closed.
+func compact(dst, src []byte) []byte {
+	start := 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '"': // jump to the closing quote: one not escaped by an odd run of backslashes
+			for {
+				q := bytes.IndexByte(src[i+1:], '"')
+				if q < 0 {
+					return append(dst, src[start:]...)
+				}
+				i += 1 + q
+				n := 0
+				for k := i - 1; k >= 0 && src[k] == '\\'; k-- {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+			}
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, src[start:i]...)
+			start = i + 1
 		}
 	}
-	if !w.yield(dal.Record{Kind: m.Kind, Raw: rec}, nil) {
-		return errStopped
-	}
-	return nil
+	return append(dst, src[start:]...)
 }
 
 func keys(m map[string]Member) []string {
