@@ -144,6 +144,7 @@ func (e *Exporter) Export(ctx context.Context, w io.Writer, env *export.Env) err
 }
 
 func (e *Exporter) export(ctx context.Context, w io.Writer, env *export.Env) error {
+	env.Redactor.AddSecrets(env.Secrets)
 	var st state
 	if _, err := env.State.Load(&st); err != nil {
 		return export.Permanent(err)
@@ -299,6 +300,10 @@ func (r *run) get(c *httpx.Client, endpoint, parent string, page int, u *url.URL
 			return nil, fmt.Errorf("hackernews: %s page %d: %w", endpoint, page, err)
 		}
 		return nil, err
+	}
+	if html && resp.Status >= 300 && resp.Status < 400 {
+		return nil, export.Permanent(fmt.Errorf("hackernews: %s page %d: the site redirected %s to %q instead of showing the list (for upvoted: the cookie is not accepted)",
+			endpoint, page, c.RedactURL(u), resp.Header.Get("Location")))
 	}
 	if resp.Status < 200 || resp.Status > 299 {
 		return nil, c.StatusError(req, resp)

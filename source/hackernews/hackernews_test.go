@@ -151,6 +151,7 @@ func TestFaults(t *testing.T) {
 		{"changed layout", nil, "redesign", false, "no tr.athing row, but"},
 		{"404", map[int]fakeapi.Fault{5: {Kind: fakeapi.Status, Status: 404, Body: "Unknown."}}, "", false, "404"},
 		{"More links that loop", nil, "", true, "the More links loop"},
+		{"a redirect to the login page", map[int]fakeapi.Fault{5: {Kind: fakeapi.Status, Status: 302, Body: "login"}}, "", false, "the site redirected"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := sourcetest.New(t, cookieSecrets)
