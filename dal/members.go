@@ -14,11 +14,11 @@ import (
 // formats, one array. For each top-level member, kind(name) says which
 // kind its items are, "" skipping the member: an array's elements are
 // records of that kind, an object is one record, null and other values
-// none. A top-level array's elements are records of kind(""), skipped
+// none. A top-level array's elements are records of kind array, skipped
 // when that is "". Records are the items' bytes as in the file; memory
 // holds one item at a time. Errors are *ReadError values naming the file,
 // line and byte; the document cannot be read past a syntax error.
-func Members(ctx context.Context, path string, kind func(member string) string) iter.Seq2[Record, error] {
+func Members(ctx context.Context, path, array string, kind func(member string) string) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		rc, ok := openOrYield(ctx, path, yield)
 		if !ok {
@@ -27,13 +27,13 @@ func Members(ctx context.Context, path string, kind func(member string) string) 
 		defer rc.Close()
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx}
 		defer w.s.release()
-		if err := w.topMembers(kind); err != nil && !w.stopped {
+		if err := w.topMembers(array, kind); err != nil && !w.stopped {
 			yield(Record{}, err)
 		}
 	}
 }
 
-func (w *jsonWalker) topMembers(kind func(string) string) error {
+func (w *jsonWalker) topMembers(array string, kind func(string) string) error {
 	c, err := w.s.peek()
 	if err == io.EOF {
 		return &ReadError{File: w.s.file, Err: errors.New("empty file")}
@@ -43,8 +43,8 @@ func (w *jsonWalker) topMembers(kind func(string) string) error {
 	}
 	switch c {
 	case '[':
-		if k := kind(""); k != "" {
-			err = w.collection(k)
+		if array != "" {
+			err = w.collection(array)
 		} else {
 			err = w.s.skip()
 		}

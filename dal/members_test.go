@@ -11,10 +11,7 @@ import (
 func TestMembers(t *testing.T) {
 	dir := t.TempDir()
 	kind := func(m string) string {
-		switch m {
-		case "":
-			return "top"
-		case "skip":
+		if m == "skip" {
 			return ""
 		}
 		return "k_" + m
@@ -22,6 +19,7 @@ func TestMembers(t *testing.T) {
 	for _, tc := range []struct{ doc, want, err string }{
 		{"{\n \"a\": [{\"x\": 1},\n  {\"x\": 2}],\n \"p\": {\"id\": 3},\n \"skip\": [{\"no\": 1}],\n \"n\": null, \"s\": 5, \"e\": []\n}", `k_a {"x": 1}|k_a {"x": 2}|k_p {"id": 3}`, ""},
 		{`[{"id":1},{"id":2}]`, `top {"id":1}|top {"id":2}`, ""},
+		{`{"":[{"id":1}]}`, `k_ {"id":1}`, ""},
 		{`{"a":[{"x":1},{"x":`, `k_a {"x":1}`, "line 1, byte 14: unexpected end of file inside the value starting here (truncated?) (in item 2 of k_a)"},
 		{`"text"`, ``, "line 1, byte 0: expected a JSON object or array, found"},
 		{``, ``, "empty file"},
@@ -30,7 +28,7 @@ func TestMembers(t *testing.T) {
 		p := filepath.Join(dir, "20240101T000000Z.json")
 		os.WriteFile(p, []byte(tc.doc), 0o644)
 		var got, errs []string
-		for r, err := range Members(context.Background(), p, kind) {
+		for r, err := range Members(context.Background(), p, "top", kind) {
 			if err != nil {
 				errs = append(errs, err.Error())
 				continue
@@ -50,7 +48,7 @@ func TestMembersStops(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "20240101T000000Z.json")
 	os.WriteFile(p, []byte(`{"a":[{"x":1},{"x":2},{"x":3}],"b":{"y":1}}`), 0o644)
 	n := 0
-	for _, err := range Members(context.Background(), p, func(string) string { return "k" }) {
+	for _, err := range Members(context.Background(), p, "", func(string) string { return "k" }) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,19 +28,25 @@ const restPrefix = `{"endpoint":`
 // Sniff reports whether the snapshot at path is a rest snapshot, from its
 // first bytes. An empty snapshot is an error.
 func Sniff(ctx context.Context, path string) (rest bool, err error) {
+	rest, _, err = sniff(ctx, path)
+	return rest, err
+}
+
+// sniff also returns the first byte that is not white space.
+func sniff(ctx context.Context, path string) (rest bool, first byte, err error) {
 	rc, err := dal.OpenRecords(ctx, path)
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	defer rc.Close()
 	br := bufio.NewReaderSize(rc, 4096)
 	for {
 		b, err := br.Peek(1)
 		if err == io.EOF {
-			return false, &dal.ReadError{File: path, Err: errors.New("empty file")}
+			return false, 0, &dal.ReadError{File: path, Err: errors.New("empty file")}
 		}
 		if err != nil {
-			return false, &dal.ReadError{File: path, Err: err}
+			return false, 0, &dal.ReadError{File: path, Err: err}
 		}
 		if !isSpace(b[0]) {
 			break
@@ -48,7 +54,7 @@ func Sniff(ctx context.Context, path string) (rest bool, err error) {
 		br.ReadByte()
 	}
 	b, _ := br.Peek(len(restPrefix))
-	return string(b) == restPrefix, nil
+	return string(b) == restPrefix, b[0], nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -85,7 +91,7 @@ type Member struct {
 func Records(legacy *Legacy) func(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
 	return func(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
 		return func(yield func(dal.Record, error) bool) {
-			rest, err := Sniff(ctx, path)
+			rest, first, err := sniff(ctx, path)
 			switch {
 			case err != nil:
 				yield(dal.Record{}, err)
@@ -98,7 +104,7 @@ func Records(legacy *Legacy) func(ctx context.Context, path string, spec *dal.Sp
 			case legacy == nil:
 				yield(dal.Record{}, &dal.ReadError{File: path, Err: errors.New("not a rest snapshot of hoard (its first line is not a response envelope)")})
 			default:
-				legacy.records(ctx, path, yield)
+				legacy.records(ctx, path, first == '[', yield)
 			}
 		}
 	}
@@ -116,15 +122,11 @@ func WrapIn(name string) func([]byte) ([]byte, error) {
 
 // records streams a legacy document with dal.Members: memory holds one
 // item at a time.
-func (l *Legacy) records(ctx context.Context, path string, yield func(dal.Record, error) bool) {
+func (l *Legacy) records(ctx context.Context, path string, array bool, yield func(dal.Record, error) bool) {
 	var seen []string
-	known, array, failed := false, false, false
+	known, failed := array && l.Array != "", false
 	wraps := map[string]func([]byte) ([]byte, error){}
 	kind := func(member string) string {
-		if member == "" { // a top-level array
-			array, known = true, known || l.Array != ""
-			return l.Array
-		}
 		seen = append(seen, member)
 		m, ok := l.Members[member]
 		known = known || ok
@@ -141,7 +143,7 @@ func (l *Legacy) records(ctx context.Context, path string, yield func(dal.Record
 	}
 	var buf []byte
 	n := map[string]int{}
-	for rec, err := range dal.Members(ctx, path, kind) {
+	for rec, err := range dal.Members(ctx, path, l.Array, kind) {
 		if err != nil {
 			failed = true
 			if !yield(rec, err) {

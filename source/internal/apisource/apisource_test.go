@@ -53,6 +53,9 @@ func TestLegacyDocuments(t *testing.T) {
 		{"garbage", "\x00\xff{", nil, "line 1, byte 0: expected a JSON object or array"},
 		{"empty", "", nil, "empty file"},
 		{"trailing data", `{"events":[]} {`, nil, "after the end of the document"},
+		{"an empty top-level array: nothing yet", ` [] `, nil, ""},
+		{"an empty object", `{}`, nil, "not a testexport document: its members are (none)"},
+		{"a member with an empty name is skipped", `{"events":[],"":[{"id":1}]}`, nil, ""},
 		{"a top-level array of another exporter", `[{"id":1}]`, nil, "not a other document: a top-level array, which other does not write"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
