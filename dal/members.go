@@ -16,9 +16,11 @@ import (
 // records of that kind, an object is one record, null and other values
 // none. A top-level array's elements are records of kind array, skipped
 // when that is "". Records are the items' bytes as in the file; memory
-// holds one item at a time. Errors are *ReadError values naming the file,
-// line and byte; the document cannot be read past a syntax error.
-func Members(ctx context.Context, path, array string, kind func(member string) string) iter.Seq2[Record, error] {
+// holds one item at a time, and an item larger than spec's limit
+// (Spec.ItemLimit; spec may be nil) is an error, as for the JSON decoder.
+// Errors are *ReadError values naming the file, line and byte; the
+// document cannot be read past a syntax error.
+func Members(ctx context.Context, path string, spec *Spec, array string, kind func(member string) string) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		rc, ok := openOrYield(ctx, path, yield)
 		if !ok {
@@ -26,6 +28,9 @@ func Members(ctx context.Context, path, array string, kind func(member string) s
 		}
 		defer rc.Close()
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx}
+		if spec != nil {
+			w.s.maxItem = spec.ItemLimit()
+		}
 		defer w.s.release()
 		if err := w.topMembers(array, kind); err != nil && !w.stopped {
 			yield(Record{}, err)
@@ -76,6 +81,13 @@ func (w *jsonWalker) topMembers(array string, kind func(string) string) error {
 // one yields the object at the current position as one record.
 func (w *jsonWalker) one(kind string) error {
 	raw, err := w.s.value()
+	if errors.Is(err, errTooLarge) { // skipped whole: report it and read on
+		if !w.yield(Record{}, fmt.Errorf("%w (in %s)", err, kind)) {
+			w.stopped = true
+			return errStopped
+		}
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("%w (in %s)", err, kind)
 	}

@@ -28,7 +28,7 @@ func TestMembers(t *testing.T) {
 		p := filepath.Join(dir, "20240101T000000Z.json")
 		os.WriteFile(p, []byte(tc.doc), 0o644)
 		var got, errs []string
-		for r, err := range Members(context.Background(), p, "top", kind) {
+		for r, err := range Members(context.Background(), p, nil, "top", kind) {
 			if err != nil {
 				errs = append(errs, err.Error())
 				continue
@@ -48,7 +48,7 @@ func TestMembersStops(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "20240101T000000Z.json")
 	os.WriteFile(p, []byte(`{"a":[{"x":1},{"x":2},{"x":3}],"b":{"y":1}}`), 0o644)
 	n := 0
-	for _, err := range Members(context.Background(), p, "", func(string) string { return "k" }) {
+	for _, err := range Members(context.Background(), p, nil, "", func(string) string { return "k" }) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,5 +58,25 @@ func TestMembersStops(t *testing.T) {
 	}
 	if n != 2 {
 		t.Fatalf("%d records before stopping", n)
+	}
+}
+
+// An item larger than the spec's limit (one that runs past the read
+// buffer: the limit bounds memory) is an error naming it; the document's
+// other items are still read.
+func TestMembersItemLimit(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "20240101T000000Z.json")
+	big := `{"big":"` + strings.Repeat("y", 3<<20) + `"}`
+	os.WriteFile(p, []byte(`{"a":[{"x":1},`+big+`,{"x":3}],"p":`+big+`,"q":{"x":4}}`), 0o644)
+	var got, errs []string
+	for r, err := range Members(context.Background(), p, &Spec{MaxItemSize: 1 << 20}, "", func(string) string { return "k" }) {
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		got = append(got, string(r.Raw))
+	}
+	if strings.Join(got, " ") != `{"x":1} {"x":3} {"x":4}` || len(errs) != 2 || !strings.Contains(errs[0], "larger than the maximum item size") || !strings.HasPrefix(errs[1], p) {
+		t.Fatalf("records %v, errors %v", got, errs)
 	}
 }

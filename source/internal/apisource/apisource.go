@@ -104,7 +104,7 @@ func Records(legacy *Legacy) func(ctx context.Context, path string, spec *dal.Sp
 			case legacy == nil:
 				yield(dal.Record{}, &dal.ReadError{File: path, Err: errors.New("not a rest snapshot of hoard (its first line is not a response envelope)")})
 			default:
-				legacy.records(ctx, path, first == '[', yield)
+				legacy.records(ctx, path, spec, first == '[', yield)
 			}
 		}
 	}
@@ -122,7 +122,7 @@ func WrapIn(name string) func([]byte) ([]byte, error) {
 
 // records streams a legacy document with dal.Members: memory holds one
 // item at a time.
-func (l *Legacy) records(ctx context.Context, path string, array bool, yield func(dal.Record, error) bool) {
+func (l *Legacy) records(ctx context.Context, path string, spec *dal.Spec, array bool, yield func(dal.Record, error) bool) {
 	var seen []string
 	known, failed := array && l.Array != "", false
 	wraps := map[string]func([]byte) ([]byte, error){}
@@ -143,7 +143,7 @@ func (l *Legacy) records(ctx context.Context, path string, array bool, yield fun
 	}
 	var buf []byte
 	n := map[string]int{}
-	for rec, err := range dal.Members(ctx, path, l.Array, kind) {
+	for rec, err := range dal.Members(ctx, path, spec, l.Array, kind) {
 		if err != nil {
 			failed = true
 			if !yield(rec, err) {
