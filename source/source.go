@@ -65,7 +65,8 @@ type Source struct {
 	// Stanza is the commented config `hoard init --add NAME` appends,
 	// with NAME as the source's name.
 	Stanza string
-	// Secrets are the keys its secrets file must hold; empty if none.
+	// Secrets are the keys its secrets file holds; empty if none. Those
+	// not Optional are what it must hold.
 	Secrets []Secret
 }
 
@@ -73,6 +74,10 @@ type Source struct {
 type Secret struct {
 	Key  string // e.g. "token"
 	Help string // where to get it, e.g. "https://github.com/settings/tokens (scope: read:user)"
+	// Optional keys are needed by some setups only (one of two ways to
+	// sign in, a key for one kind of item); the exporter says which are
+	// missing when it runs.
+	Optional bool `json:",omitempty"`
 }
 
 // Docs is the path of the source's documentation page in hoard's

@@ -152,7 +152,8 @@ var Source = &source.Source{
 	Stanza: `# GitHub: your profile, stars (with the date), own repositories, gists,
 # followers and following, issues and pull requests you opened, and your
 # activity events (GitHub shows only the last 300 / 90 days: run daily).
-# Secrets file (chmod 600): token = "github_pat_..." (see docs/sources/github.md)
+# Secrets file (chmod 600): token = "github_pat_...", a read-only personal
+# access token from https://github.com/settings/personal-access-tokens/new
 [sources.NAME]
 exporter = "github"
 secrets = "~/.config/hoard/secrets/github.toml"

@@ -377,5 +377,5 @@ gaps = false  # items are saved incrementally: snapshots do not overlap
 # of the "user" cookie of news.ycombinator.com, from your browser), and:
 # secrets = "~/.config/hoard/secrets/hackernews.toml"
 `,
-	Secrets: []source.Secret{{Key: "cookie", Help: `optional, for upvoted: the value of your "user" cookie of news.ycombinator.com (browser dev tools > Storage > Cookies)`}},
+	Secrets: []source.Secret{{Key: "cookie", Help: `for upvoted: the value of your "user" cookie of news.ycombinator.com (browser dev tools > Storage > Cookies)`, Optional: true}},
 }

@@ -138,7 +138,7 @@ var Source = &source.Source{
 	Stanza: `# Reddit: saved posts and comments, upvoted, downvoted, your comments and
 # submissions, subscribed subreddits, multireddits and profile. Listings
 # stop at 1000 items, so every snapshot is kept and merged: run daily.
-# Secrets file (chmod 600), see docs/sources/reddit.md:
+# Secrets file (chmod 600), from your app at https://www.reddit.com/prefs/apps:
 #   client_id = "..."  client_secret = "..."  and either
 #   refresh_token = "..."  (an installed or web app, authorised once) or
 #   username = "..."  password = "..."  (a "script" app of your own account)
@@ -149,9 +149,9 @@ compression = "zstd"
 `,
 	Secrets: []source.Secret{
 		{Key: "client_id", Help: "your app's id, under its name at https://www.reddit.com/prefs/apps"},
-		{Key: "client_secret", Help: `the app's "secret" (empty for an installed app)`},
-		{Key: "refresh_token", Help: "from the authorization-code flow (duration=permanent; scopes identity history mysubreddits read); or instead:"},
-		{Key: "username", Help: "your Reddit user name, for a script app"},
-		{Key: "password", Help: "your Reddit password, for a script app"},
+		{Key: "client_secret", Help: `the app's "secret" (none for an installed app)`, Optional: true},
+		{Key: "refresh_token", Help: "from the authorization-code flow (duration=permanent; scopes identity history mysubreddits read); or, for a script app, username and password", Optional: true},
+		{Key: "username", Help: "your Reddit user name, for a script app", Optional: true},
+		{Key: "password", Help: "your Reddit password, for a script app", Optional: true},
 	},
 }
