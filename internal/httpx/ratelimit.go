@@ -19,6 +19,9 @@ type RateLimit struct {
 	ResetFormat string // "epoch", "delta", "date" or "auto" (default): see ParseReset
 	Reserve     int    // pause when remaining <= Reserve; default 0
 	Disabled    bool   // ignore rate-limit headers
+	// Usage are limits announced per window as a limit and a usage
+	// (Strava); see UsageLimit.
+	Usage []UsageLimit
 }
 
 func (r RateLimit) withDefaults() RateLimit {
@@ -112,6 +115,9 @@ func (c *Client) serverWait(resp *Response) time.Duration {
 	if c.o.RateLimit.Disabled {
 		return 0
 	}
+	if t := usageReset(c.o.RateLimit.Usage, resp, 0, now); t.After(now) {
+		return t.Sub(now)
+	}
 	if t, ok := ParseReset(resp.Header.Get(c.o.RateLimit.Reset), c.o.RateLimit.ResetFormat, now); ok && t.After(now) {
 		return t.Sub(now)
 	}
@@ -124,6 +130,7 @@ func (c *Client) noteRateLimit(resp *Response) {
 	if rl.Disabled {
 		return
 	}
+	c.noteUsage(resp)
 	left, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get(rl.Remaining)))
 	if err != nil || left > rl.Reserve {
 		return

@@ -98,7 +98,11 @@ func (p *pager) firstURL() (*url.URL, error) {
 		q.Set(pg.LimitParam, strconv.Itoa(pg.Limit))
 	}
 	if p.bm != nil && p.bm.from != "" && ep.Incremental.Param != "" {
-		q.Set(ep.Incremental.Param, p.bm.from)
+		v, err := bookmarkParam(p.bm.from, ep.Incremental.ParamFormat)
+		if err != nil {
+			return nil, permanent("endpoint %s: incremental.param_format: %v", ep.Name, err)
+		}
+		q.Set(ep.Incremental.Param, v)
 	}
 	u.RawQuery = q.Encode()
 	return u, nil

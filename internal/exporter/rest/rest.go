@@ -110,7 +110,7 @@ func permanent(format string, args ...any) error {
 
 func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*run, error) {
 	env.Redactor.AddSecrets(env.Secrets)
-	auth, err := buildAuth(e.p.Auth, env, e.clock)
+	auth, err := buildAuth(ctx, e.p.Auth, env, e.clock)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*r
 	}
 	return &run{
 		ctx: ctx, ex: e, env: env, client: client, etags: etags, clock: clk,
-		w: w, state: st, ids: map[string]*idList{},
+		w: w, state: st, ids: map[string]*idList{}, marks: newMarks(),
 	}, nil
 }
 
@@ -145,6 +145,7 @@ func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
 		RateLimit: httpx.RateLimit{
 			Remaining: h.RateLimitRemaining, Reset: h.RateLimitReset,
 			ResetFormat: h.RateLimitResetFormat, Reserve: h.RateLimitReserve,
+			Usage: usageLimits(h.RateLimitUsage),
 		},
 		Auth:     auth,
 		Header:   hdr,
@@ -153,4 +154,16 @@ func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
 		Clock:    e.clock,
 		Rand:     e.rand,
 	}
+}
+
+func usageLimits(ps []UsageParams) []httpx.UsageLimit {
+	var out []httpx.UsageLimit
+	for _, p := range ps {
+		u := httpx.UsageLimit{Limit: p.LimitHeader, Usage: p.UsageHeader}
+		for _, w := range p.Windows {
+			u.Windows = append(u.Windows, w.D)
+		}
+		out = append(out, u)
+	}
+	return out
 }
