@@ -170,8 +170,8 @@ func decoderName(src *config.Source) string {
 func exporterKinds(src *config.Source) map[string]dal.KindSpec {
 	kinds := map[string]dal.KindSpec{}
 	if p, ok := src.Params.(*rest.Params); ok {
-		for kind, key := range p.KindKeys() {
-			kinds[kind] = dal.KindSpec{Key: []string{key}}
+		for kind, keys := range p.KindKeyPaths() {
+			kinds[kind] = dal.KindSpec{Key: keys}
 		}
 	}
 	return kinds

@@ -336,3 +336,34 @@ func TestBrowserCookie(t *testing.T) {
 		t.Errorf("plain http: %v", err)
 	}
 }
+
+// TestKeys: several key paths identify an item together: two scrobbles
+// in the same second are two items, the same one on two pages is one.
+func TestKeys(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("page") == "2" {
+			fmt.Fprint(w, `[{"t":1,"name":"b"},{"t":0,"name":"c"}]`)
+			return
+		}
+		fmt.Fprint(w, `[{"t":1,"name":"a"},{"t":1,"name":"b"}]`)
+	})
+	p := &Params{BaseURL: srv.URL, Endpoints: []EndpointParams{{Name: "x", Path: "/", Keys: []string{"t", "name"},
+		Pagination: PaginationParams{Type: "page", Limit: 2, LimitParam: "limit", StopOnShortPage: true}, MaxPages: 2}}}
+	h := newHarness(t, "")
+	if err := h.run(p); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.items()); n != 3 {
+		t.Errorf("%d items, want 3 (a, b, c: b on page 2 is a duplicate)", n)
+	}
+	if !strings.Contains(h.snapshotText(), `"key":"t,name","dups":[0]`) {
+		t.Errorf("snapshot:\n%s", h.snapshotText())
+	}
+	if got := p.KindKeyPaths()["x"]; strings.Join(got, " ") != "t name" {
+		t.Errorf("KindKeyPaths %v", got)
+	}
+	p.Endpoints[0].Key = "t"
+	if _, err := newExporter(p); err == nil || !strings.Contains(err.Error(), "not both") {
+		t.Errorf("key and keys: %v", err)
+	}
+}

@@ -107,7 +107,7 @@ func (r *run) skipUnchanged(ep *endpoint, parent, cur string) error {
 		"field", ep.OnlyIfChanged.Endpoint+"."+ep.OnlyIfChanged.Field, "value", cur)
 	return r.write(&Envelope{
 		Endpoint: ep.Name, Parent: parent, Page: 1, URL: r.client.RedactURL(u), Status: http.StatusNotModified,
-		FetchedAt: r.clock.Now().UTC(), Style: ep.Style, Items: ep.items.String(), Key: ep.key.String(),
+		FetchedAt: r.clock.Now().UTC(), Style: ep.Style, Items: ep.items.String(), Key: ep.keyText(),
 		Body: json.RawMessage("null"),
 	})
 }

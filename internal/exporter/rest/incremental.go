@@ -94,10 +94,8 @@ func (b *bookmark) saved(ep *endpoint, item json.RawMessage) bool {
 }
 
 func itemKey(ep *endpoint, item json.RawMessage) string {
-	if ep.key == nil {
-		return ""
-	}
-	return strings.Join(values(item, ep.key), "\x00")
+	k, _ := ep.keyOf(item)
+	return k
 }
 
 // remember keeps the item in this run's window: the items within the

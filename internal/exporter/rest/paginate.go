@@ -129,7 +129,7 @@ func (p *pager) page(u *url.URL, page int) (*url.URL, error) {
 	}
 	env := &Envelope{
 		Endpoint: ep.Name, Parent: p.parent, Page: page, URL: r.client.RedactURL(u), Status: resp.Status,
-		FetchedAt: r.clock.Now().UTC(), Style: ep.Style, Items: ep.items.String(), Key: ep.key.String(),
+		FetchedAt: r.clock.Now().UTC(), Style: ep.Style, Items: ep.items.String(), Key: ep.keyText(),
 		Body: json.RawMessage("null"),
 	}
 	switch {
@@ -194,14 +194,11 @@ func (p *pager) dedupe(items []json.RawMessage) []int {
 // seenKey reports whether the item's key was seen before in this run, and
 // remembers it.
 func (p *pager) seenKey(item json.RawMessage) bool {
-	if p.ep.key == nil {
+	k, ok := p.ep.keyOf(item)
+	if !ok {
 		return false
 	}
-	k := values(item, p.ep.key)
-	if len(k) == 0 {
-		return false
-	}
-	return !p.keys.add(maphash.String(p.seed, strings.Join(k, "\x00")))
+	return !p.keys.add(maphash.String(p.seed, k))
 }
 
 func (p *pager) readTotal(body []byte, page int) {

@@ -43,6 +43,21 @@ func (p *Params) KindKeys() map[string]string {
 	return keys
 }
 
+// KindKeyPaths is KindKeys with every key path of an endpoint (key, or
+// the several paths of keys).
+func (p *Params) KindKeyPaths() map[string][]string {
+	keys := map[string][]string{}
+	for _, ep := range p.Endpoints {
+		switch {
+		case ep.Key != "":
+			keys[ep.Name] = []string{ep.Key}
+		case len(ep.Keys) > 0:
+			keys[ep.Name] = ep.Keys
+		}
+	}
+	return keys
+}
+
 // AuthParams is [sources.NAME.auth]. Credentials themselves are read from
 // the source's secrets file, under the key names documented per type.
 type AuthParams struct {
@@ -85,12 +100,15 @@ type UsageParams struct {
 
 // EndpointParams is one [[sources.NAME.endpoints]] table.
 type EndpointParams struct {
-	Name        string            `toml:"name"`
-	Path        string            `toml:"path"`
-	Params      map[string]string `toml:"params"`
-	Headers     map[string]string `toml:"headers"`
-	Items       string            `toml:"items"`
-	Key         string            `toml:"key"`
+	Name    string            `toml:"name"`
+	Path    string            `toml:"path"`
+	Params  map[string]string `toml:"params"`
+	Headers map[string]string `toml:"headers"`
+	Items   string            `toml:"items"`
+	Key     string            `toml:"key"`
+	// Keys are several paths whose values together identify an item
+	// (instead of key), e.g. a scrobble's time and track.
+	Keys        []string          `toml:"keys"`
 	Style       string            `toml:"style"`
 	Conditional bool              `toml:"conditional"`
 	SkipStatus  []int             `toml:"skip_status"`
@@ -158,6 +176,7 @@ type endpoint struct {
 	EndpointParams
 	items, key, cursorField, nextURL, cursor, field, hasMore, total, forEachField, changedField Path
 	start                                                                                       int
+	keys                                                                                        []Path // the item key: key, or the paths of keys
 	lookback                                                                                    time.Duration
 }
 
@@ -265,6 +284,9 @@ func compileEndpoint(p *Params, i int, earlier []*endpoint) (*endpoint, error) {
 		return nil, err
 	}
 	if err := ep.compilePaths(); err != nil {
+		return nil, err
+	}
+	if err := ep.compileKeys(); err != nil {
 		return nil, err
 	}
 	if err := ep.checkPagination(); err != nil {
