@@ -367,3 +367,22 @@ func TestKeys(t *testing.T) {
 		t.Errorf("key and keys: %v", err)
 	}
 }
+
+// TestPageRepeated: a server that ignores the page parameter serves the
+// same page forever; the run stops at the second one, keyed or not.
+func TestPageRepeated(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `[{"id":1},{"id":2}]`)
+	})
+	for _, key := range []string{"id", ""} {
+		p := &Params{BaseURL: srv.URL, Endpoints: []EndpointParams{{Name: "x", Path: "/", Key: key,
+			Pagination: PaginationParams{Type: "page", Limit: 2, LimitParam: "limit"}}}}
+		err := newHarness(t, "").run(p)
+		if err == nil || !strings.Contains(err.Error(), "page 2 holds only items already seen") || !export.IsPermanent(err) {
+			t.Errorf("key %q: %v", key, err)
+		}
+		if n := len(srv.take()); n != 2 {
+			t.Errorf("key %q: %d requests, want 2", key, n)
+		}
+	}
+}
