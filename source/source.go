@@ -100,8 +100,8 @@ type OAuth2 struct {
 	// the app must be registered with (services that match the redirect
 	// URI exactly). `hoard auth --port` overrides it.
 	Port int
-	// Register says where to create the app whose client id and secret
-	// the user pastes, and which redirect URI to give it.
+	// Register says, in a sentence, where to create the app whose client
+	// id and secret the user pastes, and which redirect URI to give it.
 	Register string
 	// After is printed once the secrets file is written, e.g. what to do
 	// next that the service requires.

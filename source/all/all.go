@@ -8,6 +8,11 @@ import (
 	"github.com/hoard-dev/hoard/source/chromium"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
+	"github.com/hoard-dev/hoard/source/lastfm"
+	"github.com/hoard-dev/hoard/source/monzo"
+	"github.com/hoard-dev/hoard/source/pinboard"
+	"github.com/hoard-dev/hoard/source/spotify"
+	"github.com/hoard-dev/hoard/source/strava"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -19,4 +24,9 @@ var Sources = source.NewRegistry(
 	fish.Source,
 	firefox.Source,
 	chromium.Source,
+	lastfm.Source,
+	spotify.Source,
+	strava.Source,
+	monzo.Source,
+	pinboard.Source,
 )

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hoard-dev/hoard/internal/browser"
 	"github.com/hoard-dev/hoard/source"
 )
 
@@ -64,6 +65,35 @@ func TestEverySourceIsComplete(t *testing.T) {
 			if b, _ := json.Marshal(k); len(k.Key) == 0 {
 				t.Errorf("%s: kind %s has no key (%s)", s.Name, kind, b)
 			}
+		}
+	}
+}
+
+// TestBrowserProfilesMatchDetection: browser_cookie's default profile is
+// the one hoard init configures first (internal/browser keeps its own
+// copy of the locations; this keeps them the same).
+func TestBrowserProfilesMatchDetection(t *testing.T) {
+	home := t.TempDir()
+	for _, p := range []string{
+		".mozilla/firefox/b.default/places.sqlite", ".mozilla/firefox/a.work/places.sqlite",
+		"snap/firefox/common/.mozilla/firefox/c.snap/places.sqlite", ".var/app/org.mozilla.firefox/.mozilla/firefox/d.flat/places.sqlite",
+		".config/chromium/Profile 1/History", ".config/chromium/Default/History", "snap/chromium/common/chromium/Default/History",
+		".config/google-chrome/Default/History",
+	} {
+		os.MkdirAll(filepath.Join(home, filepath.Dir(p)), 0o700)
+		os.WriteFile(filepath.Join(home, p), []byte("x"), 0o600)
+	}
+	detected := map[string][]string{}
+	for _, f := range Sources.Detect(env(home)) {
+		b := f.Source.Name
+		if strings.HasPrefix(f.Name, "chrome") {
+			b = "chrome"
+		}
+		detected[b] = append(detected[b], filepath.Dir(f.Path))
+	}
+	for _, b := range browser.Names {
+		if got, want := browser.Profiles(b, home, "linux"), detected[b]; strings.Join(got, "|") != strings.Join(want, "|") || len(got) == 0 {
+			t.Errorf("%s: browser profiles %v, hoard init finds %v", b, got, want)
 		}
 	}
 }

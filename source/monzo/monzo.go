@@ -93,7 +93,7 @@ compression = "zstd"
 	},
 	OAuth2: &source.OAuth2{
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL, ClientAuth: "post", Port: source.RedirectPort,
-		Register: "https://developers.monzo.com/: New OAuth Client, Confidentiality: Confidential, Redirect URL: http://127.0.0.1:8976/callback",
+		Register: "At https://developers.monzo.com/, create a New OAuth Client: Confidentiality \"Confidential\", Redirect URL http://127.0.0.1:8976/callback (or the port you pass to --port).",
 		After: "Now approve hoard's access in the Monzo app (a notification asks for your PIN or fingerprint).\n" +
 			"Monzo shows every transaction only in the 5 minutes after that approval: run 'hoard run NAME' now\n" +
 			"to save your whole history; later runs read the last 90 days.",

@@ -87,7 +87,7 @@ compression = "zstd"
 	},
 	OAuth2: &source.OAuth2{
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL, Scope: Scope, ClientAuth: "basic", PKCE: true,
-		Register: "https://developer.spotify.com/dashboard: create an app (Web API) with the redirect URI http://127.0.0.1/callback (Spotify accepts any port on a loopback address)",
+		Register: "At https://developer.spotify.com/dashboard, create an app (Web API) with the redirect URI http://127.0.0.1/callback (Spotify accepts any port on a loopback address).",
 		Endpoints: func(params any) (string, string) {
 			p, _ := params.(*Params)
 			if p == nil {

@@ -78,7 +78,7 @@ compression = "zstd"
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL,
 		Scope: "read,activity:read_all", ClientAuth: "post",
 		Params:   map[string]string{"approval_prompt": "auto"},
-		Register: "https://www.strava.com/settings/api: create an application and set its Authorization Callback Domain to 127.0.0.1",
+		Register: "At https://www.strava.com/settings/api, create an API application with the Authorization Callback Domain 127.0.0.1.",
 		Endpoints: func(params any) (string, string) {
 			p, _ := params.(*Params)
 			if p == nil {
