@@ -85,19 +85,21 @@ func runAuth(ctx context.Context, g *Globals, o authOpts) error {
 		fmt.Fprintf(g.Stderr, "The app must be registered with the redirect URI %s\n", authflow.RedirectURI(port))
 	}
 	in := bufio.NewReader(g.Stdin)
-	id, secretValue := old["client_id"], old["client_secret"]
-	if id == "" || secretValue == "" {
+	id := old["client_id"]
+	secretValue, haveSecret := old["client_secret"]
+	if id == "" || !haveSecret {
 		fmt.Fprintln(g.Stderr, f.Register)
 	} else {
 		fmt.Fprintf(g.Stderr, "Using client_id and client_secret from %s.\n", t.Secrets)
 	}
 	if id == "" {
-		if id, err = prompt(g, in, "Client ID: ", false); err != nil {
+		if id, err = prompt(g, in, "Client ID: ", false, false); err != nil {
 			return err
 		}
 	}
-	if secretValue == "" {
-		if secretValue, err = prompt(g, in, "Client secret: ", true); err != nil {
+	if !haveSecret {
+		// Empty for a public client (PKCE only, or Reddit's installed apps).
+		if secretValue, err = prompt(g, in, "Client secret (empty for none): ", true, true); err != nil {
 			return err
 		}
 	}
@@ -152,7 +154,7 @@ func without(list []string, drop string) []string {
 }
 
 // prompt reads one line; a secret is read without echo on a terminal.
-func prompt(g *Globals, in *bufio.Reader, label string, hidden bool) (string, error) {
+func prompt(g *Globals, in *bufio.Reader, label string, hidden, empty bool) (string, error) {
 	fmt.Fprint(g.Stderr, label)
 	if f, ok := g.Stdin.(*os.File); ok && hidden && term.IsTerminal(int(f.Fd())) {
 		b, err := term.ReadPassword(int(f.Fd()))
@@ -160,7 +162,10 @@ func prompt(g *Globals, in *bufio.Reader, label string, hidden bool) (string, er
 		if err != nil {
 			return "", err
 		}
-		return strings.TrimSpace(string(b)), nil
+		if v := strings.TrimSpace(string(b)); v != "" || empty {
+			return v, nil
+		}
+		return "", usageErr("%s is empty", strings.TrimSuffix(label, ": "))
 	}
 	line, err := in.ReadString('\n')
 	fmt.Fprintln(g.Stderr) // the answer's newline was not echoed
@@ -168,7 +173,7 @@ func prompt(g *Globals, in *bufio.Reader, label string, hidden bool) (string, er
 		return "", usageErr("no answer to %q on standard input: paste it at the prompt, or put it in the secrets file", strings.TrimSuffix(label, ": "))
 	}
 	v := strings.TrimSpace(line)
-	if v == "" {
+	if v == "" && !empty {
 		return "", usageErr("%s is empty", strings.TrimSuffix(label, ": "))
 	}
 	return v, nil
