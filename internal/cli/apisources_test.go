@@ -238,7 +238,8 @@ func TestInitAddAPISources(t *testing.T) {
 			t.Errorf("init --add %s: exit %d: %s", name, code, stderr)
 		}
 	}
-	if _, stderr, code := e.run("init", "--add", "spotify"); code != 0 || !strings.Contains(stderr, "[sources.spotify-2]") {
+	if _, stderr, code := e.run("init", "--add", "spotify"); code != 0 || !strings.Contains(stderr, "[sources.spotify-2]") ||
+		!strings.Contains(stderr, "Then: hoard auth spotify-2") {
 		t.Errorf("a second spotify: exit %d: %s", code, stderr)
 	}
 	if _, stderr, code := e.run("status"); code != 0 {

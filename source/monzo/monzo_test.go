@@ -12,6 +12,7 @@ import (
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/monzo"
 	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/snapshot"
@@ -228,5 +229,16 @@ func TestConfig(t *testing.T) {
 	b, _ := build(&Params{})
 	if _, err := b(apitest.Start, secret.Secrets{"authorized_at": "yesterday"}); err == nil || !strings.Contains(err.Error(), "authorized_at") {
 		t.Errorf("bad authorized_at: %v", err)
+	}
+}
+
+// TestRepeatedPage: a server that ignores the since of the next page
+// serves the first one again; the run stops as a loop.
+func TestRepeatedPage(t *testing.T) {
+	h, _, b := setup(t, "")
+	h.Tune = func(p *rest.Params) { p.Endpoints[1].Pagination.Param = "since_id" }
+	err := h.Run(b)
+	if err == nil || !strings.Contains(err.Error(), "looping") {
+		t.Fatalf("err = %v", err)
 	}
 }

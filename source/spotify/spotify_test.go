@@ -223,3 +223,17 @@ func TestFaults(t *testing.T) {
 		}
 	})
 }
+
+// TestRepeatedPage: a next link that points back to the page fails the
+// run as a pagination loop, with no snapshot.
+func TestRepeatedPage(t *testing.T) {
+	h, s, b := setup(t)
+	s.RepeatNext = true
+	err := h.Run(b)
+	if err == nil || !strings.Contains(err.Error(), "looping") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(h.Snapshots()) != 0 {
+		t.Error("snapshot left")
+	}
+}

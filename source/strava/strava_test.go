@@ -9,6 +9,7 @@ import (
 
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/strava"
 	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/source/internal/apisource"
@@ -179,4 +180,15 @@ func TestFaults(t *testing.T) {
 			t.Error("snapshot left")
 		}
 	})
+}
+
+// TestRepeatedPage: a server that ignores page= keeps serving the first
+// page; the run stops at the second as a loop.
+func TestRepeatedPage(t *testing.T) {
+	h, _, b := setup(t, 450)
+	h.Tune = func(p *rest.Params) { p.Endpoints[1].Pagination.Param = "pg" }
+	err := h.Run(b)
+	if err == nil || !strings.Contains(err.Error(), "looping") {
+		t.Fatalf("err = %v", err)
+	}
 }

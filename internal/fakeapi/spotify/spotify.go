@@ -60,6 +60,9 @@ type Server struct {
 	Playlists []Playlist
 	Artists   []string
 	Calls     []string // paths and queries served
+	// RepeatNext: paging objects' next points back to the page itself
+	// (a server stuck on one page).
+	RepeatNext bool
 }
 
 // New starts a fake whose app is client id/secret, used by user "wizzler".
@@ -210,6 +213,9 @@ func (s *Server) paging(w http.ResponseWriter, r *http.Request, items []any, max
 		"offset": offset, "total": len(items), "next": nil, "previous": nil}
 	if end < len(items) {
 		page["next"] = fmt.Sprintf("%s%s?offset=%d&limit=%d", s.URL, r.URL.Path, end, limit)
+	}
+	if s.RepeatNext && end < len(items) {
+		page["next"] = s.URL + r.URL.Path + "?" + q.Encode()
 	}
 	if start > 0 {
 		page["previous"] = fmt.Sprintf("%s%s?offset=%d&limit=%d", s.URL, r.URL.Path, max0(start-limit), limit)
