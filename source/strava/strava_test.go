@@ -192,3 +192,17 @@ func TestRepeatedPage(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestNotAuthorised: without a refresh token the run says to run hoard
+// auth, and sends nothing.
+func TestNotAuthorised(t *testing.T) {
+	h, s, b := setup(t, 1)
+	os.WriteFile(h.Secrets, []byte("client_id = \"12345\"\nclient_secret = \"cs-0123456789abcdef\"\n"), 0o600)
+	err := h.Run(b)
+	if err == nil || !export.IsPermanent(err) || !strings.Contains(err.Error(), "run 'hoard auth src' first") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := s.Faults.Requests(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

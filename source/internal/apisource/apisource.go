@@ -86,6 +86,13 @@ func (e *Exporter) Export(ctx context.Context, w io.Writer, env *export.Env) err
 	if err != nil {
 		return export.Permanent(env.Redactor.Error(err))
 	}
+	if p.Auth.Type == "oauth2" && env.Secrets["refresh_token"] == "" {
+		where := env.SecretsPath
+		if where == "" {
+			where = "(none configured: set secrets = \"...\" in the source)"
+		}
+		return export.Permanent(fmt.Errorf("no refresh_token in the secrets file %s: run 'hoard auth %s' first", where, env.Source))
+	}
 	ex, err := rest.NewExporter(p, e.hooks)
 	if err != nil {
 		return export.Permanent(err)
