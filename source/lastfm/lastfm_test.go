@@ -31,7 +31,7 @@ func TestConformance(t *testing.T) {
 
 // newFake serves rj's scrobbles and loved tracks; the last scrobble is a
 // minute before the harness's start.
-func newFake(t *testing.T, h *apitest.Harness, scrobbles int) *fake.Server {
+func newFake(t testing.TB, h *apitest.Harness, scrobbles int) *fake.Server {
 	s := fake.New(h.Clock, "rj", key)
 	t.Cleanup(s.Close)
 	s.Scrobble(scrobbles, apitest.Start.Add(-time.Minute))
@@ -39,7 +39,7 @@ func newFake(t *testing.T, h *apitest.Harness, scrobbles int) *fake.Server {
 	return s
 }
 
-func buildFor(t *testing.T, s *fake.Server) apisource.Build {
+func buildFor(t testing.TB, s *fake.Server) apisource.Build {
 	t.Helper()
 	b, err := build(&Params{User: "rj", BaseURL: s.Base()})
 	if err != nil {

@@ -52,7 +52,7 @@ func takeCalls(s *fake.Server) calls {
 }
 
 // TestUpdateFirst: posts/all only when posts/update moved, calls paced
-// three seconds apart, never a 429.
+// four seconds apart, never a 429.
 func TestUpdateFirst(t *testing.T) {
 	h, s, b := setup(t)
 	if err := h.Run(b); err != nil {

@@ -220,6 +220,9 @@ func (s *Server) lovedTracks(w http.ResponseWriter, q url.Values) {
 	writeJSON(w, http.StatusOK, map[string]any{"lovedtracks": map[string]any{"track": track, "@attr": attr(s.User, page, limit, len(sel))}})
 }
 
+// sortNewest orders newest first; scrobbles are mostly added in time
+// order, which the ascending sort finds cheap.
 func sortNewest(sel []Scrobble) {
-	slices.SortStableFunc(sel, func(a, b Scrobble) int { return b.At.Compare(a.At) })
+	slices.SortStableFunc(sel, func(a, b Scrobble) int { return a.At.Compare(b.At) })
+	slices.Reverse(sel)
 }

@@ -30,7 +30,7 @@ var Start = time.Date(2024, 3, 2, 10, 0, 0, 0, time.UTC)
 
 // Harness runs one source's exports.
 type Harness struct {
-	T       *testing.T
+	T       testing.TB
 	Root    string
 	State   string // the state file
 	Secrets string // the secrets file; "" if none
@@ -42,7 +42,7 @@ type Harness struct {
 }
 
 // New returns a harness whose secrets file holds secrets ("" for none).
-func New(t *testing.T, secrets string) *Harness {
+func New(t testing.TB, secrets string) *Harness {
 	t.Helper()
 	dir := t.TempDir()
 	h := &Harness{T: t, Root: filepath.Join(dir, "exports"), State: filepath.Join(dir, "state.json"), Clock: clock.NewFake(Start)}
