@@ -112,13 +112,10 @@ type OAuth2 struct {
 	Endpoints func(params any) (authURL, tokenURL string)
 }
 
-// RedirectPort is the loopback port of the redirect URI that sources
-// which match it exactly are registered with, unless `hoard auth --port`
-// says otherwise.
+// RedirectPort is the loopback port of the redirect URI
+// (http://127.0.0.1:8976/callback) that sources which match it exactly
+// are registered with, unless `hoard auth --port` says otherwise.
 const RedirectPort = 8976
-
-// RedirectPath is the path of the loopback redirect URI.
-const RedirectPath = "/callback"
 
 // ResolveOAuth2 returns the flow of a configured source: its declared
 // endpoints, moved by its parameters where they say so.

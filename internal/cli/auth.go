@@ -168,7 +168,9 @@ func prompt(g *Globals, in *bufio.Reader, label string, hidden, empty bool) (str
 		return "", usageErr("%s is empty", strings.TrimSuffix(label, ": "))
 	}
 	line, err := in.ReadString('\n')
-	fmt.Fprintln(g.Stderr) // the answer's newline was not echoed
+	if f, ok := g.Stdin.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintln(g.Stderr) // nothing echoed the answer's newline
+	}
 	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 		return "", usageErr("no answer to %q on standard input: paste it at the prompt, or put it in the secrets file", strings.TrimSuffix(label, ": "))
 	}
