@@ -16,21 +16,26 @@ import (
 func csvRecords(comma rune) func(context.Context, string, *Spec) iter.Seq2[Record, error] {
 	return func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 		return func(yield func(Record, error) bool) {
-			rc, ok := openOrYield(path, yield)
+			rc, ok := openOrYield(ctx, path, yield)
 			if !ok {
 				return
 			}
 			defer rc.Close()
+			rc.limit = spec.ItemLimit()
 			r := csv.NewReader(bufio.NewReaderSize(rc, chunkSize))
 			r.Comma = comma
 			r.FieldsPerRecord = -1
 			r.ReuseRecord = true
-			csvRows(ctx, path, r, yield)
+			csvRows(ctx, path, r, rc.startItem, yield)
 		}
 	}
 }
 
-func csvRows(ctx context.Context, path string, r *csv.Reader, yield func(Record, error) bool) {
+// csvRows yields the rows of r; startItem is called before each row is
+// read. A read error (a truncated compressed file, a row over the item
+// size limit, an interruption) ends the file: the reader cannot go on
+// past it.
+func csvRows(ctx context.Context, path string, r *csv.Reader, startItem func(), yield func(Record, error) bool) {
 	header, err := r.Read()
 	if err == io.EOF {
 		yield(Record{}, &ReadError{File: path, Err: errors.New("empty file: expected a header row")})
@@ -46,8 +51,14 @@ func csvRows(ctx context.Context, path string, r *csv.Reader, yield func(Record,
 	}
 	var buf []byte
 	for n := 0; ; n++ {
+		startItem()
 		row, err := r.Read()
 		if err == io.EOF {
+			return
+		}
+		var pe *csv.ParseError
+		if err != nil && !errors.As(err, &pe) {
+			yield(Record{}, csvErr(path, err))
 			return
 		}
 		if n%1024 == 0 && ctx.Err() != nil {

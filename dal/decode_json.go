@@ -21,13 +21,15 @@ func openErr(path string) (io.ReadCloser, error) {
 
 // openOrYield opens a snapshot for a decoder; on failure it yields the
 // error (naming the file) and reports false. The caller closes the reader.
-func openOrYield(path string, yield func(Record, error) bool) (io.ReadCloser, bool) {
+// Reads end with ctx's error once ctx is done, so that no single value,
+// however large, keeps a read going after SIGINT or SIGTERM.
+func openOrYield(ctx context.Context, path string, yield func(Record, error) bool) (*input, bool) {
 	rc, err := openErr(path)
 	if err != nil {
 		yield(Record{}, err)
 		return nil, false
 	}
-	return rc, true
+	return newInput(ctx, rc), true
 }
 
 // unwrapPath drops a "path: " prefix that an error already carries, since
@@ -44,12 +46,13 @@ func unwrapPath(err error, path string) error {
 // collection named by spec.Items, or of the top-level array.
 func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(path, yield)
+		rc, ok := openOrYield(ctx, path, yield)
 		if !ok {
 			return
 		}
 		defer rc.Close()
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx, known: spec.known}
+		w.s.maxItem = spec.ItemLimit()
 		defer w.s.release()
 		for _, p := range spec.Items {
 			w.paths = append(w.paths, parsePath(p))
@@ -146,7 +149,14 @@ func (w *jsonWalker) collection(kind string) error {
 		raw, ok := w.knownValue(kind)
 		if !ok {
 			var err error
-			if raw, err = w.s.value(); err != nil {
+			if raw, err = w.s.value(); errors.Is(err, errTooLarge) {
+				// skipped whole: report it and read on
+				if !w.yield(Record{}, fmt.Errorf("%w (in item %d of %s)", err, n, kind)) {
+					w.stopped = true
+					return errStopped
+				}
+				return nil
+			} else if err != nil {
 				return fmt.Errorf("%w (in item %d of %s)", err, n, kind)
 			}
 		}
@@ -231,15 +241,19 @@ func (w *jsonWalker) topLevelHint(c byte) error {
 // error and the next line is read.
 func jsonlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(path, yield)
+		rc, ok := openOrYield(ctx, path, yield)
 		if !ok {
 			return
 		}
 		defer rc.Close()
 		br := bufio.NewReaderSize(rc, chunkSize)
 		var long []byte
+		limit := spec.ItemLimit()
 		for line := 1; ; line++ {
-			b, err := readLine(br, &long)
+			b, big, err := readLine(br, &long, limit)
+			if big && !yield(Record{}, lineTooLarge(path, line, limit)) {
+				return
+			}
 			if len(b) > 0 && !jsonlLine(path, line, b, yield) {
 				return
 			}
@@ -258,13 +272,18 @@ func jsonlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record
 }
 
 // readLine returns the next line without its newline; long lines are
-// gathered into *long.
-func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
-	b, err := br.ReadSlice('\n')
+// gathered into *long. A line longer than limit bytes is read to its end
+// and dropped: readLine then returns no bytes and big.
+func readLine(br *bufio.Reader, long *[]byte, limit int64) (b []byte, big bool, err error) {
+	b, err = br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		*long = append((*long)[:0], b...)
 		for err == bufio.ErrBufferFull {
 			b, err = br.ReadSlice('\n')
+			if big = big || int64(len(*long)+len(b)) > limit; big {
+				*long = (*long)[:0] // keep reading to the line's end, keeping nothing
+				continue
+			}
 			*long = append(*long, b...)
 		}
 		b = *long
@@ -272,7 +291,16 @@ func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
-	return b, err
+	if big = big || int64(len(b)) > limit; big {
+		b = nil
+	}
+	return b, big, err
+}
+
+// lineTooLarge is the error of a line over the maximum item size.
+func lineTooLarge(path string, line int, limit int64) error {
+	return &ReadError{File: path, Where: fmt.Sprintf("line %d", line),
+		Err: fmt.Errorf("%w: the line is longer than the maximum item size (%s); it is skipped (max_item_size sets the limit)", errTooLarge, formatSize(limit))}
 }
 
 // jsonlLine checks one line holds exactly one value and yields it.

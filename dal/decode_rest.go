@@ -13,7 +13,7 @@ import (
 // malformed line is an error naming its line; reading goes on.
 func restRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(path, yield)
+		rc, ok := openOrYield(ctx, path, yield)
 		if !ok {
 			return
 		}

@@ -21,21 +21,26 @@ func xmlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, 
 			yield(Record{}, &ReadError{File: path, Err: errors.New("an XML snapshot needs items = [...] naming the item elements, e.g. \"rss.channel.item\"")})
 			return
 		}
-		rc, ok := openOrYield(path, yield)
+		rc, ok := openOrYield(ctx, path, yield)
 		if !ok {
 			return
 		}
 		defer rc.Close()
+		rc.limit = spec.ItemLimit()
 		d := xml.NewDecoder(bufio.NewReaderSize(rc, chunkSize))
 		d.Strict = true
-		xmlWalk(ctx, path, d, spec.Items, yield)
+		xmlWalk(ctx, path, d, spec.Items, rc.startItem, yield)
 	}
 }
 
-func xmlWalk(ctx context.Context, path string, d *xml.Decoder, items []string, yield func(Record, error) bool) {
+// xmlWalk yields the items of d; startItem is called before each token
+// outside items, and so before each item, which bounds the bytes one
+// item (or one token between items) may take.
+func xmlWalk(ctx context.Context, path string, d *xml.Decoder, items []string, startItem func(), yield func(Record, error) bool) {
 	var stack []string
 	var buf []byte
 	for n := 0; ; n++ {
+		startItem()
 		tok, err := d.Token()
 		if err == io.EOF {
 			return
@@ -48,11 +53,16 @@ func xmlWalk(ctx context.Context, path string, d *xml.Decoder, items []string, y
 		switch t := tok.(type) {
 		case xml.StartElement:
 			stack = append(stack, t.Name.Local)
+			if len(stack) > maxDepth {
+				line, col := d.InputPos()
+				yield(Record{}, &ReadError{File: path, Where: fmt.Sprintf("line %d, column %d", line, col), Err: errTooDeep})
+				return
+			}
 			kind := matchKind(stack, items)
 			if kind == "" {
 				continue
 			}
-			node, err := readNode(d, t)
+			node, err := readNode(d, t, len(stack))
 			stack = stack[:len(stack)-1]
 			if err != nil {
 				line, col := d.InputPos()
@@ -73,7 +83,23 @@ func xmlWalk(ctx context.Context, path string, d *xml.Decoder, items []string, y
 	}
 }
 
+// errTooDeep is the error of elements nested deeper than maxDepth (JSON's
+// nesting limit too): checked as they are read, before they take memory.
+var errTooDeep = fmt.Errorf("elements nested deeper than %d levels", maxDepth)
+
 func matchKind(stack, items []string) string {
+	// joining the stack for every element would be quadratic in depth:
+	// only a stack as deep as some item path can match
+	depthOK := false
+	for _, it := range items {
+		if strings.Count(it, ".")+1 == len(stack) {
+			depthOK = true
+			break
+		}
+	}
+	if !depthOK {
+		return ""
+	}
 	p := strings.Join(stack, ".")
 	for _, it := range items {
 		if it == p {
@@ -100,8 +126,9 @@ func (n *xmlNode) add(name string, v any) {
 	n.vals[name] = append(n.vals[name], v)
 }
 
-// readNode reads the element whose start was just consumed.
-func readNode(d *xml.Decoder, start xml.StartElement) (*xmlNode, error) {
+// readNode reads the element whose start was just consumed, at nesting
+// depth depth.
+func readNode(d *xml.Decoder, start xml.StartElement, depth int) (*xmlNode, error) {
 	n := &xmlNode{}
 	for _, a := range start.Attr {
 		n.add("@"+a.Name.Local, a.Value)
@@ -116,7 +143,10 @@ func readNode(d *xml.Decoder, start xml.StartElement) (*xmlNode, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			c, err := readNode(d, t)
+			if depth >= maxDepth {
+				return nil, errTooDeep
+			}
+			c, err := readNode(d, t, depth+1)
 			if err != nil {
 				return nil, err
 			}

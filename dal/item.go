@@ -97,6 +97,9 @@ type Spec struct {
 	// defaults for that kind (see ForKind).
 	Kinds map[string]KindSpec
 	Merge string // Union (default) or Latest
+	// MaxItemSize bounds one item's bytes (0: DefaultMaxItemSize); a
+	// larger item is an error naming its file and position.
+	MaxItemSize int64
 
 	// known, set by a merge, returns the length of an item version it
 	// already holds if b starts with it, else 0; the JSON decoder then
@@ -110,4 +113,13 @@ type KindSpec struct {
 	Key              []string
 	Time             string
 	Title, URL, Text string
+}
+
+// ItemLimit is the effective MaxItemSize: the largest item a decoder
+// reads.
+func (s *Spec) ItemLimit() int64 {
+	if s.MaxItemSize > 0 {
+		return s.MaxItemSize
+	}
+	return DefaultMaxItemSize
 }

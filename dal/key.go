@@ -44,23 +44,45 @@ func (k *keyer) appendKey(dst []byte, kind string, raw []byte) ([]byte, error) {
 	return k.kinds.of(kind).appendKey(dst, raw)
 }
 
+// appendKeyFirst is appendKey for b that may run on past the item (see
+// kindKeyer.appendKeyFirst).
+func (k *keyer) appendKeyFirst(dst []byte, kind string, b []byte) ([]byte, error) {
+	return k.kinds.of(kind).appendKeyFirst(dst, b)
+}
+
 // errNoKey is wrapped by key errors so callers can count them.
 var errNoKey = errors.New("item has no key")
 
-// appendKey appends the canonical key of raw to dst.
+// appendKey appends the canonical key of raw (one whole value) to dst.
 func (k *kindKeyer) appendKey(dst, raw []byte) ([]byte, error) {
+	return k.appendKeyMode(dst, raw, true)
+}
+
+// appendKeyFirst is appendKey taking the first of repeated member names
+// (see lookupFirst), for b that may run on past the value.
+func (k *kindKeyer) appendKeyFirst(dst, b []byte) ([]byte, error) {
+	return k.appendKeyMode(dst, b, false)
+}
+
+func (k *kindKeyer) appendKeyMode(dst, raw []byte, last bool) ([]byte, error) {
 	if k.whole {
 		sum := sha256.Sum256(raw)
 		return hex.AppendEncode(dst, sum[:16]), nil
 	}
 	if len(k.paths) == 1 {
-		v := lookup(raw, k.paths[0])
+		v := lookupMode(raw, k.paths[0], last)
 		if v == nil {
 			return dst, fmt.Errorf("%w: no member %q", errNoKey, k.paths[0].String())
 		}
 		return appendKeyPart(dst, v, true), nil
 	}
-	lookupAll(raw, k.paths, k.vals)
+	if last {
+		lookupAll(raw, k.paths, k.vals)
+	} else {
+		for i, p := range k.paths {
+			k.vals[i] = lookupFirst(raw, p)
+		}
+	}
 	dst = append(dst, '[')
 	present := 0
 	for i, v := range k.vals {

@@ -104,7 +104,9 @@ func (s Spec) Fingerprint() string {
 			writeDecoder(h, d)
 		}
 	}
-	fmt.Fprintf(h, "items %q\nkey %q\ntime %q\ntitle %q\nurl %q\ntext %q\nmerge %q\n", s.Items, s.Key, s.Time, s.Title, s.URL, s.Text, s.Merge)
+	fmt.Fprintf(h, "items %q\nkey %q\ntime %q\ntitle %q\nurl %q\ntext %q\nmerge %q\nmax item %d\n", s.Items, s.Key, s.Time, s.Title, s.URL, s.Text, s.Merge, s.ItemLimit())
+	// how keys and fields are read; a change here rebuilds every cache
+	fmt.Fprintf(h, "repeated member names: the last counts\n")
 	writeKinds(h, "kind", s.Kinds)
 	qs := make([]string, 0, len(s.Queries))
 	for k := range s.Queries {

@@ -1,6 +1,7 @@
 package dal
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"iter"
@@ -10,9 +11,28 @@ import (
 // under source/) builds on, so that every decoder opens, reports and
 // renders the same way.
 
-// OpenRecords opens a snapshot's uncompressed bytes for a decoder. Its
-// error is a *ReadError naming the file. The caller closes the reader.
-func OpenRecords(path string) (io.ReadCloser, error) { return openErr(path) }
+// OpenRecords opens a snapshot's uncompressed bytes for a decoder. Reads
+// end with ctx's error once ctx is done (checked every few MiB), so that no
+// single value keeps a read going after SIGINT or SIGTERM. Its error is a
+// *ReadError naming the file. The caller closes the reader.
+func OpenRecords(ctx context.Context, path string) (io.ReadCloser, error) {
+	rc, err := openErr(path)
+	if err != nil {
+		return nil, err
+	}
+	return newInput(ctx, rc), nil
+}
+
+// ReadLine reads one line from br without its newline, gathering a line
+// longer than br's buffer in *long. A line longer than limit bytes is
+// read to its end and dropped: ReadLine then returns no bytes and big is
+// true (report it with LineTooLarge).
+func ReadLine(br *bufio.Reader, long *[]byte, limit int64) (b []byte, big bool, err error) {
+	return readLine(br, long, limit)
+}
+
+// LineTooLarge is the error of line n of path, longer than limit bytes.
+func LineTooLarge(path string, n int, limit int64) error { return lineTooLarge(path, n, limit) }
 
 // SQLRecords runs each query (in order of kind name) against the SQLite
 // snapshot at path, opened read-only and immutable, and yields one JSON

@@ -324,7 +324,10 @@ func (sh *shard) find(h, check uint64, k []byte) *entry {
 // starts with, if b starts with that version's bytes, and notes the entry
 // in last; else 0.
 func (m *merger) known(k *keyer, scratch *[]byte, last *hit, kind string, b []byte) int {
-	key, err := k.appendKey(append(append((*scratch)[:0], kind...), 0), kind, b)
+	// b runs on past the item: its key is read as the first of repeated
+	// names, which is the right key whenever b starts with a held version
+	// (the only case that counts here: that version was keyed whole).
+	key, err := k.appendKeyFirst(append(append((*scratch)[:0], kind...), 0), kind, b)
 	*scratch = key
 	if err != nil {
 		return 0

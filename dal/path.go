@@ -21,44 +21,6 @@ func parsePath(s string) Path {
 	return p
 }
 
-// members calls fn for each member of the object starting at b[i] (after
-// white space), with the raw name (without quotes) and the raw value, until
-// fn returns false. It returns a syntax error or errIncomplete.
-func members(b []byte, i int, fn func(name, value []byte) bool) error {
-	i = skipSpace(b, i)
-	if i >= len(b) {
-		return errIncomplete
-	}
-	if b[i] != '{' {
-		return synErr(i, "expected an object, found %s", describe(b[i]))
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return nil
-	}
-	for {
-		name, value, next, err := member(b, i)
-		if err != nil {
-			return err
-		}
-		if !fn(name, value) {
-			return nil
-		}
-		i = skipSpace(b, next)
-		if i >= len(b) {
-			return errIncomplete
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return nil
-		default:
-			return synErr(i, "expected ',' or '}' after a member, found %s", describe(b[i]))
-		}
-	}
-}
-
 // member reads `"name": value` at b[i] and returns the index after it.
 func member(b []byte, i int) (name, value []byte, next int, err error) {
 	if i >= len(b) {
@@ -199,8 +161,23 @@ func hex4(b []byte) rune {
 }
 
 // lookup returns the raw value at path p inside the value b, or nil when a
-// member on the way is missing or is not an object.
+// member on the way is missing or is not an object. A name that appears
+// more than once in an object means its last value, as for encoding/json
+// and most parsers ({"id":1,"id":2} has id 2). b must be the value alone:
+// the rest of the object after a match is searched for a repeat.
 func lookup(b []byte, p Path) []byte {
+	return lookupMode(b, p, true)
+}
+
+// lookupFirst is lookup taking the first of repeated names: it stops at
+// the first match, so b may run on past the value (the merge's
+// known-version check looks up keys in the read buffer; a version held
+// whole has the same key whichever way it is read).
+func lookupFirst(b []byte, p Path) []byte {
+	return lookupMode(b, p, false)
+}
+
+func lookupMode(b []byte, p Path, last bool) []byte {
 	if len(p) == 0 {
 		return bytes.TrimSpace(b)
 	}
@@ -208,30 +185,92 @@ func lookup(b []byte, p Path) []byte {
 		return lookupIndex(b[i:], p)
 	}
 	var found []byte
-	err := members(b, 0, func(name, value []byte) bool {
-		if nameIs(name, p[0]) {
-			found = value
-			return false
+	err := membersFrom(b, 0, func(name, value, rest []byte) bool {
+		if !nameIs(name, p[0]) {
+			return true
 		}
-		return true
+		found = value
+		return last && mayRepeat(rest, p[0])
 	})
 	if err != nil || found == nil || len(p) == 1 {
 		return found
 	}
-	return lookup(found, p[1:])
+	return lookupMode(found, p[1:], last)
+}
+
+// mayRepeat reports whether the rest of an object may hold another member
+// named name: whether the name, quoted, occurs in it (one fast search; the
+// rest is then read member by member). A repeat spelled with \u escapes
+// ("i\u0064") is not looked for: no encoder writes plain characters so,
+// and looking costs much more than the search.
+func mayRepeat(rest []byte, name string) bool {
+	if strings.ContainsAny(name, "\"\\/") || !isPlainASCII(name) {
+		// written with escapes anyway: search for the bare text
+		return bytes.Contains(rest, []byte(name)) || bytes.IndexByte(rest, '\\') >= 0
+	}
+	var q [64]byte
+	return bytes.Contains(rest, append(append(append(q[:0], '"'), name...), '"'))
+}
+
+// isPlainASCII reports whether s is printable ASCII, written as is in a
+// JSON string.
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// membersFrom is members, also passing fn the bytes after each member.
+func membersFrom(b []byte, i int, fn func(name, value, rest []byte) bool) error {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return errIncomplete
+	}
+	if b[i] != '{' {
+		return synErr(i, "expected an object, found %s", describe(b[i]))
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return nil
+	}
+	for {
+		name, value, next, err := member(b, i)
+		if err != nil {
+			return err
+		}
+		if !fn(name, value, b[next:]) {
+			return nil
+		}
+		i = skipSpace(b, next)
+		if i >= len(b) {
+			return errIncomplete
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return nil
+		default:
+			return synErr(i, "expected ',' or '}' after a member, found %s", describe(b[i]))
+		}
+	}
 }
 
 // lookupAll fills out[j] with the raw value at paths[j] in one pass over
 // the top level of the object b; deeper segments are looked up per path.
-// Entries not found stay nil.
+// Entries not found stay nil. As for lookup, a repeated name means its
+// last value, and b must be the value alone.
 func lookupAll(b []byte, paths []Path, out [][]byte) {
 	for j := range out {
 		out[j] = nil
 	}
-	left := len(paths)
-	_ = members(b, 0, func(name, value []byte) bool {
+	toEnd := false // a repeat is possible: read every member
+	_ = membersFrom(b, 0, func(name, value, rest []byte) bool {
 		for j, p := range paths {
-			if out[j] != nil || len(p) == 0 || !nameIs(name, p[0]) {
+			if len(p) == 0 || !nameIs(name, p[0]) {
 				continue
 			}
 			if len(p) == 1 {
@@ -239,11 +278,22 @@ func lookupAll(b []byte, paths []Path, out [][]byte) {
 			} else {
 				out[j] = lookup(value, p[1:])
 			}
-			if out[j] != nil {
-				left--
+		}
+		if toEnd {
+			return true
+		}
+		for j, p := range paths {
+			if out[j] == nil && len(p) > 0 {
+				return true // not found yet
 			}
 		}
-		return left > 0
+		for _, p := range paths {
+			if len(p) > 0 && mayRepeat(rest, p[0]) {
+				toEnd = true
+				return true
+			}
+		}
+		return false
 	})
 }
 

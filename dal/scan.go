@@ -151,3 +151,99 @@ func skipComposite(b []byte, i int) (int, error) {
 	}
 	return i, errIncomplete
 }
+
+// valueScan scans one JSON value across refills of the buffer: each call
+// goes on where the previous one stopped, so a value many buffers long is
+// scanned once (skipValue starts again from the value's first byte). It
+// checks what skipValue checks, with the same errors.
+type valueScan struct {
+	stack  []byte // closers of the open composites
+	str    bool   // inside a string
+	scalar bool   // the value is a number or literal
+	begun  bool
+}
+
+// scan goes on scanning at b[i] the value that starts at b[start] (start
+// may be negative once its first bytes were dropped). It returns the
+// index just past the value, or errIncomplete with the index to go on
+// from once more input follows b.
+func (v *valueScan) scan(b []byte, start, i int) (int, error) {
+	if !v.begun {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return i, errIncomplete
+		}
+		v.begun = true
+		switch b[i] {
+		case '"':
+			v.str = true
+			i++
+		case '{', '[':
+		case '}', ']', ',', ':':
+			return i, synErr(i, "unexpected %q where a value should start", b[i])
+		default:
+			v.scalar = true
+		}
+	}
+	if v.scalar {
+		for ; i < len(b); i++ {
+			switch c := b[i]; {
+			case c == ',' || c == ']' || c == '}' || c == ':' || isSpace(c):
+				return i, nil
+			case c == '"' || c == '{' || c == '[':
+				return i, synErr(i, "unexpected %q after %q", c, b[skipSpace(b, max(start, 0)):i])
+			}
+		}
+		return i, errIncomplete
+	}
+	for i < len(b) {
+		if v.str {
+			end, err := skipStringLong(b, i)
+			if err != nil {
+				return stringResume(b, i), errIncomplete
+			}
+			i, v.str = end, false
+			if len(v.stack) == 0 {
+				return i, nil
+			}
+			continue
+		}
+		c := b[i]
+		if !structural[c] {
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			v.str = true
+		case '{':
+			v.stack = append(v.stack, '}')
+		case '[':
+			v.stack = append(v.stack, ']')
+		default: // '}' or ']'
+			if len(v.stack) == 0 || v.stack[len(v.stack)-1] != c {
+				return i, synErr(i, "unexpected %q", c)
+			}
+			v.stack = v.stack[:len(v.stack)-1]
+			if len(v.stack) == 0 {
+				return i + 1, nil
+			}
+		}
+		i++
+	}
+	return i, errIncomplete
+}
+
+// stringResume returns where to go on scanning a string that b ends
+// inside, i being a position in it that no escape straddles: the end of
+// b, or the last backslash when b ends halfway through an escape.
+func stringResume(b []byte, i int) int {
+	r := len(b)
+	for r > i && b[r-1] == '\\' {
+		r--
+	}
+	if (len(b)-r)%2 == 1 {
+		return len(b) - 1
+	}
+	return len(b)
+}

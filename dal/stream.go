@@ -28,8 +28,33 @@ func (e *ReadError) Unwrap() error { return e.Err }
 // chunkSize is how many bytes are read at a time.
 const chunkSize = 1 << 20
 
+// DefaultMaxItemSize bounds the size of one item (Spec.MaxItemSize): a
+// larger item is an error naming its file and position, and is skipped.
+// It bounds the memory one value can take.
+const DefaultMaxItemSize = 256 << 20
+
+// errTooLarge is wrapped by the error of an item over the maximum size.
+var errTooLarge = errors.New("item too large")
+
+// formatSize renders a byte count for messages: 256 MiB, 1.5 GiB, 900 B.
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
 // stream reads JSON text in chunks, keeping in memory only the value being
-// looked at (bounded by the largest item, not the file).
+// looked at (bounded by the largest item, not the file, and by maxItem).
 type stream struct {
 	r     io.Reader
 	file  string
@@ -39,13 +64,19 @@ type stream struct {
 	lines int   // newlines in bytes already dropped from buf
 	eof   bool
 	rerr  error // read error other than io.EOF
+	// maxItem bounds the bytes of one kept value; a larger one is an
+	// error (errTooLarge) and is skipped.
+	maxItem int64
+	// scanned counts the bytes looked at by scans of values that span
+	// refills (tests check it grows linearly).
+	scanned int64
 }
 
 // bufPool recycles read buffers between files.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); return &b }}
 
 func newStream(r io.Reader, file string) *stream {
-	return &stream{r: r, file: file, buf: (*bufPool.Get().(*[]byte))[:0]}
+	return &stream{r: r, file: file, buf: (*bufPool.Get().(*[]byte))[:0], maxItem: DefaultMaxItemSize}
 }
 
 // release returns the buffer for reuse; s must not be used afterwards.
@@ -72,7 +103,13 @@ func (s *stream) fill(keep int) bool {
 		s.pos -= keep
 	}
 	if len(s.buf) == cap(s.buf) {
-		nb := make([]byte, len(s.buf), 2*cap(s.buf))
+		n := 2 * cap(s.buf)
+		// A kept value never needs more than maxItem and a read: past
+		// that it is dropped as it is scanned.
+		if lim := s.maxItem + 2*chunkSize; s.maxItem > 0 && int64(n) > lim && lim > int64(cap(s.buf)) {
+			n = int(lim)
+		}
+		nb := make([]byte, len(s.buf), n)
 		copy(nb, s.buf)
 		s.buf = nb
 	}
@@ -110,31 +147,88 @@ func (s *stream) peek() (byte, error) {
 }
 
 // value consumes the next value and returns its bytes, valid until the
-// next call on s.
+// next call on s. A value larger than maxItem is skipped and reported as
+// an error wrapping errTooLarge, after which reading can go on.
 func (s *stream) value() ([]byte, error) {
 	if _, err := s.peek(); err != nil {
 		return nil, s.errAt(s.pos, err)
 	}
+	start := s.pos
+	end, err := skipValue(s.buf, start)
+	if err == nil {
+		s.pos = end
+		return s.buf[start:end], nil
+	}
+	if err != errIncomplete {
+		return nil, s.errAt(start, err)
+	}
+	return s.longValue(true)
+}
+
+// longValue consumes a value that runs past the buffer, scanning each
+// byte once across refills (rescanning from the value's start after each
+// refill made one huge value quadratic). With keep, the value is kept
+// whole in the buffer, up to maxItem bytes; past that, and without keep,
+// the bytes scanned are dropped as the scan goes, so memory stays bounded.
+func (s *stream) longValue(keep bool) ([]byte, error) {
+	var (
+		vs       valueScan
+		start    = s.pos // the value's first byte; negative once dropped
+		next     = start // where the scan goes on
+		tooBig   error
+		startPos *position // where the value starts, once it is dropped
+	)
+	maxItem := s.maxItem
+	done := func(end int) ([]byte, error) {
+		s.pos = end
+		switch {
+		case tooBig != nil:
+			return nil, tooBig
+		case !keep:
+			return nil, nil
+		}
+		return s.buf[start:end], nil
+	}
 	for {
-		start := s.pos
-		end, err := skipValue(s.buf, start)
+		end, err := vs.scan(s.buf, start, next)
+		s.scanned += int64(end - next)
 		if err == nil {
-			s.pos = end
-			return s.buf[start:end], nil
+			return done(end)
 		}
 		if err != errIncomplete {
-			return nil, s.errAt(start, err)
+			return nil, s.errAt(start, err) // a syntax error: its own offset
 		}
-		if !s.fill(start) {
-			start = s.pos
+		next = end
+		if keep && tooBig == nil && int64(len(s.buf)-start) > maxItem {
+			tooBig = s.errAt(start, fmt.Errorf("%w: the value starting here is larger than the maximum item size (%s); it is skipped (max_item_size sets the limit)", errTooLarge, formatSize(maxItem)))
+		}
+		keepFrom := start
+		if !keep || tooBig != nil {
+			if startPos == nil {
+				p := s.posAt(start)
+				startPos = &p
+			}
+			keepFrom = next // drop what was scanned
+		}
+		base := s.base
+		more := s.fill(keepFrom)
+		shift := int(s.base - base)
+		start, next = start-shift, next-shift
+		if !more {
 			if s.rerr != nil {
 				return nil, s.errAt(len(s.buf), s.rerr)
 			}
-			if end, err := skipValue(s.buf, start); err == nil || (err == errIncomplete && isScalarEnd(s.buf, start, end)) {
-				s.pos = end
-				return s.buf[start:end], nil
+			if vs.scalar && next == len(s.buf) {
+				return done(next) // a number or literal ends where the input ends
 			}
-			return nil, s.errAt(start, errors.New("unexpected end of file inside the value starting here (truncated?)"))
+			if tooBig != nil {
+				return nil, tooBig
+			}
+			err := errors.New("unexpected end of file inside the value starting here (truncated?)")
+			if startPos != nil {
+				return nil, s.errAtPos(*startPos, err)
+			}
+			return nil, s.errAt(start, err)
 		}
 	}
 }
@@ -146,25 +240,22 @@ func isScalarEnd(b []byte, start, end int) bool {
 	return start < len(b) && end == len(b) && b[start] != '"' && b[start] != '{' && b[start] != '['
 }
 
-// skip consumes the next value without keeping it. A composite value that
-// is not already in the buffer is skipped element by element, so memory
-// stays bounded by the largest element, not the value.
+// skip consumes the next value without keeping it. A value that is not
+// already in the buffer is scanned as it is read and dropped, so memory
+// stays bounded by the buffer, not the value.
 func (s *stream) skip() error {
-	c, err := s.peek()
-	if err != nil {
+	if _, err := s.peek(); err != nil {
 		return s.errAt(s.pos, err)
 	}
-	if end, err := skipValue(s.buf, s.pos); err == nil {
+	end, err := skipValue(s.buf, s.pos)
+	if err == nil {
 		s.pos = end
 		return nil
 	}
-	switch c {
-	case '[':
-		return s.elements(func() error { return s.skip() })
-	case '{':
-		return s.members(func(string) error { return s.skip() })
+	if err != errIncomplete {
+		return s.errAt(s.pos, err)
 	}
-	_, err = s.value()
+	_, err = s.longValue(false)
 	return err
 }
 
@@ -257,11 +348,23 @@ func (s *stream) errAt(i int, err error) error {
 	if errors.As(err, &se) {
 		i = se.Off
 	}
-	if i > len(s.buf) {
-		i = len(s.buf)
-	}
-	line := s.lines + bytes.Count(s.buf[:i], []byte{'\n'}) + 1
-	return &ReadError{File: s.file, Where: fmt.Sprintf("line %d, byte %d", line, s.base+int64(i)), Err: unwrapPath(err, s.file)}
+	return s.errAtPos(s.posAt(i), err)
+}
+
+// position is a place in the input: its line and byte offset.
+type position struct {
+	line int
+	off  int64
+}
+
+// posAt returns the position of buffer index i.
+func (s *stream) posAt(i int) position {
+	i = max(0, min(i, len(s.buf)))
+	return position{line: s.lines + bytes.Count(s.buf[:i], []byte{'\n'}) + 1, off: s.base + int64(i)}
+}
+
+func (s *stream) errAtPos(p position, err error) error {
+	return &ReadError{File: s.file, Where: fmt.Sprintf("line %d, byte %d", p.line, p.off), Err: unwrapPath(err, s.file)}
 }
 
 // done checks that nothing but white space follows the document.

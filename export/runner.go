@@ -169,7 +169,7 @@ func (r *Runner) tryOnce(ctx context.Context, job Job, a *Attempt, red *secret.R
 	defer p.Abort()
 	actx, cancel := attemptContext(ctx, job.Timeout)
 	defer cancel()
-	stderr := newRedactingWriter(r.stderr(), red)
+	stderr := secret.NewWriter(r.stderr(), red)
 	env := &Env{
 		Source: job.Source, Secrets: job.Secrets, SecretsPath: job.SecretsPath,
 		Redactor: red, Stderr: stderr, Log: r.log().With("source", job.Source),

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/export"
@@ -169,10 +170,18 @@ type Found struct {
 	Name    string // proposed source name: the source's, then "-2", "-3" ...
 	Comment string // one line for the starter config, e.g. "Firefox history (profile x.default)"
 	Path    string // the file to snapshot
+	// Stanza, when set, is the whole config of a source that is not one
+	// file (the git source's roots), with [sources.NAME] for its table;
+	// Config returns it with Name.
+	Stanza string
 }
 
-// Config renders the stanza of a found file-backed source.
+// Config renders the stanza of a found source: Stanza, else that of a
+// file-backed source.
 func (f Found) Config() string {
+	if f.Stanza != "" {
+		return strings.ReplaceAll(f.Stanza, "[sources.NAME]", "[sources."+f.Name+"]")
+	}
 	return fmt.Sprintf("# %s\n[sources.%s]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n",
 		f.Comment, f.Name, f.Source.Name, strconv.Quote(f.Path))
 }
@@ -215,7 +224,7 @@ func FileKind(name, ext string) export.Kind {
 }
 
 // FileStanza renders the commented config of a file-backed source for
-// `hoard init --add`: what it is, then the table.
-func FileStanza(name, what, pathExample string) string {
-	return fmt.Sprintf("# %s\n[sources.%s]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n", what, name, name, strconv.Quote(pathExample))
+// `hoard init --add`: what it is, then the table, headed [sources.NAME].
+func FileStanza(exporter, what, pathExample string) string {
+	return fmt.Sprintf("# %s\n# (edit the path)\n[sources.NAME]\nexporter = %q\npath = %s\ncompression = \"zstd\"\n", what, exporter, strconv.Quote(pathExample))
 }

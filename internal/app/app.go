@@ -52,10 +52,17 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // back. Every mistake is a *ConfigError naming its file and line; a
 // missing file is an error that errors.Is fs.ErrNotExist.
 func Load(path string, layout paths.Layout) (*App, error) {
-	cfg, err := config.Load(path, Exporters.Params)
+	cfg, err := config.Load(path, Exporters.Params, Exporters.Names()...)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, err
+		}
+		if cfg != nil {
+			// Report the mistakes of the sources the config accepted too.
+			var ce *ConfigError
+			if _, err2 := New(cfg, layout); errors.As(err2, &ce) {
+				err = errors.Join(err, ce.Err)
+			}
 		}
 		return nil, &ConfigError{err}
 	}
@@ -133,6 +140,7 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 	spec := dal.Spec{
 		Source: src.Name, Items: r.Items, Queries: r.Queries, Key: r.Key, Time: r.Time,
 		Title: r.Title, URL: r.URL, Text: r.Text, Merge: r.Merge, Kinds: exporterKinds(src),
+		MaxItemSize: int64(r.MaxItemSize),
 	}
 	for kind, k := range r.Kinds {
 		spec.Kinds[kind] = overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text})

@@ -1,6 +1,10 @@
 package app
 
-import "github.com/hoard-dev/hoard/internal/config"
+import (
+	"fmt"
+
+	"github.com/hoard-dev/hoard/internal/config"
+)
 
 // gapsWanted reports whether doctor looks for gaps in a source: as the
 // config says (gaps = ...), else not for a built-in incremental source,
@@ -22,4 +26,13 @@ func gapKinds(src *config.Source) []string {
 		return s.WindowKinds
 	}
 	return nil
+}
+
+// authHint is what to add to a secrets problem of a source that hoard
+// auth authorises: it writes the file.
+func authHint(src *config.Source, name string) string {
+	if s := Sources.Lookup(src.Exporter); s != nil && s.OAuth2 != nil && src.Secrets != "" {
+		return fmt.Sprintf("; or run 'hoard auth %s', which writes it", name)
+	}
+	return ""
 }

@@ -42,20 +42,24 @@ type SourceStatus struct {
 
 // Status reports on every configured source, and on the directories of
 // the exports root that no source is configured for (an arctee archive,
-// a removed source), from the journal and the files.
-func (a *App) Status(now time.Time) ([]SourceStatus, error) {
-	return collectStatus(a.Config.Root, a.Layout, a.Config, now)
+// a removed source), from the journal and the files. Journal records that
+// cannot be read are told to warn (nil: not told).
+func (a *App) Status(now time.Time, warn func(string)) ([]SourceStatus, error) {
+	return collectStatus(a.Config.Root, a.Layout, a.Config, now, warn)
 }
 
 // RootStatus reports on the directories of any exports root, with no
 // config: what the files and the journal say.
-func RootStatus(root string, layout paths.Layout, now time.Time) ([]SourceStatus, error) {
-	return collectStatus(root, layout, nil, now)
+func RootStatus(root string, layout paths.Layout, now time.Time, warn func(string)) ([]SourceStatus, error) {
+	return collectStatus(root, layout, nil, now, warn)
 }
 
 // collectStatus merges the journal and the files of every source, and
 // judges the health of the configured ones. cfg may be nil.
-func collectStatus(root string, layout paths.Layout, cfg *config.Config, now time.Time) ([]SourceStatus, error) {
+func collectStatus(root string, layout paths.Layout, cfg *config.Config, now time.Time, warn func(string)) ([]SourceStatus, error) {
+	if warn == nil {
+		warn = func(string) {}
+	}
 	var configured []string
 	if cfg != nil {
 		configured = cfg.Order
@@ -65,7 +69,13 @@ func collectStatus(root string, layout paths.Layout, cfg *config.Config, now tim
 	if err != nil {
 		return nil, err
 	}
-	entries, _, _ := (&journal.Journal{Path: layout.Journal()}).ReadAll()
+	entries, bad, err := (&journal.Journal{Path: layout.Journal()}).ReadAll()
+	for _, b := range bad {
+		warn(b.Error())
+	}
+	if err != nil {
+		warn(fmt.Sprintf("reading the journal: %v (runs after this point are not shown)", err))
+	}
 	summaries := journal.Summarize(entries)
 	records := health.FromJournal(entries)
 	isConf := map[string]bool{}

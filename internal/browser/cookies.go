@@ -28,15 +28,26 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
-// The browsers whose cookies can be read.
+// The browsers whose cookies can be read: the Firefox family (values in
+// the clear) and the Chromium family (values encrypted), each name
+// standing for its profile locations.
 const (
-	Firefox  = "firefox"
-	Chromium = "chromium" // Chromium, and the browsers built on it
-	Chrome   = "chrome"   // Google Chrome's profile locations, Chromium's format
+	Firefox   = "firefox"
+	LibreWolf = "librewolf"
+	Waterfox  = "waterfox"
+	Chromium  = "chromium"
+	Chrome    = "chrome"
+	Brave     = "brave"
+	Edge      = "edge"
+	Vivaldi   = "vivaldi"
+	Opera     = "opera"
 )
 
 // Names are the accepted values of a browser setting.
-var Names = []string{Firefox, Chromium, Chrome}
+var Names = []string{Firefox, LibreWolf, Waterfox, Chromium, Chrome, Brave, Edge, Vivaldi, Opera}
+
+// isFirefox reports whether a browser stores cookies as Firefox does.
+func isFirefox(browser string) bool { return profileFiles[browser].family == firefoxFamily }
 
 // Cookie is one cookie as the browser stored it.
 type Cookie struct {
@@ -73,7 +84,10 @@ func Read(ctx context.Context, q Query) ([]Cookie, string, error) {
 		}
 		profile = found[0]
 	}
-	if q.Browser != Firefox && q.GOOS != "" && q.GOOS != "linux" {
+	if _, known := profileFiles[q.Browser]; !known {
+		return nil, "", fmt.Errorf("browser %q: use %s", q.Browser, strings.Join(Names, ", "))
+	}
+	if !isFirefox(q.Browser) && q.GOOS != "" && q.GOOS != "linux" {
 		return nil, profile, fmt.Errorf("%s's cookies can be read on Linux only: elsewhere they are encrypted with a key from the system's keychain (copy the cookie into the secrets file and use auth.type = \"cookie\")", q.Browser)
 	}
 	db, err := cookieDB(q.Browser, profile)
@@ -93,15 +107,10 @@ func Read(ctx context.Context, q Query) ([]Cookie, string, error) {
 
 // cookieDB returns the cookie database of a profile directory.
 func cookieDB(browser, profile string) (string, error) {
-	var candidates []string
-	switch browser {
-	case Firefox:
+	// Network/Cookies since Chromium 96; Cookies before.
+	candidates := []string{filepath.Join("Network", "Cookies"), "Cookies"}
+	if isFirefox(browser) {
 		candidates = []string{"cookies.sqlite"}
-	case Chromium, Chrome:
-		// Network/Cookies since Chromium 96; Cookies before.
-		candidates = []string{filepath.Join("Network", "Cookies"), "Cookies"}
-	default:
-		return "", fmt.Errorf("browser %q: use %s", browser, strings.Join(Names, ", "))
 	}
 	for _, c := range candidates {
 		p := filepath.Join(profile, c)
@@ -129,7 +138,7 @@ func readCopy(ctx context.Context, browser, db string) ([]Cookie, error) {
 	}
 	defer conn.Close()
 	var cs []Cookie
-	if browser == Firefox {
+	if isFirefox(browser) {
 		cs, err = firefoxCookies(ctx, conn)
 	} else {
 		cs, err = chromiumCookies(ctx, conn)

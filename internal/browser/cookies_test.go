@@ -237,7 +237,7 @@ func TestProfileErrors(t *testing.T) {
 	if _, _, err := Read(context.Background(), Query{Browser: Chromium, Profile: home, Domain: "x"}); err == nil || !strings.Contains(err.Error(), "Network/Cookies") {
 		t.Errorf("no database: %v", err)
 	}
-	if _, _, err := Read(context.Background(), Query{Browser: "opera", Profile: home, Domain: "x"}); err == nil || !strings.Contains(err.Error(), "firefox, chromium, chrome") {
+	if _, _, err := Read(context.Background(), Query{Browser: "netscape", Profile: home, Domain: "x"}); err == nil || !strings.Contains(err.Error(), "firefox, librewolf, waterfox, chromium, chrome, brave") {
 		t.Errorf("unknown browser: %v", err)
 	}
 }

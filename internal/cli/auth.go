@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,7 +133,7 @@ func saveAuth(g *Globals, t *app.AuthTarget, id, secretValue string, tok *authfl
 		return err
 	}
 	fmt.Fprintf(g.Stderr, "Wrote client_id, client_secret, refresh_token, access_token and authorized_at to %s (mode 0600).\n", t.Secrets)
-	if rest := without(replaced, "authorized_at"); len(rest) > 0 {
+	if rest := slices.DeleteFunc(replaced, func(k string) bool { return k == "authorized_at" }); len(rest) > 0 {
 		fmt.Fprintf(g.Stderr, "Replaced the old %s; other keys in the file are unchanged.\n", strings.Join(rest, ", "))
 	}
 	if t.Flow.After != "" {
@@ -141,16 +142,6 @@ func saveAuth(g *Globals, t *app.AuthTarget, id, secretValue string, tok *authfl
 		fmt.Fprintf(g.Stderr, "Then: hoard run %s\n", t.Name)
 	}
 	return nil
-}
-
-func without(list []string, drop string) []string {
-	var out []string
-	for _, s := range list {
-		if s != drop {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // prompt reads one line; a secret is read without echo on a terminal.

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/hoard-dev/hoard/internal/exporter/command"
+	"github.com/hoard-dev/hoard/internal/pathtmpl"
 	"github.com/spf13/cobra"
 )
 
@@ -19,6 +21,9 @@ type captureOpts struct {
 	Compression string
 	Retries     int
 	Timeout     time.Duration
+	// AllowUndated accepts a template without {utcnow}, whose files
+	// hoard's reader cannot date.
+	AllowUndated bool
 }
 
 func newCaptureCmd(g *Globals) *cobra.Command {
@@ -38,6 +43,11 @@ Placeholders in PATH_TEMPLATE:
   {hostname}  this machine's host name
   {platform}  the operating system, e.g. linux
   {{ and }}   literal braces
+
+The file name must hold {utcnow}: hoard (like arctee's readers) dates each
+snapshot by the stamp in its name, and merges them in that order. A fixed
+name (out.json, then out_001.json, ...) is refused unless --allow-undated
+is given; hoard status and hoard doctor then list those files as undatable.
 
 Compression is taken from -c, else from the template's suffix (.zst, .gz);
 with -c and no suffix, the suffix is added.
@@ -59,7 +69,9 @@ Exit codes: 0 saved, 1 the command failed on every attempt, 2 usage error
 	f := cmd.Flags()
 	f.StringVarP(&o.Compression, "compression", "c", "", "zstd, gzip or none (default: from the template's suffix, else none)")
 	f.IntVarP(&o.Retries, "retries", "r", 1, "total attempts (1 = no retry); backoff 1s, 2s, 4s ... up to 60s")
+	cmd.RegisterFlagCompletionFunc("compression", fixedCompletions("zstd", "gzip", "none"))
 	f.Var(duration.Value{D: &o.Timeout}, "timeout", "kill the command's process group after this long per attempt (e.g. 10m, 2h; 0 = no limit)")
+	f.BoolVar(&o.AllowUndated, "allow-undated", false, "accept a PATH_TEMPLATE without {utcnow} (its files cannot be dated when read back)")
 	return cmd
 }
 
@@ -68,11 +80,19 @@ func runCapture(ctx context.Context, g *Globals, o captureOpts) error {
 	if o.Retries < 1 {
 		return usageErr("--retries %d: it is the total number of attempts and must be at least 1", o.Retries)
 	}
+	if !o.AllowUndated && !pathtmpl.Uses(o.Template, "utcnow") {
+		return usageErr("PATH_TEMPLATE %q has no {utcnow}: hoard dates snapshots by the stamp in their name, so these files could not be dated or merged in order when read back.\n"+
+			"  Put {utcnow} in the file name (e.g. '%s'), or pass --allow-undated to keep the name as it is.", o.Template, suggestStamped(o.Template))
+	}
 	target, err := app.NewCaptureTarget(o.Template, o.Compression)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	rep := newReporter(g.Stderr, true)
+	mode := showOnTTY
+	if g.Quiet {
+		mode = showErrorOnly
+	}
+	rep := newReporter(g.Stderr, mode)
 	defer rep.Close()
 	r := &export.Runner{Stderr: rep, Observer: rep}
 	res := r.Run(ctx, export.Job{
@@ -83,4 +103,21 @@ func runCapture(ctx context.Context, g *Globals, o captureOpts) error {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("capture failed after %d attempt(s): %w", res.Attempts, res.Err)}
 	}
 	return nil
+}
+
+// suggestStamped puts {utcnow} into a template's file name: out.json
+// becomes out-{utcnow}.json.
+func suggestStamped(tmpl string) string {
+	dir, base := filepath.Split(tmpl)
+	if base == "" {
+		return tmpl + "{utcnow}.json"
+	}
+	name, ext, _ := strings.Cut(base, ".")
+	if ext != "" {
+		ext = "." + ext
+	}
+	if name == "" {
+		return dir + "{utcnow}" + ext
+	}
+	return dir + name + "-{utcnow}" + ext
 }

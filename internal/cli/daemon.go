@@ -33,15 +33,22 @@ import (
 type daemonOpts struct {
 	Once      bool   // exit when the first pass is over
 	Listen    string // metrics address; overrides daemon.listen
-	LogFormat string // "text" or "json"
+	LogFormat string // auto, human, text or json
 	RunAll    bool   // the first pass runs every source, due or not
 	// OnPass runs when the first pass is over (hoard up prints status).
 	OnPass func()
 }
 
-func (o *daemonOpts) addFlags(cmd *cobra.Command) {
+// addFlags adds the daemon's flags; logFormat is the default --log-format.
+func (o *daemonOpts) addFlags(cmd *cobra.Command, logFormat string) {
 	cmd.Flags().StringVar(&o.Listen, "listen", "", "serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9780 (default: daemon.listen in the config)")
-	cmd.Flags().StringVar(&o.LogFormat, "log-format", "text", "log format: text or json")
+	addLogFormatFlag(cmd, &o.LogFormat, logFormat)
+}
+
+// addLogFormatFlag adds --log-format with its completions.
+func addLogFormatFlag(cmd *cobra.Command, p *string, def string) {
+	cmd.Flags().StringVar(p, "log-format", def, "log format: human (plain lines), text (key=value), json, or auto (human on a terminal, text elsewhere)")
+	cmd.RegisterFlagCompletionFunc("log-format", fixedCompletions(logAuto, logHuman, logText, logJSON))
 }
 
 func newDaemonCmd(g *Globals) *cobra.Command {
@@ -77,15 +84,31 @@ Exit codes: 0, or with --once as 'hoard run'; 2 configuration error;
 			return runDaemon(cmd.Context(), g, o)
 		},
 	}
-	o.addFlags(cmd)
+	o.addFlags(cmd, logText)
 	cmd.Flags().BoolVar(&o.Once, "once", false, "run the sources that are due now, then exit")
 	return cmd
 }
 
+// humanDaemonSkip are the daemon's log messages that human output leaves
+// out: the reporter shows each export's start and end as 'hoard run' does.
+var humanDaemonSkip = []string{"daemon started", "export starting", "export saved"}
+
 func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
-	log, err := newLogger(g.Stderr, o.LogFormat)
+	format, err := resolveLogFormat(o.LogFormat, g.Stderr)
 	if err != nil {
 		return err
+	}
+	var rep *reporter
+	if format == logHuman {
+		rep = newReporter(g.Stderr, g.reporterMode())
+		defer rep.Close()
+	}
+	log, err := g.newLogger(g.Stderr, format, rep)
+	if err != nil {
+		return err
+	}
+	if h, ok := log.Handler().(*humanHandler); ok {
+		h.skip = humanDaemonSkip
 	}
 	layout, err := g.layout()
 	if err != nil {
@@ -105,18 +128,19 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		return err
 	}
 	jr := &journal.Journal{Path: layout.Journal()}
+	jr.Warn = func(msg string) { log.Warn(msg) }
 	reg := metrics.New()
 	stopServer, err := serveMetrics(firstNonEmpty(o.Listen, cfg.Daemon.Listen), reg, log)
 	if err != nil {
 		return err
 	}
 	defer stopServer()
-	notifier := notify.Open(layout.State, log)
+	notifier := notify.Open(layout.NotifyState(), log)
 	defer notifier.Close()
 	reload, stopNow, stopSignals := daemonSignals()
 	defer stopSignals()
 	d, err := daemon.New(cfg, daemon.Options{
-		Runner:   daemonRunner{apps: apps, log: log},
+		Runner:   daemonRunner{apps: apps, log: log, rep: rep},
 		Log:      log,
 		History:  journalHistory(jr, log),
 		Load:     load,
@@ -213,17 +237,6 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// newLogger returns the daemon's logger on w.
-func newLogger(w io.Writer, format string) (*slog.Logger, error) {
-	switch format {
-	case "", "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
-	}
-	return nil, usageErr("--log-format %q: use text or json", format)
-}
-
 // daemonSignals turns SIGHUP into reload requests and a second SIGINT or
 // SIGTERM into stopNow (the first one cancels the command's context, in
 // Main). The returned function stops listening.
@@ -303,21 +316,73 @@ func journalHistory(jr *journal.Journal, log *slog.Logger) func() (map[string]he
 }
 
 // daemonRunner runs a source as `hoard run` does, with the exporter's
-// stderr logged line by line under the source's name.
+// stderr logged line by line under the source's name; with human output
+// (rep set), progress and the exporter's lines, prefixed with the source's
+// name, go to the reporter.
 type daemonRunner struct {
 	apps *loadedApps
 	log  *slog.Logger
+	rep  *reporter // nil: logs only
 }
 
 func (r daemonRunner) Run(ctx context.Context, cfg *config.Config, src *config.Source) app.Result {
-	lines := &logLines{log: r.log, source: src.Name}
-	defer lines.flush()
+	var stderr interface {
+		io.Writer
+		flush()
+	} = &logLines{log: r.log, source: src.Name}
+	var obs export.Observer
+	if r.rep != nil {
+		stderr, obs = &prefixLines{w: r.rep, prefix: src.Name + ": "}, r.rep
+	}
+	defer stderr.flush()
 	a := r.apps.of(cfg)
 	exp, err := a.Exporter(src.Name) // built when the config was loaded
 	if err != nil {
 		return app.Result{Result: export.Result{Start: time.Now(), End: time.Now(), Err: err}}
 	}
-	return newRunner(a, lines, nil, r.log, false).Run(ctx, src.Source, a.Extension(src.Name), exp)
+	return newRunner(a, stderr, obs, r.log, false).Run(ctx, src.Source, a.Extension(src.Name), exp)
+}
+
+// prefixLines writes each whole line written to it to w with a prefix
+// (exporters running at the same time stay apart). Safe for concurrent use.
+type prefixLines struct {
+	mu     sync.Mutex
+	w      io.Writer
+	prefix string
+	buf    []byte
+}
+
+func (p *prefixLines) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			break
+		}
+		p.emit(p.buf[:i])
+		p.buf = p.buf[i+1:]
+	}
+	if len(p.buf) > 64<<10 {
+		p.emit(p.buf)
+		p.buf = p.buf[:0]
+	}
+	return len(b), nil
+}
+
+func (p *prefixLines) emit(line []byte) {
+	line = bytes.TrimRight(line, "\r")
+	if len(bytes.TrimSpace(line)) > 0 {
+		p.w.Write([]byte(p.prefix + string(line) + "\n"))
+	}
+}
+
+func (p *prefixLines) flush() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.emit(p.buf)
+	p.buf = nil
 }
 
 // logLines logs each line written to it (an exporter's stderr, already

@@ -114,7 +114,7 @@ func (p *daemonProc) wait() int {
 
 func (e *env) journal() []journal.Entry {
 	e.t.Helper()
-	entries, _, err := journal.Open(filepath.Join(e.home, ".local/state/hoard")).ReadAll()
+	entries, _, err := (&journal.Journal{Path: filepath.Join(e.home, ".local/state/hoard/journal.jsonl")}).ReadAll()
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -443,7 +443,7 @@ func TestScheduleInstallUninstall(t *testing.T) {
 	if _, stderr, code := e.run("schedule", "install", "--systemd", "--no-enable"); code != 0 {
 		t.Fatalf("install: exit %d\n%s", code, stderr)
 	}
-	if names := listNames(t, units); strings.Join(names, " ") != "hoard-a.service hoard-a.timer" {
+	if names := listNames(t, units); strings.Join(names, " ") != "hoard-a.service hoard-a.timer hoard-failed@.service" {
 		t.Errorf("installed %v", names)
 	}
 	if _, stderr, code := e.run("schedule", "uninstall", "--no-enable"); code != 0 || !strings.Contains(stderr, "Removed") {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/spf13/cobra"
@@ -36,6 +37,7 @@ Exit status: 0 when every source is fine, 1 when something needs attention
 (an error, a gap, an undatable file, or a source with no snapshots yet).`,
 		Example: `  hoard doctor
   hoard doctor reddit --json`,
+		ValidArgsFunction: completeSources(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Sources = args
 			return runDoctor(cmd.Context(), g, o)
@@ -64,7 +66,7 @@ func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
 			return err
 		}
 	} else {
-		printCheckups(g.Stdout, reports)
+		printCheckups(g.Stdout, reports, g.location())
 	}
 	for _, c := range reports {
 		if c.Attention() {
@@ -74,8 +76,8 @@ func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
 	return nil
 }
 
-func printCheckups(w io.Writer, reports []app.Checkup) {
-	const day = "2006-01-02 15:04"
+func printCheckups(w io.Writer, reports []app.Checkup, loc *time.Location) {
+	const day = tableTime
 	for _, c := range reports {
 		status := "ok"
 		if c.Attention() {
@@ -83,7 +85,7 @@ func printCheckups(w io.Writer, reports []app.Checkup) {
 		}
 		fmt.Fprintf(w, "%s: %s\n  %d snapshots, %d items", c.Source, status, c.Snapshots, c.Items)
 		if c.First != nil {
-			fmt.Fprintf(w, ", from %s to %s", c.First.UTC().Format(day), c.Last.UTC().Format(day))
+			fmt.Fprintf(w, ", from %s to %s", c.First.In(loc).Format(day), c.Last.In(loc).Format(day))
 		}
 		fmt.Fprintln(w)
 		if c.Snapshots == 0 {
@@ -94,7 +96,7 @@ func printCheckups(w io.Writer, reports []app.Checkup) {
 		}
 		for _, gp := range c.Gaps {
 			fmt.Fprintf(w, "  gap (%s): nothing between %s and %s (%s, then %s): exports probably ran too rarely\n",
-				gp.Kind, gp.From.UTC().Format(day), gp.To.UTC().Format(day), gp.Before, gp.After)
+				gp.Kind, gp.From.In(loc).Format(day), gp.To.In(loc).Format(day), gp.Before, gp.After)
 		}
 		for _, u := range c.Undatable {
 			fmt.Fprintf(w, "  undatable: %s\n", u)

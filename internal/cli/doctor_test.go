@@ -40,7 +40,7 @@ func TestDoctor(t *testing.T) {
 	os.Remove(filepath.Join(root, "reddit", "20240205T000000Z.json"))
 	os.Remove(filepath.Join(root, "reddit", "README"))
 	out.Reset()
-	if err := runDoctor(context.Background(), g, doctorOpts{Sources: []string{"reddit"}}); err != nil || !strings.HasPrefix(out.String(), "reddit: ok\n  3 snapshots, 4 items, from 2023-12-30 10:00 to 2024-01-01 09:00\n") {
+	if err := runDoctor(context.Background(), g, doctorOpts{Sources: []string{"reddit"}}); err != nil || !strings.HasPrefix(out.String(), "reddit: ok\n  3 snapshots, 4 items, from 2023-12-30 05:00 EST to 2024-01-01 04:00 EST\n") {
 		t.Errorf("healthy: %v\n%s", err, out)
 	}
 }
@@ -66,8 +66,8 @@ func TestExportSQLite(t *testing.T) {
 		t.Errorf("overwrite without --force: %v", err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(file))
-	if len(entries) != 1 {
-		t.Errorf("leftover files: %v", entries)
+	if len(entries) != 2 || entries[0].Name() != "out.db" || entries[1].Name() != "out.metadata.json" {
+		t.Errorf("files: %v, want out.db and its metadata only", entries)
 	}
 	_ = root
 }

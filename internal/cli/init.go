@@ -7,13 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"github.com/hoard-dev/hoard/internal/config"
-	"github.com/hoard-dev/hoard/internal/exporter/file"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/internal/suggest"
 	"github.com/hoard-dev/hoard/source"
@@ -53,6 +51,7 @@ none, and says which secrets it needs and where to get them.`,
 	cmd.Flags().StringVar(&o.Root, "root", "~/exports", "exports root to write into the config")
 	cmd.Flags().BoolVar(&o.Print, "print", false, "print the config on stdout instead of writing it")
 	cmd.Flags().StringVar(&o.Add, "add", "", "append the stanza of the built-in source `NAME` to the config")
+	cmd.RegisterFlagCompletionFunc("add", completeBuiltinSources)
 	return cmd
 }
 
@@ -73,9 +72,9 @@ func runInit(g *Globals, o initOpts) (string, error) {
 		return "", err
 	}
 	found := app.Sources.Detect(env)
-	text := starterConfig(o.Root, found)
+	text := app.StarterConfig(o.Root, found)
 	// The starter must itself be a valid config: a mistake here is a bug.
-	if err := checkConfigText(path, text); err != nil {
+	if err := app.CheckConfigText(path, text); err != nil {
 		return "", fmt.Errorf("internal error: the starter config is invalid: %w", err)
 	}
 	if o.Print {
@@ -105,61 +104,15 @@ func runInit(g *Globals, o initOpts) (string, error) {
 	return path, nil
 }
 
-// checkConfigText parses text as a config, as every command would.
-func checkConfigText(path, text string) error {
-	cfg, err := config.Parse(path, []byte(text), app.Exporters.Params)
-	if err == nil {
-		_, err = app.New(cfg, paths.Layout{})
-	}
-	return err
-}
-
 func listNames(found []source.Found) string {
 	if len(found) == 0 {
-		return " (none found: add your own, see the examples in the file, or 'hoard sources')"
+		return " (no shell history, browser profile or git repository found under your home directory: see the commented examples in the file, or 'hoard sources')"
 	}
 	names := make([]string, len(found))
 	for i, f := range found {
 		names[i] = f.Name
 	}
 	return ": " + strings.Join(names, ", ")
-}
-
-// starterConfig renders the starter hoard.toml.
-func starterConfig(root string, found []source.Found) string {
-	var b strings.Builder
-	b.WriteString(`# hoard configuration. Reference: ` + docsURL + `docs/guide.md
-#
-# Every run of a source writes one immutable file ROOT/<source>/<YYYYMMDDTHHMMSSZ>.<ext>[.zst].
-# 'hoard sources' lists the built-in sources; 'hoard init --add NAME' adds one here.
-
-root = ` + strconv.Quote(root) + `
-
-# Run a command when a source fails, goes stale or recovers (details as JSON
-# on its stdin), e.g. a phone notification through ntfy:
-# notify = ["sh", "-c", "curl -s -d @- ntfy.sh/my-hoard-topic"]
-
-`)
-	for _, f := range found {
-		b.WriteString(f.Config())
-		b.WriteString("\n")
-	}
-	b.WriteString(`# A program that prints an export on stdout (any arctee-style exporter):
-#
-# [sources.rtm]
-# exporter = "command"
-# command = ["/soft/export/rememberthemilk.py", "--secrets", "{secrets}"]
-# extension = "ical"
-# compression = "zstd"
-# schedule = "@daily"    # or "0 */6 * * *", "every 6h" (hoard daemon / hoard up)
-# retries = 3            # total attempts, with backoff 1s, 2s, 4s ...
-# timeout = "10m"        # per attempt; the whole process group is killed
-# secrets = "~/.config/hoard/secrets/rtm.toml"   # key = "value" lines, chmod 600
-#
-# The command gets the secrets file's path as {secrets} and each value as
-# the environment variable HOARD_SECRET_<KEY>. Values never reach argv.
-`)
-	return b.String()
 }
 
 // runInitAdd appends one built-in source's stanza to the config (writing
@@ -178,11 +131,13 @@ func runInitAdd(g *Globals, o initOpts) error {
 		return err
 	}
 	old, err := os.ReadFile(path)
+	created := false
 	if errors.Is(err, fs.ErrNotExist) {
 		if path, err = runInit(g, initOpts{Root: o.Root}); err != nil {
 			return err
 		}
 		old, err = os.ReadFile(path)
+		created = true
 	}
 	if err != nil {
 		return err
@@ -191,9 +146,21 @@ func runInitAdd(g *Globals, o initOpts) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\n(fix the config before adding to it)", err)}
 	}
-	name, stanza, detected := addStanza(src, cfg)
+	var found []source.Found
+	if env, err := detectEnv(); err == nil {
+		found = app.Sources.Detect(env)
+	}
+	if created {
+		for _, n := range cfg.Order {
+			if cfg.Sources[n].Exporter == src.Name {
+				fmt.Fprintf(g.Stderr, "The new config already has [sources.%s], found on this machine. Then: hoard run %s\n", n, n)
+				return nil
+			}
+		}
+	}
+	name, stanza, detected := app.AddStanza(src, cfg, found)
 	text := strings.TrimRight(string(old), "\n") + "\n\n" + stanza
-	if err := checkConfigText(path, text); err != nil {
+	if err := app.CheckConfigText(path, text); err != nil {
 		return fmt.Errorf("internal error: the stanza of %s makes the config invalid: %w", src.Name, err)
 	}
 	if err := atomicfile.Write(path, []byte(text), 0o600); err != nil {
@@ -201,7 +168,11 @@ func runInitAdd(g *Globals, o initOpts) error {
 	}
 	fmt.Fprintf(g.Stderr, "Added [sources.%s] to %s.\n", name, path)
 	if !detected && src.Detect != nil {
-		fmt.Fprintf(g.Stderr, "None was found on this machine: edit its path in %s.\n", path)
+		what := "its path"
+		if !strings.Contains(stanza, "\npath = ") {
+			what = "[sources." + name + "]"
+		}
+		fmt.Fprintf(g.Stderr, "None was found on this machine: edit %s in %s.\n", what, path)
 	}
 	if len(src.Secrets) > 0 {
 		fmt.Fprintf(g.Stderr, "It needs a secrets file (chmod 600) with these keys:\n")
@@ -210,43 +181,9 @@ func runInitAdd(g *Globals, o initOpts) error {
 		}
 	}
 	if src.OAuth2 != nil {
-		fmt.Fprintf(g.Stderr, "Then: hoard auth %s (it writes the secrets file), and hoard run %s   (docs: %s%s)\n", name, name, docsURL, src.Docs())
+		fmt.Fprintf(g.Stderr, "Then: hoard auth %s (it writes the secrets file), and hoard run %s   (docs: %s%s)\n", name, name, app.DocsURL, src.Docs())
 		return nil
 	}
-	fmt.Fprintf(g.Stderr, "Then: hoard run %s   (docs: %s%s)\n", name, docsURL, src.Docs())
+	fmt.Fprintf(g.Stderr, "Then: hoard run %s   (docs: %s%s)\n", name, app.DocsURL, src.Docs())
 	return nil
-}
-
-// addStanza returns the name and stanza of one more instance of src: a
-// detected one not configured yet when there is one, else the source's
-// own example.
-func addStanza(src *source.Source, cfg *config.Config) (name, stanza string, detected bool) {
-	configured := map[string]bool{}
-	for _, s := range cfg.Sources {
-		if p, ok := s.Params.(*file.Params); ok {
-			if abs, err := paths.Expand(p.Path); err == nil {
-				configured[abs] = true
-			}
-		}
-	}
-	if env, err := detectEnv(); err == nil {
-		for _, f := range app.Sources.Detect(env) {
-			if f.Source == src && !configured[f.Path] {
-				f.Name = freeName(cfg, f.Name)
-				return f.Name, f.Config(), true
-			}
-		}
-	}
-	name = freeName(cfg, src.Name)
-	return name, strings.ReplaceAll(src.Stanza, "[sources.NAME]", "[sources."+name+"]"), false
-}
-
-// freeName returns name, or name-2, name-3 ... whichever the config does
-// not use yet.
-func freeName(cfg *config.Config, name string) string {
-	base := name
-	for i := 2; cfg.Sources[name] != nil; i++ {
-		name = fmt.Sprintf("%s-%d", base, i)
-	}
-	return name
 }

@@ -414,7 +414,7 @@ func TestRunRefusesOpenSecretsFile(t *testing.T) {
 	os.Chmod(secrets, 0o644)
 	e.writeConfig(fmt.Sprintf("[sources.api]\nexporter = \"command\"\ncommand = [\"echo\", \"{secrets}\"]\nsecrets = %q\n", secrets))
 	_, stderr, code := e.run("run")
-	if code != 1 || !strings.Contains(stderr, "chmod 600 "+secrets) {
+	if code != 2 || !strings.Contains(stderr, "chmod 600 "+secrets) { // a configuration error
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if n := len(e.snapshots("api")); n != 0 {
@@ -592,5 +592,65 @@ func TestVersionAndCompletion(t *testing.T) {
 	}
 	if _, _, code := e.run("frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+// hoard sources lists every built-in source, for people and as JSON.
+func TestSources(t *testing.T) {
+	t.Parallel() // a real process with its own environment
+	e := newEnv(t)
+	table, _, code := e.run("sources")
+	if code != 0 || !strings.Contains(table, "NAME") || !strings.Contains(table, "init --add") {
+		t.Fatalf("exit %d:\n%s", code, table)
+	}
+	out, _, code := e.run("sources", "--json")
+	var infos []struct {
+		Name, Category, Docs string
+		Kinds                map[string]struct{ Key []string }
+	}
+	if err := json.Unmarshal([]byte(out), &infos); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	names := map[string]bool{}
+	for _, in := range infos {
+		names[in.Name] = true
+		if in.Category == "" || !strings.HasSuffix(in.Docs, "docs/sources/"+in.Name+".md") || len(in.Kinds) == 0 {
+			t.Errorf("%+v", in)
+		}
+		if !strings.Contains(table, in.Name) {
+			t.Errorf("the table lacks %s", in.Name)
+		}
+	}
+	for _, n := range []string{"bash", "zsh", "fish", "firefox", "chromium"} {
+		if !names[n] {
+			t.Errorf("%s missing from hoard sources --json", n)
+		}
+	}
+}
+
+// hoard init --add appends a built-in source's stanza: a profile found on
+// this machine when there is one, else the example to edit; a second add
+// takes the next free name; an unknown name is a usage error with a
+// suggestion.
+func TestInitAdd(t *testing.T) {
+	t.Parallel() // a real process with its own environment
+	e := newEnv(t)
+	makeSQLite(t, filepath.Join(e.home, ".mozilla/firefox/x1.default/places.sqlite"))
+	if _, stderr, code := e.run("init", "--add", "firefox"); code != 0 || !strings.Contains(stderr, "already has [sources.firefox], found on this machine") {
+		t.Fatalf("first add (no config yet): exit %d\n%s", code, stderr)
+	}
+	_, stderr, code := e.run("init", "--add", "firefox")
+	if code != 0 || !strings.Contains(stderr, "Added [sources.firefox-2]") || !strings.Contains(stderr, "edit its path") {
+		t.Fatalf("second add: exit %d\n%s", code, stderr)
+	}
+	cfg, _ := os.ReadFile(filepath.Join(e.home, ".config/hoard/hoard.toml"))
+	if strings.Count(string(cfg), "x1.default/places.sqlite") != 1 || !strings.Contains(string(cfg), "PROFILE/places.sqlite") {
+		t.Errorf("config:\n%s", cfg)
+	}
+	if out, stderr, code := e.run("run", "firefox"); code != 0 {
+		t.Errorf("run the added source: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code := e.run("init", "--add", "firefx"); code != 2 || !strings.Contains(stderr, `did you mean "firefox"?`) {
+		t.Errorf("unknown source: exit %d\n%s", code, stderr)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/bytesize"
 	"github.com/hoard-dev/hoard/internal/suggest"
 	"github.com/spf13/cobra"
 )
@@ -13,7 +14,7 @@ import (
 func newItemsCmd(g *Globals) *cobra.Command {
 	var o readOpts
 	var key, items, queries []string
-	var decoder string
+	var decoder, maxItem string
 	cmd := &cobra.Command{
 		Use:   "items (SOURCE | --dir DIR)",
 		Short: "Print the merged items of one source, or of any snapshot directory",
@@ -41,7 +42,8 @@ then 1.`,
   hoard items --dir /data/temperature --key timestamp --time timestamp \
       --query 'measurements=SELECT timestamp, value FROM measurements' 
   hoard items bash --search "git rebase" --reverse --limit 20`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeOneSource(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && o.Dir == "" {
 				return usageErr("give a SOURCE, or --dir DIR for a directory of snapshots\nRun 'hoard items --help' for usage")
@@ -56,6 +58,16 @@ then 1.`,
 			if o.Spec.Decoder, err = decoderFlag(decoder); err != nil {
 				return err
 			}
+			if maxItem != "" {
+				if o.Dir == "" {
+					return usageErr("--max-item-size goes with --dir; for a configured source set max_item_size in its [sources.NAME] table")
+				}
+				n, err := bytesize.Parse(maxItem)
+				if err != nil {
+					return usageErr("--max-item-size: %v", err)
+				}
+				o.Spec.MaxItemSize = n
+			}
 			return runItems(cmd.Context(), g, o)
 		},
 	}
@@ -68,7 +80,11 @@ then 1.`,
 	f.StringVar(&decoder, "decoder", "", "with --dir: a format (json, jsonl, csv, tsv, xml, sqlite, rest) or a built-in source (see 'hoard sources'); default: by extension")
 	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL, one query per kind (repeatable)")
 	f.StringVar(&o.Spec.Source, "name", "", "with --dir: the source name shown in items (default: the directory's name)")
+	f.StringVar(&maxItem, "max-item-size", "", "with --dir: the largest item read, e.g. 1GiB (default 256MiB); a larger one is an error")
 	o.addQueryFlags(cmd)
+	cmd.RegisterFlagCompletionFunc("decoder", completeDecoders)
+	cmd.RegisterFlagCompletionFunc("merge", fixedCompletions("union", "latest"))
+	cmd.MarkFlagDirname("dir")
 	return cmd
 }
 

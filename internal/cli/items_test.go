@@ -47,7 +47,10 @@ key = "id"
 time = "created"
 `), 0o644)
 	var out, errb bytes.Buffer
-	return &Globals{ConfigPath: cfg, Stdout: &out, Stderr: &errb}, &out, &errb, root
+	// Tables show local times with the zone: a zone that is not UTC shows
+	// the conversion (-5h) whatever the machine's TZ.
+	est := time.FixedZone("EST", -5*3600)
+	return &Globals{ConfigPath: cfg, Stdout: &out, Stderr: &errb, Location: est}, &out, &errb, root
 }
 
 func exitCodeOf(err error) int {
@@ -200,5 +203,20 @@ func TestItemsDirSQLiteQuery(t *testing.T) {
 	}
 	if _, err := parseQueries([]string{"nosql"}); exitCodeOf(err) != ExitUsage {
 		t.Errorf("bad --query: %v", err)
+	}
+}
+
+// --utc shows table times in UTC, saying so, whatever the local zone.
+func TestTableTimesUTC(t *testing.T) {
+	g, out, _, _ := readFixture(t)
+	g.UTC = true
+	runItems(context.Background(), g, readOpts{Sources: []string{"reddit"}, Format: "table"})
+	if !strings.Contains(out.String(), "2023-12-30 10:00 UTC  reddit  First") {
+		t.Errorf("--utc table:\n%s", out)
+	}
+	g, out, _, _ = readFixture(t)
+	runItems(context.Background(), g, readOpts{Sources: []string{"reddit"}, Format: "table"})
+	if !strings.Contains(out.String(), "2023-12-30 05:00 EST  reddit  First") {
+		t.Errorf("local table:\n%s", out)
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 func TestProgressLine(t *testing.T) {
 	var out strings.Builder
-	r := &reporter{w: &out, tty: true}
+	r := &reporter{w: &out, live: true}
 	a := &export.Attempt{Source: "github", N: 2, Of: 3, Start: time.Now()}
 	a.Add(3, 250)
 	a.Add(1, 50)

@@ -24,6 +24,7 @@ reported on stderr after the output, and the exit status is then 1.`,
 		Example: `  hoard query --within 1w --format table
   hoard query firefox chromium --search "sqlite wal" --reverse --limit 10
   hoard query --after 2024-01-01 --before 2024-02-01 --format csv > january.csv`,
+		ValidArgsFunction: completeSources(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Sources = args
 			return runQuery(cmd.Context(), g, o)

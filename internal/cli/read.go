@@ -36,7 +36,8 @@ func (o *readOpts) addQueryFlags(cmd *cobra.Command) {
 	f.IntVar(&o.Limit, "limit", 0, "print at most N items (after --reverse)")
 	f.BoolVar(&o.Reverse, "reverse", false, "newest first")
 	f.StringVar(&o.Search, "search", "", "only items whose title, url or text hold all these words (word* for a prefix)")
-	f.StringVar(&o.Format, "format", "", "jsonl, csv or table (default: table on a terminal, else jsonl)")
+	f.StringVar(&o.Format, "format", "", "jsonl, csv or table (default: table on a terminal, else jsonl); tables show local times, --utc for UTC")
+	cmd.RegisterFlagCompletionFunc("format", fixedCompletions(formatJSONL, formatCSV, formatTable))
 	f.BoolVar(&o.NoCache, "no-cache", false, "read the snapshots directly instead of the index")
 }
 
@@ -62,7 +63,7 @@ func runRead(ctx context.Context, g *Globals, o readOpts) error {
 	}
 	defer r.Close()
 	defer printWarnings(g, r.Warnings)
-	if err := writeItems(g.Stdout, format, r.Items); err != nil {
+	if err := writeItems(g.Stdout, format, r.Items, g.location()); err != nil {
 		return err
 	}
 	return reportProblems(g, r.Problems)

@@ -20,9 +20,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/suggest"
 	"github.com/hoard-dev/hoard/internal/version"
 	"github.com/spf13/cobra"
 )
@@ -59,15 +61,32 @@ func usageErr(format string, args ...any) error {
 // Globals are the settings and streams shared by every command.
 type Globals struct {
 	ConfigPath string // --config
-	Stdin      io.Reader
-	Stdout     io.Writer
-	Stderr     io.Writer
+	Verbose    bool   // -v: debug logs (every HTTP request, ...)
+	Quiet      bool   // -q: failures only
+	UTC        bool   // --utc: times in tables in UTC instead of local time
+	// Location, when set, is the time zone of tables (tests); else the
+	// local zone ($TZ, /etc/localtime), or UTC with --utc.
+	Location *time.Location
+	Stdin    io.Reader
+	Stdout   io.Writer
+	Stderr   io.Writer
+}
+
+// location is the time zone tables show times in.
+func (g *Globals) location() *time.Location {
+	switch {
+	case g.UTC:
+		return time.UTC
+	case g.Location != nil:
+		return g.Location
+	}
+	return time.Local
 }
 
 // commands are hoard's subcommands, in the order of `hoard --help`.
 var commands = []func(*Globals) *cobra.Command{
 	newUpCmd, newInitCmd, newRunCmd, newStatusCmd, newItemsCmd, newQueryCmd, newDoctorCmd,
-	newSourcesCmd, newAuthCmd, newCaptureCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd,
+	newSourcesCmd, newAuthCmd, newCaptureCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd, newManCmd,
 }
 
 // NewRoot builds the command tree.
@@ -85,14 +104,21 @@ Exit codes: 0 success, 1 failure, 2 usage or configuration error,
   hoard capture '/exports/rtm/{utcnow}.ical' -c zstd -- ./export-rtm.py
   hoard run firefox             # export one configured source now
   hoard status --json`,
-		Version:       version.Version,
+		Version:       version.Info().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(g.Stdin)
 	root.SetOut(g.Stdout)
 	root.SetErr(g.Stderr)
-	root.PersistentFlags().StringVar(&g.ConfigPath, "config", "", "config file (default $HOARD_CONFIG, else $XDG_CONFIG_HOME/hoard/hoard.toml)")
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.ConfigPath, "config", "", "config file (default $HOARD_CONFIG, else $XDG_CONFIG_HOME/hoard/hoard.toml)")
+	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "say more: debug logs, such as every HTTP request")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "say less: no progress or success lines, only failures")
+	pf.BoolVar(&g.UTC, "utc", false, "show times in UTC instead of the local time zone")
+	// --version without a shorthand: -v is --verbose, as in restic and rclone.
+	root.Flags().Bool("version", false, "print the version and the commit hoard was built from")
+	root.SetVersionTemplate("hoard version {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())}
 	})
@@ -113,10 +139,13 @@ func typeUsageErrors(c *cobra.Command) {
 			if len(args) == 0 {
 				return nil
 			}
-			hint := ""
-			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-				hint = fmt.Sprintf(" (did you mean %q?)", s[0])
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, append([]string{sub.Name()}, sub.Aliases...)...)
+				}
 			}
+			hint := suggest.Hint(args[0], names)
 			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("unknown command %q for %q%s\nRun '%s --help' for usage", args[0], cmd.CommandPath(), hint, cmd.CommandPath())}
 		}
 		if c.RunE == nil && c.Run == nil {

@@ -17,9 +17,11 @@ import (
 )
 
 type runOpts struct {
-	Sources []string
-	Wait    bool
-	JSON    bool
+	Sources   []string
+	Wait      bool
+	JSON      bool
+	DryRun    bool   // say what would run, run nothing
+	LogFormat string // human (default), text, json or auto
 }
 
 func newRunCmd(g *Globals) *cobra.Command {
@@ -32,11 +34,21 @@ snapshot for each success. A source already being exported by another hoard
 process is refused (exit 3), or waited for with --wait. Every run is recorded
 in the journal ($XDG_STATE_HOME/hoard/journal.jsonl) that 'hoard status' reads.
 
-Exit codes: 0 all succeeded, 1 some source failed, 2 configuration error,
+Before anything runs, every named source's exporter settings and secrets
+file are checked: a mistake in any is a configuration error (exit 2).
+With notify set in the config, a source that starts failing, goes stale
+or recovers is notified as the daemon does (once per change, whichever of
+them sees it first), so per-source timers ('hoard schedule install')
+report failures too.
+
+Exit codes: 0 all succeeded, 1 some source failed (or a run could not be
+recorded in the journal), 2 configuration error,
 3 some source was locked by another run (and none failed).`,
 		Example: `  hoard run                 # every configured source
   hoard run firefox zsh     # just these
+  hoard run --dry-run       # what would run, where it would be saved
   hoard run --json | jq .   # one JSON object per source`,
+		ValidArgsFunction: completeSources(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Sources = args
 			return runRun(cmd.Context(), g, o)
@@ -44,6 +56,8 @@ Exit codes: 0 all succeeded, 1 some source failed, 2 configuration error,
 	}
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "wait for a source locked by another run instead of refusing")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print one JSON result per source on stdout")
+	cmd.Flags().BoolVarP(&o.DryRun, "dry-run", "n", false, "check the config and secrets and say what would run, without running anything")
+	addLogFormatFlag(cmd, &o.LogFormat, logHuman)
 	return cmd
 }
 
@@ -77,7 +91,30 @@ func runRun(ctx context.Context, g *Globals, o runOpts) error {
 	if err := a.CheckExporters(names); err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	results := runSources(ctx, g, a, names, o.Wait)
+	if err := a.CheckSecrets(names); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if o.DryRun {
+		return printDryRun(g, a, names, o.JSON)
+	}
+	if o.LogFormat == "" {
+		o.LogFormat = logHuman
+	}
+	format, err := resolveLogFormat(o.LogFormat, g.Stderr)
+	if err != nil {
+		return err
+	}
+	var rep *reporter
+	if format == logHuman {
+		rep = newReporter(g.Stderr, g.reporterMode())
+		defer rep.Close()
+	}
+	log, err := g.newLogger(g.Stderr, format, rep)
+	if err != nil {
+		return err
+	}
+	results := runSources(ctx, a, names, o.Wait, rep, log)
+	notifyRuns(a, names, log)
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
 		for _, r := range results {
@@ -102,29 +139,68 @@ func newRunner(a *app.App, stderr io.Writer, obs export.Observer, log *slog.Logg
 }
 
 // runSources runs the named sources one after another; their exporters
-// are built (CheckExporters).
-func runSources(ctx context.Context, g *Globals, a *app.App, names []string, wait bool) []runResult {
-	rep := newReporter(g.Stderr, false)
-	defer rep.Close()
-	r := newRunner(a, rep, rep, slog.New(slog.NewTextHandler(rep, nil)), wait)
+// are built (CheckExporters). For people (rep set), progress, exporter
+// stderr and failures go to rep and the exporters' logs (retries, ...) to
+// log as plain lines; otherwise everything is a log record, as the
+// daemon writes them.
+func runSources(ctx context.Context, a *app.App, names []string, wait bool, rep *reporter, log *slog.Logger) []runResult {
 	var results []runResult
 	for _, name := range names {
 		if ctx.Err() != nil {
 			break
 		}
+		var stderr interface {
+			io.Writer
+			flush()
+		} = &logLines{log: log, source: name}
+		var obs export.Observer
+		if rep != nil {
+			stderr, obs = &passThrough{rep}, rep
+		}
+		r := newRunner(a, stderr, obs, log, wait)
+		r.Journal.Warn = func(msg string) { log.Warn(msg) }
+		if rep != nil {
+			r.Journal.Warn = func(msg string) { rep.line("hoard: warning: %s", msg) }
+		}
 		exp, _ := a.Exporter(name) // built by CheckExporters
 		res := r.Run(ctx, a.Config.Sources[name].Source, a.Extension(name), exp)
+		stderr.flush()
 		rr := toRunResult(name, res)
-		if res.Err != nil {
+		switch {
+		case rep == nil:
+			logRun(log, name, rr.Outcome, res)
+		case res.Err != nil:
 			rep.line("%s: %s: %v", name, rr.Outcome, res.Err)
 		}
-		if res.JournalErr != nil {
+		if res.JournalErr != nil && rep != nil {
 			rep.line("%s: the run's record could not be written to the journal %s: %v", name, r.Journal.Path, res.JournalErr)
 		}
 		results = append(results, rr)
 	}
 	return results
 }
+
+// logRun logs the end of a run as the daemon does.
+func logRun(log *slog.Logger, name, outcome string, res app.Result) {
+	took := res.End.Sub(res.Start).Round(time.Millisecond)
+	switch {
+	case res.Err == nil:
+		log.Info("export saved", "source", name, "path", res.Snapshot.Path, "bytes", res.Snapshot.Bytes, "took", took)
+	case outcome == journal.Locked:
+		log.Warn("export skipped: another run holds the source's lock", "source", name, "error", res.Err)
+	default:
+		log.Error("export "+outcome, "source", name, "attempts", res.Attempts, "took", took, "error", res.Err)
+	}
+	if res.JournalErr != nil {
+		log.Error("JOURNAL WRITE FAILED: the run is not recorded; hoard status will not know of it", "source", name, "error", res.JournalErr)
+	}
+}
+
+// passThrough writes an exporter's stderr to the reporter as it comes.
+type passThrough struct{ rep *reporter }
+
+func (p *passThrough) Write(b []byte) (int, error) { return p.rep.Write(b) }
+func (p *passThrough) flush()                      {}
 
 func toRunResult(name string, res app.Result) runResult {
 	rr := runResult{Source: name, Outcome: app.Outcome(res.Result), Attempts: res.Attempts, Seconds: res.End.Sub(res.Start).Round(time.Millisecond).Seconds()}

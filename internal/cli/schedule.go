@@ -29,11 +29,15 @@ func newScheduleCmd(g *Globals) *cobra.Command {
 user-level systemd service and timer units (Persistent=true: runs missed while
 the machine was off are caught up), crontab lines, or launchd agents, one per
 source on the source's schedule, or one for the daemon (--daemon).
+systemd timers count seconds ("every 2s"); cron's smallest unit is the
+minute. A per-source systemd service that fails without hoard reporting it
+(killed, timed out, a configuration error) is recorded in the journal and
+notified through OnFailure=.
 uninstall removes exactly what install wrote (a manifest is kept in the state
 directory); a file edited since is left in place, with a warning.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newScheduleInstallCmd(g), newScheduleUninstallCmd(g))
+	cmd.AddCommand(newScheduleInstallCmd(g), newScheduleUninstallCmd(g), newScheduleFailedCmd(g))
 	return cmd
 }
 
@@ -84,9 +88,10 @@ use when_present need the daemon (--daemon). With --cron --daemon, the line runs
 func newScheduleUninstallCmd(g *Globals) *cobra.Command {
 	var noEnable bool
 	cmd := &cobra.Command{
-		Use:   "uninstall",
-		Short: "Remove exactly the entries that 'hoard schedule install' wrote",
-		Args:  cobra.NoArgs,
+		Use:     "uninstall",
+		Aliases: []string{"remove", "rm"},
+		Short:   "Remove exactly the entries that 'hoard schedule install' wrote",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScheduleUninstall(g, noEnable)
 		},
@@ -113,7 +118,11 @@ func runScheduleInstall(g *Globals, o scheduleOpts) error {
 		printPlan(g, plan)
 		return nil
 	}
-	in := &osched.Installer{StateDir: opt.StateDir, Exec: execWithStdin, Activate: !o.NoEnable}
+	layout, err := g.layout()
+	if err != nil {
+		return err
+	}
+	in := &osched.Installer{Manifest: layout.ScheduleManifest(), Exec: execWithStdin, Activate: !o.NoEnable}
 	warnings, err := in.Install(plan, o.Daemon)
 	printScheduleWarnings(g, warnings)
 	if err != nil {
@@ -130,11 +139,11 @@ func runScheduleInstall(g *Globals, o scheduleOpts) error {
 }
 
 func runScheduleUninstall(g *Globals, noEnable bool) error {
-	state, err := paths.StateDir()
+	layout, err := g.layout()
 	if err != nil {
 		return err
 	}
-	in := &osched.Installer{StateDir: state, Exec: execWithStdin, Activate: !noEnable}
+	in := &osched.Installer{Manifest: layout.ScheduleManifest(), Exec: execWithStdin, Activate: !noEnable}
 	m, err := in.Installed()
 	if err != nil && !os.IsNotExist(err) {
 		return err
@@ -160,7 +169,7 @@ func schedulerOptions(g *Globals, o scheduleOpts) (osched.Options, error) {
 	if err != nil {
 		return opt, err
 	}
-	state, err := paths.StateDir()
+	layout, err := g.layout()
 	if err != nil {
 		return opt, err
 	}
@@ -172,7 +181,7 @@ func schedulerOptions(g *Globals, o scheduleOpts) (osched.Options, error) {
 	if err != nil && !o.Print {
 		return opt, err
 	}
-	opt = osched.Options{Kind: o.Kind, Daemon: o.Daemon, Hoard: bin, Config: cfgPath, Home: home, StateDir: state}
+	opt = osched.Options{Kind: o.Kind, Daemon: o.Daemon, Hoard: bin, Config: cfgPath, Home: home, CronLog: layout.CronLog()}
 	if opt.Kind == "" {
 		opt.Kind = defaultScheduler()
 	}

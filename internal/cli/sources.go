@@ -12,10 +12,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// docsURL is where the documentation lives for someone who installed the
-// binary without the repository.
-const docsURL = "https://github.com/hoard-dev/hoard/blob/main/"
-
 func newSourcesCmd(g *Globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -64,7 +60,7 @@ func runListSources(g *Globals, asJSON bool) error {
 	var infos []sourceInfo
 	for _, s := range app.Sources.All() {
 		info := sourceInfo{Name: s.Name, Title: s.Title, Category: s.Category, Needs: s.Needs,
-			Docs: docsURL + s.Docs(), Aliases: s.Aliases, Secrets: s.Secrets, Kinds: map[string]kindInfo{}}
+			Docs: app.DocsURL + s.Docs(), Aliases: s.Aliases, Secrets: s.Secrets, Kinds: map[string]kindInfo{}}
 		for k, ks := range s.Decoder.Kinds {
 			info.Kinds[k] = kindInfo(ks)
 		}
@@ -88,6 +84,6 @@ func runListSources(g *Globals, asJSON bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.Stdout, "\nAdd one to your config with 'hoard init --add NAME'; each has a page under %sdocs/sources/.\n", docsURL)
+	fmt.Fprintf(g.Stdout, "\nAdd one to your config with 'hoard init --add NAME'; each has a page under %sdocs/sources/.\n", app.DocsURL)
 	return nil
 }

@@ -95,7 +95,7 @@ func statusRows(ctx context.Context, g *Globals, o statusOpts, now time.Time) ([
 		if err != nil {
 			return nil, "", err
 		}
-		rows, err := app.RootStatus(root, layout, now)
+		rows, err := app.RootStatus(root, layout, now, statusWarn(g))
 		return rows, root, err
 	}
 	a, err := g.loadApp()
@@ -106,11 +106,17 @@ func statusRows(ctx context.Context, g *Globals, o statusOpts, now time.Time) ([
 		}
 		return nil, "", err
 	}
-	rows, err := a.Status(now)
+	rows, err := a.Status(now, statusWarn(g))
 	if err == nil && o.Gaps {
 		err = a.CheckGaps(ctx, rows)
 	}
 	return rows, a.Config.Root, err
+}
+
+// statusWarn prints what status finds wrong but reports around (journal
+// records it cannot read).
+func statusWarn(g *Globals) func(string) {
+	return func(msg string) { fmt.Fprintln(g.Stderr, "hoard: warning:", msg) }
 }
 
 // next renders the next run: "in 3h", "now", "when PATH appears".

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -42,7 +43,7 @@ sources current unattended, use 'hoard daemon' or 'hoard schedule install'.`,
 	}
 	cmd.Flags().StringVar(&o.Root, "root", "~/exports", "exports root for a newly written config")
 	cmd.Flags().BoolVar(&o.Once, "once", false, "export every source once, print the status and exit")
-	o.Daemon.addFlags(cmd)
+	o.Daemon.addFlags(cmd, logAuto)
 	return cmd
 }
 
@@ -56,6 +57,15 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		if _, err := runInit(g, initOpts{Root: o.Root}); err != nil {
 			return err
 		}
+	}
+	a, err := g.loadApp()
+	if err != nil {
+		return err
+	}
+	if len(a.Config.Order) == 0 {
+		fmt.Fprintf(g.Stderr, "Nothing to export yet: %s configures no source.\n", a.Config.Path)
+		printNextSteps(g.Stderr, a.Config.Path, false)
+		return nil
 	}
 	if !o.Once && !readerIsTerminal(g.Stdin) {
 		fmt.Fprintln(g.Stderr, "Standard input is not a terminal: exporting once and exiting (use 'hoard daemon' to keep running unattended, --once to silence this).")
@@ -76,7 +86,7 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		}
 	}
 	if o.Once {
-		return upOnce(ctx, g)
+		return upOnce(ctx, g, path, o.Daemon.LogFormat)
 	}
 	o.Daemon.RunAll = true
 	o.Daemon.OnPass = func() {
@@ -84,6 +94,7 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		if err := runStatus(ctx, g, statusOpts{}); err != nil {
 			fmt.Fprintln(g.Stderr, "hoard: status:", err)
 		}
+		printNextSteps(g.Stdout, path, true)
 		fmt.Fprintln(g.Stdout, "\nhoard keeps running and exports each source on its schedule. Ctrl-C to stop.")
 	}
 	return runDaemon(ctx, g, o.Daemon)
@@ -91,8 +102,8 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 
 // upOnce exports every source once, one after another, then prints the
 // status table.
-func upOnce(ctx context.Context, g *Globals) error {
-	runErr := runRun(ctx, g, runOpts{})
+func upOnce(ctx context.Context, g *Globals, path, logFormat string) error {
+	runErr := runRun(ctx, g, runOpts{LogFormat: logFormat})
 	var ee *ExitError
 	if runErr != nil && !(errors.As(runErr, &ee) && (ee.Code == ExitFailure || ee.Code == ExitLocked)) {
 		return runErr // configuration errors: the status table would not help
@@ -101,7 +112,23 @@ func upOnce(ctx context.Context, g *Globals) error {
 	if err := runStatus(ctx, g, statusOpts{}); err != nil {
 		return err
 	}
+	printNextSteps(g.Stdout, path, true)
 	return runErr
+}
+
+// printNextSteps tells a newcomer what to do after 'hoard up': read what
+// was saved, see what else hoard can export, add it. (The web app, where
+// it is served, adds its address here.)
+func printNextSteps(w io.Writer, config string, exported bool) {
+	fmt.Fprintln(w, "\nWhat next:")
+	if exported {
+		fmt.Fprintln(w, "  hoard query --within 1w    what was saved from the last week (--search WORDS, --format table)")
+	} else {
+		fmt.Fprintln(w, "  hoard query --within 1w    once sources are configured: what was saved from the last week")
+	}
+	fmt.Fprintln(w, "  hoard sources              every built-in source: web APIs, takeouts, devices, and what each needs")
+	fmt.Fprintf(w, "  hoard init --add NAME      add one of them to %s\n", config)
+	fmt.Fprintf(w, "Documentation: %sdocs/guide.md\n", app.DocsURL)
 }
 
 // readerIsTerminal reports whether r is a terminal.

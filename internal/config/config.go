@@ -28,7 +28,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +40,7 @@ import (
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/hoard-dev/hoard/internal/paths"
+	"github.com/hoard-dev/hoard/internal/suggest"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
@@ -84,131 +88,195 @@ type common struct {
 }
 
 // Load reads and validates the config at path. params supplies the
-// parameter struct of each exporter kind.
-func Load(path string, params ParamsFunc) (*Config, error) {
+// parameter struct of each exporter kind; kinds, if given, are the names
+// of every exporter kind, for "did you mean" hints.
+func Load(path string, params ParamsFunc, kinds ...string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data, params)
+	return Parse(path, data, params, kinds...)
 }
 
 // Parse validates config text; path is used in messages and to resolve
-// nothing else.
-func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
+// the relative paths the text holds (root, secrets, when_present), which
+// are relative to its directory. Every mistake is reported, each once, in file order: one
+// line per mistake (see decoder). With an error, the Config returned (when
+// not nil) holds the sources that had no mistake, so that a caller can
+// check them further and report every mistake at once; it must not be
+// used otherwise.
+func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Config, error) {
 	lines := newLocator(data)
-	var shape fileShape
-	md, err := toml.Decode(string(data), &shape)
+	var top map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &top)
 	if err != nil {
 		return nil, lines.tomlError(path, err)
 	}
+	d := &decoder{md: &md, path: path, lines: lines}
+	var shape fileShape
+	d.fields(at{}, top, &shape)
 	c := &Config{Path: path, Sources: map[string]*Source{}, lines: lines}
-	if shape.Root == "" {
-		return nil, fmt.Errorf("%s: missing key \"root\" (the exports directory, e.g. root = \"~/exports\")", path)
+	if _, ok := top["root"]; !ok {
+		d.fail(0, "missing key \"root\" (the exports directory, e.g. root = \"~/exports\")")
+	} else if shape.Root == "" {
+		d.fail(lines.line("root"), "root is empty: give the exports directory, e.g. root = \"~/exports\"")
 	}
-	if c.Root, err = paths.Expand(shape.Root); err != nil {
-		return nil, fmt.Errorf("%s: root: %w", path, err)
+	// Relative paths in the file are relative to the file, not to the
+	// directory hoard was started in (cron and systemd start it elsewhere).
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if shape.Root != "" {
+		if c.Root, err = paths.ExpandFrom(dir, shape.Root); err != nil {
+			d.fail(lines.line("root"), "root: %v", err)
+		}
 	}
 	for _, key := range md.Keys() {
-		if len(key) == 2 && key[0] == "sources" {
+		if len(key) != 2 || key[0] != "sources" {
+			continue
+		}
+		if _, ok := shape.Sources[key[1]]; ok {
 			c.Order = append(c.Order, key[1])
 		}
 	}
-	var errs []error
 	for _, name := range c.Order {
-		src, err := parseSource(&md, name, shape.Sources[name], params, lines.line("sources", name))
-		var te *typeError
-		switch {
-		case errors.As(err, &te):
-			errs = append(errs, lines.tomlError(path, te.err))
-			continue
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s:%d: [sources.%s]: %w", path, lines.line("sources", name), name, err))
-			continue
+		if src := parseSource(d, name, shape.Sources[name], params, kinds, dir); src != nil {
+			c.Sources[name] = src
 		}
-		c.Sources[name] = src
 	}
-	if err := c.applySchedules(shape); err != nil {
-		errs = append(errs, fmt.Errorf("%s:%d: %w", path, lines.line(scheduleKey(err)...), err))
-	}
-	undecoded := md.Undecoded()
-	unknown := map[string]bool{}
-	for _, key := range undecoded {
-		unknown[key.String()] = true
-	}
-	for _, key := range undecoded {
-		if len(key) > 1 && unknown[key[:len(key)-1].String()] {
-			continue // inside an unknown table: the table is reported
+	if len(d.errs) == 0 {
+		if err := c.applySchedules(shape); err != nil {
+			d.fail(lines.line(scheduleKey(err)...), "%v", err)
 		}
-		errs = append(errs, fmt.Errorf("%s:%d: unknown key %q%s", path, lines.line(key...), key.String(), hint(key)))
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := d.err(); err != nil {
+		if c.Root == "" {
+			return nil, err
+		}
+		c.Order = slices.DeleteFunc(c.Order, func(n string) bool { return c.Sources[n] == nil })
+		return c, err
 	}
 	return c, nil
 }
 
-func hint(key toml.Key) string {
-	if len(key) == 1 {
-		return " (top-level keys: root, notify, daemon, sources)"
+// parseSource decodes and checks one [sources.NAME] table; nil when it
+// has mistakes, which are recorded in d.
+func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc, kinds []string, dir string) *Source {
+	a := at{key: []string{"sources", name}}
+	header := d.line(a)
+	failed := func(format string, args ...any) *Source {
+		d.fail(header, "[sources.%s]: %s", name, fmt.Sprintf(format, args...))
+		return nil
 	}
-	return ""
-}
-
-func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params ParamsFunc, line int) (*Source, error) {
 	if err := snapshot.ValidateSourceName(name); err != nil {
-		return nil, err
+		return failed("%v", err)
 	}
-	var cm common
-	if err := md.PrimitiveDecode(prim, &cm); err != nil {
-		return nil, &typeError{err}
-	}
-	if cm.Exporter == "" {
-		return nil, errors.New(`missing key "exporter" (e.g. exporter = "command")`)
-	}
-	p, ok := params(cm.Exporter)
+	keys, ok := d.split(a, prim)
 	if !ok {
-		return nil, fmt.Errorf("unknown exporter %q", cm.Exporter)
+		return nil
 	}
-	if err := md.PrimitiveDecode(prim, p); err != nil {
-		return nil, &typeError{err}
+	// The exporter says which other keys exist; without a valid one the
+	// rest of the table cannot be judged, so nothing else is reported.
+	exp, ok := keys["exporter"]
+	if !ok {
+		return failed(`missing key "exporter" (e.g. exporter = "command")`)
 	}
-	src := &Source{Source: export.Source{Name: name, Exporter: cm.Exporter, Params: p, Retries: 1}, Line: line, Read: cm.Read, Schedule: cm.Schedule}
-	return src, src.applyCommon(cm)
+	var kind string
+	if err := d.md.PrimitiveDecode(exp, &kind); err != nil {
+		d.typeError(a.child("exporter"), exp, reflect.TypeFor[string](), err)
+		return nil
+	}
+	p, ok := params(kind)
+	if !ok {
+		hint := suggest.Hint(kind, kinds)
+		if hint == "" && len(kinds) > 0 {
+			hint = " (exporters: " + strings.Join(kinds, ", ") + ")"
+		}
+		d.fail(d.line(a, "exporter"), "[sources.%s]: unknown exporter %q%s", name, kind, hint)
+		return nil
+	}
+	before := len(d.errs)
+	var cm common
+	d.fields(a, keys, &cm, p)
+	if len(d.errs) > before {
+		return nil
+	}
+	src := &Source{Source: export.Source{Name: name, Exporter: kind, Params: p, Retries: 1}, Line: header, Read: cm.Read, Schedule: cm.Schedule}
+	for _, err := range src.applyCommon(cm, dir) {
+		line := header
+		var ke keyError
+		if errors.As(err, &ke) {
+			if n := d.line(a, ke.key...); n > 0 {
+				line = n
+			}
+		}
+		d.fail(line, "[sources.%s]: %v", name, err)
+	}
+	if len(d.errs) > before {
+		return nil
+	}
+	return src
 }
 
-func (s *Source) applyCommon(cm common) error {
-	var err error
+// applyCommon checks the keys every source has and fills s; it returns
+// one error per mistake (a keyError where the key is known). Relative
+// paths are relative to dir, the config file's directory.
+func (s *Source) applyCommon(cm common, dir string) []error {
+	var errs []error
+	fail := func(key string, err error) { errs = append(errs, keyError{[]string{key}, err}) }
 	if cm.Extension != nil {
 		if err := snapshot.ValidateExt(*cm.Extension); err != nil {
-			return fmt.Errorf("extension: %w", err)
+			fail("extension", fmt.Errorf("extension: %w", err))
 		}
 		s.Extension = *cm.Extension
 	}
+	var err error
 	if s.Compression, err = snapshot.ParseCompression(cm.Compression); err != nil {
-		return fmt.Errorf("compression: %w", err)
+		fail("compression", fmt.Errorf("compression: %w", err))
 	}
 	if cm.Retries != nil {
 		if *cm.Retries < 1 {
-			return fmt.Errorf("retries = %d: it is the total number of attempts and must be at least 1", *cm.Retries)
+			fail("retries", fmt.Errorf("retries = %d: it is the total number of attempts and must be at least 1", *cm.Retries))
 		}
 		s.Retries = *cm.Retries
 	}
 	if cm.Timeout != nil {
 		if cm.Timeout.D <= 0 {
-			return errors.New(`timeout must be positive, e.g. timeout = "10m"`)
+			fail("timeout", errors.New(`timeout must be positive, e.g. timeout = "10m"`))
 		}
 		s.Timeout = cm.Timeout.D
 	}
 	if cm.Secrets != "" {
-		if s.Secrets, err = paths.Expand(cm.Secrets); err != nil {
-			return fmt.Errorf("secrets: %w", err)
+		if s.Secrets, err = paths.ExpandFrom(dir, cm.Secrets); err != nil {
+			fail("secrets", fmt.Errorf("secrets: %w", err))
 		}
 	}
 	if err := s.Read.validate(); err != nil {
-		return err
+		errs = append(errs, keyError{validationKey(err), err})
 	}
-	return s.Schedule.resolve(s.Name)
+	if err := s.Schedule.resolve(s.Name, dir); err != nil {
+		errs = append(errs, keyError{scheduleErrKey(err), err})
+	}
+	return errs
+}
+
+// validationKey is the key a Read.validate error starts with ("items: ...",
+// "kinds.x.key: ..."), to find its line.
+func validationKey(err error) []string {
+	key, _, _ := strings.Cut(err.Error(), ":")
+	key, _, _ = strings.Cut(key, " ")
+	return strings.Split(key, ".")
+}
+
+// scheduleErrKey is the key a Schedule.resolve error is about.
+func scheduleErrKey(err error) []string {
+	for _, k := range []string{"when_present", "notify", "jitter"} {
+		if strings.HasPrefix(err.Error(), k) {
+			return []string{k}
+		}
+	}
+	return []string{"schedule"}
 }
 
 // Names returns the source names in file order, or only those asked for;
@@ -221,7 +289,10 @@ func (c *Config) Names(want []string) ([]string, error) {
 		if _, ok := c.Sources[n]; !ok {
 			known := append([]string(nil), c.Order...)
 			sort.Strings(known)
-			return nil, fmt.Errorf("no source %q in %s (configured: %s)", n, c.Path, strings.Join(known, ", "))
+			if len(known) == 0 {
+				return nil, fmt.Errorf("no source %q in %s (no sources are configured)", n, c.Path)
+			}
+			return nil, fmt.Errorf("no source %q in %s%s (configured: %s)", n, c.Path, suggest.Hint(n, known), strings.Join(known, ", "))
 		}
 	}
 	return want, nil
@@ -230,12 +301,6 @@ func (c *Config) Names(want []string) ([]string, error) {
 // Line returns the line of hoard.toml where a key is defined, e.g.
 // Line("sources", "firefox", "decoder"); 0 when it cannot tell.
 func (c *Config) Line(key ...string) int { return c.lines.line(key...) }
-
-// typeError is a value of the wrong type or form, as the TOML decoder
-// reports it.
-type typeError struct{ err error }
-
-func (e *typeError) Error() string { return e.err.Error() }
 
 // nestedKey is how BurntSushi/toml names the key inside a nested table
 // whose value failed to decode.

@@ -27,19 +27,26 @@ func newLocator(data []byte) locator {
 var headerRE = regexp.MustCompile(`^\s*\[\[?\s*(.+?)\s*\]\]?\s*(#.*)?$`)
 
 // line returns the 1-based line of the key path, or 0 when not found.
-func (l locator) line(key ...string) int {
+func (l locator) line(key ...string) int { return l.lineFrom(0, key...) }
+
+// lineFrom is line, looking for table headers from line from on (the
+// [[header]] of one element of an array of tables), 0 for the whole file.
+func (l locator) lineFrom(from int, key ...string) int {
 	n, start := len(key), 0
 	for ; n > 0; n-- {
-		if start = l.header(key[:n]); start > 0 {
+		if start = l.header(key[:n], from); start > 0 {
 			break
 		}
+	}
+	if start == 0 {
+		start = from
 	}
 	rest := key[n:]
 	if len(rest) == 0 {
 		return start
 	}
-	for i := start; i < len(l.lines); i++ {
-		if i > start && headerRE.MatchString(l.lines[i]) {
+	for i := start; i < len(l.lines); i++ { // start is the line after the header, as an index
+		if headerRE.MatchString(l.lines[i]) {
 			break
 		}
 		k, _, ok := strings.Cut(l.lines[i], "=")
@@ -47,14 +54,45 @@ func (l locator) line(key ...string) int {
 			return i + 1
 		}
 	}
+	// A table made only by deeper headers: [a.b.c] defines a.b.
+	if n := l.headerUnder(key, from); n > 0 {
+		return n
+	}
 	return start
 }
 
-// header returns the line of the table header [key...], or 0.
-func (l locator) header(key []string) int {
-	for i, ln := range l.lines {
-		if m := headerRE.FindStringSubmatch(ln); m != nil && slices.Equal(splitKey(m[1]), key) {
+// headerUnder returns the line of the first header [key..., more...] at or
+// after line from, or 0.
+func (l locator) headerUnder(key []string, from int) int {
+	for i := max(from-1, 0); i < len(l.lines); i++ {
+		if m := headerRE.FindStringSubmatch(l.lines[i]); m != nil {
+			if k := splitKey(m[1]); len(k) > len(key) && slices.Equal(k[:len(key)], key) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// header returns the line of the first table header [key...] at or after
+// line from, or 0.
+func (l locator) header(key []string, from int) int {
+	for i := max(from-1, 0); i < len(l.lines); i++ {
+		if m := headerRE.FindStringSubmatch(l.lines[i]); m != nil && slices.Equal(splitKey(m[1]), key) {
 			return i + 1
+		}
+	}
+	return 0
+}
+
+// nthHeader returns the line of the n-th (from 0) header [[key...]], or 0.
+func (l locator) nthHeader(key []string, n int) int {
+	for i, ln := range l.lines {
+		if m := headerRE.FindStringSubmatch(ln); m != nil && strings.HasPrefix(strings.TrimSpace(ln), "[[") && slices.Equal(splitKey(m[1]), key) {
+			if n == 0 {
+				return i + 1
+			}
+			n--
 		}
 	}
 	return 0

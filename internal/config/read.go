@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hoard-dev/hoard/internal/bytesize"
 	"github.com/hoard-dev/hoard/jsonpath"
 )
 
@@ -32,6 +33,9 @@ type Read struct {
 	// Gaps = false stops hoard doctor from reporting gaps, for sources
 	// whose snapshots are not meant to overlap (incremental exports).
 	Gaps *bool `toml:"gaps"`
+	// MaxItemSize bounds one item ("512MiB" or a number of bytes); 0:
+	// the data access layer's default (dal.DefaultMaxItemSize).
+	MaxItemSize bytesize.Size `toml:"max_item_size"`
 }
 
 // Kind is one [sources.NAME.kinds.KIND] table.

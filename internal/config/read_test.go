@@ -56,7 +56,7 @@ text = "Text"
 // knows the decoders.
 func TestReadKeyErrors(t *testing.T) {
 	for _, tt := range []struct{ keys, want string }{
-		{`key = "a..b"`, `hoard.toml:3: [sources.s]: key: invalid path "a..b": empty segment`},
+		{`key = "a..b"`, `hoard.toml:6: [sources.s]: key: invalid path "a..b": empty segment`},
 		{`key = ["id", ""]`, `key: empty path ""`},
 		{`items = ".saved"`, `items: invalid path ".saved": empty segment`},
 		{`time = "created."`, `time: invalid path "created.": empty segment`},

@@ -30,7 +30,7 @@ type Schedule struct {
 
 // resolve validates the keys and fills Timing. name is the source's name,
 // from which its jitter is derived.
-func (s *Schedule) resolve(name string) error {
+func (s *Schedule) resolve(name, dir string) error {
 	text := s.When
 	if text == "" && s.WhenPresent == "" {
 		text = schedule.Default
@@ -52,7 +52,7 @@ func (s *Schedule) resolve(name string) error {
 		return errors.New(`jitter needs a schedule; a when_present source runs as soon as its path appears`)
 	}
 	if s.WhenPresent != "" {
-		p, err := paths.Expand(s.WhenPresent)
+		p, err := paths.ExpandFrom(dir, s.WhenPresent)
 		if err != nil {
 			return fmt.Errorf("when_present: %w", err)
 		}

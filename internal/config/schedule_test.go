@@ -84,12 +84,12 @@ func TestScheduleErrors(t *testing.T) {
 		name, text string
 		want       []string
 	}{
-		{"bad cron", src + "schedule = \"0 25 * * *\"\n", []string{"hoard.toml:2", "[sources.a]", "schedule", "0 25 * * *"}},
-		{"bad interval", src + "schedule = \"every often\"\n", []string{"hoard.toml:2", `cannot read "often" as a duration`}},
+		{"bad cron", src + "schedule = \"0 25 * * *\"\n", []string{"hoard.toml:5", "[sources.a]", "schedule", "0 25 * * *"}},
+		{"bad interval", src + "schedule = \"every often\"\n", []string{"hoard.toml:5", `cannot read "often" as a duration`}},
 		{"negative jitter", src + "jitter = \"-1m\"\n", []string{"hoard.toml:5", `key "sources.a.jitter": cannot read "-1m" as a duration`}},
 		{"jitter without schedule", src + "when_present = \"/m\"\njitter = \"1m\"\n", []string{"jitter needs a schedule"}},
-		{"empty notify", src + "notify = []\n", []string{"hoard.toml:2", "notify:"}},
-		{"notify not a list", src + "notify = \"mail\"\n", []string{"hoard.toml:5", `key "sources.a.notify": incompatible types`}},
+		{"empty notify", src + "notify = []\n", []string{"hoard.toml:5", "notify:"}},
+		{"notify not a list", src + "notify = \"mail\"\n", []string{"hoard.toml:5", `key "sources.a.notify": expected an array of strings, got the string "mail" (a list: notify = ["mail"])`}},
 		{"empty top notify", "root = \"/r\"\nnotify = [\"\"]\n", []string{"hoard.toml:2", "notify:"}},
 		{"unknown daemon key", "root = \"/r\"\n[daemon]\nconcurency = 3\n", []string{"hoard.toml:3", `"daemon.concurency"`}},
 		{"zero concurrency", "root = \"/r\"\n[daemon]\n\nconcurrency = 0\n", []string{"hoard.toml:4", "daemon.concurrency = 0"}},

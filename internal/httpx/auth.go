@@ -30,6 +30,38 @@ type Refresher interface {
 	Refresh(ctx context.Context) error
 }
 
+// redactable is an Auth that registers with the client's redactor every
+// form in which its credentials leave hoard (a server may quote them back
+// in an error body): base64 user:password for basic auth, each cookie of
+// a Cookie header, URL-encoded values (the redactor adds those itself).
+type redactable interface {
+	redact(r *secret.Redactor)
+}
+
+func (b Bearer) redact(r *secret.Redactor) { r.Add(b.Token) }
+func (b Basic) redact(r *secret.Redactor)  { r.AddBasic(b.User, b.Password) }
+func (q Query) redact(r *secret.Redactor)  { r.Add(q.Value) }
+
+func (h Header) redact(r *secret.Redactor) {
+	if http.CanonicalHeaderKey(h.Name) == "Cookie" {
+		r.AddCookie(h.Value)
+		return
+	}
+	r.Add(h.Value)
+}
+
+// redact registers the client credentials in the form the token endpoint
+// receives them; tokens are registered as they are obtained.
+func (o *OAuth2) redact(r *secret.Redactor) {
+	r.Add(o.ClientSecret)
+	if o.AuthStyle != "post" {
+		r.AddBasic(url.QueryEscape(o.ClientID), url.QueryEscape(o.ClientSecret))
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r.Add(o.refresh, o.access)
+}
+
 // Bearer sends "Authorization: Bearer <Token>".
 type Bearer struct{ Token string }
 
@@ -191,7 +223,7 @@ func (o *OAuth2) exchange(ctx context.Context) (*tokenResponse, error) {
 func (o *OAuth2) post(req *http.Request) (*tokenResponse, error) {
 	hc := o.HTTP
 	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout}
+		hc = &http.Client{Timeout: DefaultTimeout, CheckRedirect: sameOriginRedirect}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -216,4 +248,18 @@ func (o *OAuth2) post(req *http.Request) (*tokenResponse, error) {
 		return nil, fmt.Errorf("oauth2: token response from %s is not JSON: %v", req.URL.Redacted(), jsonErr)
 	}
 	return &tr, nil
+}
+
+// sameOriginRedirect follows a token endpoint's redirect only within its
+// origin: a redirect would carry the client credentials (Go keeps
+// Authorization across ports) and, with 307 or 308, the refresh token in
+// the form.
+func sameOriginRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if Origin(req.URL) != Origin(via[0].URL) {
+		return fmt.Errorf("the token endpoint redirected to another origin (%s); not followed, so that the credentials stay with %s", Origin(req.URL), Origin(via[0].URL))
+	}
+	return nil
 }

@@ -23,8 +23,10 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,6 +80,12 @@ type Options struct {
 	Retryable         func(int) bool   // extra statuses to retry; nil: none
 	CheckRedirect     func(*http.Request, []*http.Request) error
 	AttemptHook       func(attempt int) // test hook, called before each attempt
+	// AuthOrigins are the origins ("https://api.example.com", scheme,
+	// host and port) that receive Auth's credentials. Empty: the origin
+	// of each request given to Do. A request to any other origin (a
+	// redirect to another host or port, a next-page link elsewhere) is
+	// sent without them.
+	AuthOrigins []string
 }
 
 // Client sends requests with retries, waits and auth. It is safe for
@@ -88,12 +96,22 @@ type Client struct {
 	limiter *rate.Limiter
 	mu      sync.Mutex
 	pause   time.Time // no request before this (rate-limit headers said so)
+	origins []string  // Options.AuthOrigins, normalised by Origin
 }
 
 // New returns a Client with opts, defaults filled in.
 func New(opts Options) *Client {
 	o := withDefaults(opts)
-	c := &Client{o: o, hc: &http.Client{Transport: o.Transport, CheckRedirect: o.CheckRedirect}}
+	if a, ok := o.Auth.(redactable); ok {
+		a.redact(o.Redactor)
+	}
+	c := &Client{o: o}
+	for _, s := range o.AuthOrigins {
+		if u, err := url.Parse(s); err == nil {
+			c.origins = append(c.origins, Origin(u))
+		}
+	}
+	c.hc = &http.Client{Transport: authTransport{c}, CheckRedirect: o.CheckRedirect}
 	if o.RequestsPerSecond > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), o.Burst)
 	}
@@ -314,6 +332,12 @@ func (c *Client) once(req *http.Request) (*Response, error) {
 		return nil, c.sendError(ctx, req, err)
 	}
 	defer hr.Body.Close()
+	if hr.ContentLength > c.o.MaxBodyBytes {
+		// refused unread: reading it only to refuse it costs the limit's
+		// worth of memory (and more, as the buffer grows)
+		return nil, &finalError{fmt.Errorf("%s %s: %d %s: response larger than %d bytes (Content-Length: %d)", req.Method, c.RedactURL(req.URL),
+			hr.StatusCode, http.StatusText(hr.StatusCode), c.o.MaxBodyBytes, hr.ContentLength)}
+	}
 	body, err := c.readBody(hr)
 	if c.o.Log.Enabled(ctx, slog.LevelDebug) {
 		c.o.Log.Debug("http", "method", req.Method, "url", c.RedactURL(req.URL), "status", hr.StatusCode,
@@ -369,12 +393,64 @@ func (c *Client) prepare(ctx context.Context, req *http.Request) (*http.Request,
 		r.Header.Set("User-Agent", c.o.UserAgent)
 	}
 	c.applyETag(r)
-	if c.o.Auth != nil {
-		if err := c.o.Auth.Apply(r); err != nil {
-			return nil, &finalError{err}
+	// Credentials are added per hop by authTransport, so that a redirect
+	// never carries them to another origin.
+	return r.WithContext(context.WithValue(ctx, requestOrigin{}, Origin(req.URL))), nil
+}
+
+// requestOrigin is the context key of the origin of the request given to
+// Do (redirects keep the first request's context).
+type requestOrigin struct{}
+
+// Origin returns u's origin as scheme://host:port, the port explicit and
+// the host in lower case, so that equal origins compare equal.
+func Origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
 		}
 	}
-	return r, nil
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// credentialed reports whether a request to u may carry the credentials.
+func (c *Client) credentialed(ctx context.Context, u *url.URL) bool {
+	o := Origin(u)
+	if len(c.origins) == 0 {
+		first, _ := ctx.Value(requestOrigin{}).(string)
+		return o == first
+	}
+	return slices.Contains(c.origins, o)
+}
+
+// authTransport adds the credentials to each request it sends, the first
+// one and every redirect, when its origin may receive them.
+type authTransport struct{ c *Client }
+
+func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := t.c
+	if c.o.Auth == nil || !c.credentialed(req.Context(), req.URL) {
+		if c.o.Auth != nil {
+			c.o.Log.Info("http: no credentials sent to another origin", "url", c.RedactURL(req.URL))
+		}
+		return c.o.Transport.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	if err := c.o.Auth.Apply(r); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &finalError{err}
+	}
+	resp, err := c.o.Transport.RoundTrip(r)
+	if resp != nil {
+		resp.Request = req // the URL without a query credential
+	}
+	return resp, err
 }
 
 // sendError turns a transport error into a redacted message without the
@@ -419,16 +495,17 @@ func (c *Client) RoundTrip(req *http.Request) (*http.Response, error) {
 // StatusError returns a redacted error for a final non-2xx response,
 // quoting the start of its body (servers explain themselves there).
 func (c *Client) StatusError(req *http.Request, resp *Response) error {
-	snippet := resp.Body
-	if len(snippet) > 300 {
-		snippet = snippet[:300]
-	}
-	return &StatusError{
+	e := &StatusError{
 		Method: req.Method,
 		URL:    c.RedactURL(req.URL),
 		Status: resp.Status,
-		Body:   string(bytes.TrimSpace(c.o.Redactor.Bytes(snippet))),
+		Body:   string(bytes.TrimSpace(c.o.Redactor.Prefix(resp.Body, 300))),
 	}
+	if u := resp.URL; c.o.Auth != nil && u != nil && (resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden) &&
+		!c.credentialed(context.WithValue(req.Context(), requestOrigin{}, Origin(req.URL)), u) {
+		e.Note = fmt.Sprintf("no credentials were sent to %s: they go only to the configured origins", Origin(u))
+	}
+	return e
 }
 
 // Redactor returns the client's redactor.

@@ -35,12 +35,16 @@ type StatusError struct {
 	Method, URL string // URL redacted
 	Status      int
 	Body        string // start of the body, redacted
+	Note        string // why it may have happened, if hoard can tell
 }
 
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("%s %s: unexpected status %d", e.Method, e.URL, e.Status)
 	if e.Body != "" {
 		msg += ": " + e.Body
+	}
+	if e.Note != "" {
+		msg += " (" + e.Note + ")"
 	}
 	return msg
 }

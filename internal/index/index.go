@@ -18,6 +18,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
 
 	"modernc.org/sqlite" // also the "sqlite" database/sql driver
 	sqlite3 "modernc.org/sqlite/lib"
@@ -31,6 +33,7 @@ const schemaVersion = 6
 type Index struct {
 	db   *sql.DB
 	path string
+	full atomic.Bool // a write found the disk full: Close removes the files
 }
 
 // Open opens the index at path, creating it (and its directory) if
@@ -40,6 +43,10 @@ func Open(ctx context.Context, path string) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	x, err := open(ctx, path)
+	if IsFull(err) {
+		Remove(path) // a cache: leave nothing to keep the disk full
+		return nil, fmt.Errorf("%w (%s)", err, fullAdvice)
+	}
 	if err == nil || !(IsCorrupt(err) || errors.Is(err, errOldSchema)) {
 		return x, err
 	}
@@ -129,8 +136,40 @@ func IsCorrupt(err error) bool {
 // Path returns the index file's path.
 func (x *Index) Path() string { return x.path }
 
-// Close closes the index.
-func (x *Index) Close() error { return x.db.Close() }
+// Close closes the index. After a write found the disk full, it removes
+// the index with its WAL: SQLite cannot checkpoint the WAL on a full disk,
+// so the file would stay, as large as the failed write made it, keeping
+// the disk full; the index is only a cache.
+func (x *Index) Close() error {
+	err := x.db.Close()
+	if x.full.Load() {
+		if rerr := Remove(x.path); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// IsFull reports whether err says the disk is full.
+func IsFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
+		return true
+	}
+	return errors.Is(err, syscall.ENOSPC) || err != nil && strings.Contains(err.Error(), "database or disk is full")
+}
+
+const fullAdvice = "the disk holding the index is full: the index is removed to give the space back, and built again when there is room"
+
+// noteFull marks the index for removal when err says the disk is full,
+// and says so in the error.
+func (x *Index) noteFull(err error) error {
+	if !IsFull(err) {
+		return err
+	}
+	x.full.Store(true)
+	return fmt.Errorf("%w (%s)", err, fullAdvice)
+}
 
 // sources names each source (its id numbers its blocks, records and
 // search entries); snapshots lists the indexed files. A source's items

@@ -133,7 +133,8 @@ func plan(st indexed, src Source, fp string) (todo []snapshot.Snapshot, rebuild 
 // Refresh brings the index of one source up to date with its snapshots,
 // decoding only those not yet indexed; a changed or removed snapshot, or a
 // changed spec or decoder, rebuilds the source.
-func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
+func (x *Index) Refresh(ctx context.Context, src Source) (_ Stats, err error) {
+	defer func() { err = x.noteFull(err) }()
 	fp := fingerprint(src.Spec)
 	for attempt := 0; ; attempt++ {
 		st, err := readState(ctx, x.db, src.Spec.Source)

@@ -12,19 +12,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"github.com/hoard-dev/hoard/internal/health"
+	"github.com/hoard-dev/hoard/internal/lock"
 )
 
 // Events.
@@ -91,11 +91,12 @@ type job struct {
 	msg  Message
 }
 
-// Open loads the notification state from stateDir (missing is empty) and
-// starts the sender. A damaged state file is reported and treated as empty.
-func Open(stateDir string, log *slog.Logger) *Notifier {
+// Open loads the notification state from the file at path (missing is
+// empty; paths.Layout.NotifyState names it) and starts the sender. A
+// damaged state file is reported and treated as empty.
+func Open(path string, log *slog.Logger) *Notifier {
 	n := &Notifier{
-		path: filepath.Join(stateDir, "notify-state.json"), log: log,
+		path: path, log: log,
 		sent: map[string][]string{}, queue: make(chan job, 64), done: make(chan struct{}),
 	}
 	b, err := os.ReadFile(n.path)
@@ -118,22 +119,30 @@ func Open(stateDir string, log *slog.Logger) *Notifier {
 // the new state. With no command nothing is tracked, so configuring one
 // later reports the problems that exist then. Update returns the message
 // queued, if any.
+//
+// The state is shared by every hoard process (the daemon, and `hoard run`
+// under per-source timers): a change is checked again against the file,
+// under a lock, before it is sent, so that the same change is notified
+// once whichever process sees it first.
 func (n *Notifier) Update(argv []string, msg Message) (Message, bool) {
 	if len(argv) == 0 {
 		return Message{}, false
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	prev, cur := n.sent[msg.Source], msg.Problems
-	for _, u := range msg.Unknown {
-		if slices.Contains(prev, u) && !slices.Contains(cur, u) {
-			cur = append(slices.Clone(cur), u)
-		}
-	}
-	msg.Problems = cur
-	if slices.Equal(prev, cur) {
+	n.reload(msg.Source)
+	if slices.Equal(n.sent[msg.Source], withUnknown(n.sent[msg.Source], msg)) {
 		return Message{}, false
 	}
+	unlock := n.lockState()
+	defer unlock()
+	n.reload(msg.Source)
+	prev := n.sent[msg.Source]
+	cur := withUnknown(prev, msg)
+	if slices.Equal(prev, cur) {
+		return Message{}, false // another process notified this change
+	}
+	msg.Problems = cur
 	msg.Previous = append([]string{}, prev...)
 	if msg.Problems == nil {
 		msg.Problems = []string{}
@@ -144,7 +153,7 @@ func (n *Notifier) Update(argv []string, msg Message) (Message, bool) {
 	} else {
 		n.sent[msg.Source] = append([]string(nil), cur...)
 	}
-	if err := n.save(); err != nil {
+	if err := n.save(msg.Source); err != nil {
 		n.log.Error("cannot save the notification state; notifications may repeat after a restart", "path", n.path, "error", err)
 	}
 	select {
@@ -153,6 +162,59 @@ func (n *Notifier) Update(argv []string, msg Message) (Message, bool) {
 		n.log.Error("notification dropped: the notify command is not keeping up", "source", msg.Source, "event", msg.Event)
 	}
 	return msg, true
+}
+
+// withUnknown returns msg's problems plus those it could not judge that
+// were notified before (they keep their state).
+func withUnknown(prev []string, msg Message) []string {
+	cur := msg.Problems
+	for _, u := range msg.Unknown {
+		if slices.Contains(prev, u) && !slices.Contains(cur, u) {
+			cur = append(slices.Clone(cur), u)
+		}
+	}
+	return cur
+}
+
+// lockState takes the state file's lock (other hoard processes update it
+// too) and returns its release. Without the lock (a read-only state
+// directory) notifications still go out; they may repeat.
+func (n *Notifier) lockState() func() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l, err := lock.Acquire(ctx, n.path+".lock", 20*time.Millisecond)
+	if err != nil {
+		n.log.Error("cannot lock the notification state; notifications may repeat", "path", n.path, "error", err)
+		return func() {}
+	}
+	return func() { l.Release() }
+}
+
+// reload takes source's entry from the file, where another process may
+// have changed it.
+func (n *Notifier) reload(source string) {
+	disk, err := n.read()
+	if err != nil {
+		return // reported at Open, or a damaged file that save replaces
+	}
+	if p, ok := disk[source]; ok {
+		n.sent[source] = p
+	} else {
+		delete(n.sent, source)
+	}
+}
+
+// read returns the state file's contents; a missing file is empty.
+func (n *Notifier) read() (map[string][]string, error) {
+	m := map[string][]string{}
+	b, err := os.ReadFile(n.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, json.Unmarshal(b, &m)
 }
 
 // describe names the event of a change from prev to cur problems.
@@ -182,9 +244,19 @@ func minus(a, b []string) []string {
 	return out
 }
 
-// save writes the state atomically.
-func (n *Notifier) save() error {
-	b, err := json.MarshalIndent(n.sent, "", "  ")
+// save writes source's entry into the state file atomically, keeping the
+// other sources' entries as the file has them. The caller holds the lock.
+func (n *Notifier) save(source string) error {
+	disk, err := n.read()
+	if err != nil {
+		disk = map[string][]string{}
+	}
+	if p, ok := n.sent[source]; ok {
+		disk[source] = p
+	} else {
+		delete(disk, source)
+	}
+	b, err := json.MarshalIndent(disk, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hoard-dev/hoard/internal/config"
 )
@@ -121,6 +122,13 @@ func renderLaunchd(cfg *config.Config, o Options) (Plan, error) {
 	for _, src := range srcs {
 		err := add("dev.hoard."+src.Name, hoardArgs(o, "run", src.Name), func(pl *plist) error {
 			cal, err := calendar(src)
+			if d := src.Timing.Spec.Every(); err != nil && d > 0 && d%time.Second == 0 {
+				// An interval no calendar expresses: every d seconds, as
+				// the daemon runs it.
+				pl.key("StartInterval")
+				fmt.Fprintf(&pl.b, "\t<integer>%d</integer>\n", d/time.Second)
+				return nil
+			}
 			if err != nil {
 				return fmt.Errorf("source %s: %w", src.Name, err)
 			}

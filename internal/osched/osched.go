@@ -36,8 +36,8 @@ type Options struct {
 	Home   string // the user's home directory
 	// Dir is where unit files go: for systemd $XDG_CONFIG_HOME/systemd/user,
 	// for launchd ~/Library/LaunchAgents; unused for cron.
-	Dir      string
-	StateDir string // hoard's state directory, for cron's log file
+	Dir     string
+	CronLog string // where cron entries append their output (paths.Layout.CronLog)
 }
 
 // File is one file to install.
@@ -140,6 +140,7 @@ func everyAsCron(s schedule.Spec) (*cron.SpecSchedule, error) {
 	var expr string
 	switch {
 	case d%time.Minute != 0:
+		return nil, fmt.Errorf("schedule %q is not in whole minutes, and cron's smallest unit is the minute: use --systemd (its timers count seconds), a cron expression, or --daemon", s)
 	case d < time.Hour && time.Hour%d == 0:
 		expr = fmt.Sprintf("*/%d * * * *", d/time.Minute)
 	case d < 24*time.Hour && d%time.Hour == 0 && 24*time.Hour%d == 0:

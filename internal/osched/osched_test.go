@@ -16,6 +16,7 @@ import (
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/schedule"
+	"github.com/hoard-dev/hoard/internal/testtool"
 )
 
 func TestOnCalendar(t *testing.T) {
@@ -114,7 +115,7 @@ func options(t *testing.T, kind string, daemon bool) Options {
 		t.Fatal(err)
 	}
 	return Options{Kind: kind, Daemon: daemon, Hoard: bin, Config: "/home/me/.config/hoard/my hoard.toml",
-		Home: "/home/me", Dir: filepath.Join(dir, "units"), StateDir: "/home/me/.local/state/hoard"}
+		Home: "/home/me", Dir: filepath.Join(dir, "units"), CronLog: "/home/me/.local/state/hoard/cron.log"}
 }
 
 // Generated units pass systemd-analyze verify, with no warning at all.
@@ -126,7 +127,7 @@ func TestSystemdUnitsVerify(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := 4
+		want := 5 // two services, two timers, the OnFailure= template
 		if daemon {
 			want = 1
 		}
@@ -288,7 +289,7 @@ func TestInstallUninstallSystemd(t *testing.T) {
 	o := options(t, Systemd, false)
 	state := t.TempDir()
 	fx := &fakeExec{}
-	in := &Installer{StateDir: state, Exec: fx.run, Activate: true}
+	in := &Installer{Manifest: filepath.Join(state, "schedule-manifest.json"), Exec: fx.run, Activate: true}
 	p, _ := Render(cfg, o)
 	other := filepath.Join(o.Dir, "mine.service") // the user's own unit
 	writeFile(File{Path: other, Content: "x"})
@@ -331,7 +332,7 @@ func TestInstallRefusesForeignFile(t *testing.T) {
 	o := options(t, Systemd, false)
 	p, _ := Render(cfg, o)
 	writeFile(File{Path: p.Files[1].Path, Content: "someone else's"})
-	in := &Installer{StateDir: t.TempDir(), Exec: (&fakeExec{}).run}
+	in := &Installer{Manifest: filepath.Join(t.TempDir(), "schedule-manifest.json"), Exec: (&fakeExec{}).run}
 	if _, err := in.Install(p, false); err == nil || !strings.Contains(err.Error(), "not installed by hoard") {
 		t.Errorf("err = %v", err)
 	}
@@ -344,7 +345,7 @@ func TestInstallUninstallCron(t *testing.T) {
 	cfg := testConfig(t, twoSources)
 	user := "MAILTO=me\n0 1 * * * backup\n"
 	fx := &fakeExec{crontab: &user}
-	in := &Installer{StateDir: t.TempDir(), Exec: fx.run}
+	in := &Installer{Manifest: filepath.Join(t.TempDir(), "schedule-manifest.json"), Exec: fx.run}
 	p, _ := Render(cfg, options(t, Cron, false))
 	if _, err := in.Install(p, false); err != nil {
 		t.Fatal(err)
@@ -362,5 +363,116 @@ func TestInstallUninstallCron(t *testing.T) {
 	}
 	if *fx.crontab != user {
 		t.Errorf("after uninstall:\n%q", *fx.crontab)
+	}
+}
+
+// Intervals in seconds: systemd timers count them (to the second, with
+// AccuracySec=1s, or after the previous run when no calendar event can
+// express them); launchd has StartInterval; cron has no seconds and says
+// so.
+func TestIntervalsInSeconds(t *testing.T) {
+	cases := []struct {
+		spec  string
+		timer []string
+	}{
+		{"every 2s", []string{"OnCalendar=*-*-* *:*:00,02,04,06,08,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58\n", "AccuracySec=1s\n", "Persistent=true\n"}},
+		{"every 15s", []string{"OnCalendar=*-*-* *:*:00,15,30,45\n", "AccuracySec=1s\n"}},
+		{"every 90s", []string{"OnActiveSec=90\n", "OnUnitActiveSec=90\n", "AccuracySec=1s\n"}},
+		{"every 7h", []string{"OnActiveSec=25200\n", "OnUnitActiveSec=25200\n"}},
+		{"every 15m", []string{"OnCalendar=*-*-* *:00,15,30,45:00\n", "Persistent=true\n"}},
+		{"every 5m", []string{"OnCalendar=*-*-* *:00,05,10,15,20,25,30,35,40,45,50,55:00\n", "AccuracySec=1s\n"}},
+	}
+	for _, c := range cases {
+		cfg := testConfig(t, "[sources.s]\nexporter = \"file\"\npath = \"/x\"\nschedule = \""+c.spec+"\"\n")
+		o := options(t, Systemd, false)
+		p, err := Render(cfg, o)
+		if err != nil {
+			t.Fatalf("%s: %v", c.spec, err)
+		}
+		timer := p.Files[1].Content
+		for _, w := range c.timer {
+			if !strings.Contains(timer, w) {
+				t.Errorf("%s: timer lacks %q:\n%s", c.spec, w, timer)
+			}
+		}
+		if strings.Contains(c.spec, "7h") && (strings.Contains(timer, "Persistent=") || strings.Contains(timer, "AccuracySec")) {
+			t.Errorf("%s: a monotonic timer with Persistent= or a fine accuracy:\n%s", c.spec, timer)
+		}
+		verifyUnits(t, p)
+		if _, err := Render(cfg, options(t, Cron, false)); strings.HasSuffix(c.spec, "s") && (err == nil || !strings.Contains(err.Error(), "cron's smallest unit is the minute") || !strings.Contains(err.Error(), "--systemd")) {
+			t.Errorf("%s: cron: %v", c.spec, err)
+		}
+		lp, err := Render(cfg, options(t, Launchd, false))
+		if strings.Contains(c.spec, "90s") && (err != nil || !strings.Contains(lp.Files[0].Content, "<key>StartInterval</key>\n\t<integer>90</integer>")) {
+			t.Errorf("%s: launchd: %v %v", c.spec, err, lp)
+		}
+	}
+}
+
+// systemd agrees that "every 2s" fires every two seconds.
+func TestSecondsCalendarMatchesSystemd(t *testing.T) {
+	testtool.Need(t, "systemd reads the calendar events hoard writes", "systemd-analyze")
+	triggers, err := timerTriggers(schedule.MustParse("every 2s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := strings.TrimPrefix(strings.Split(triggers, "\n")[0], "OnCalendar=")
+	cmd := exec.Command("systemd-analyze", "calendar", "--iterations=5", "--base-time=2026-03-10 14:07:59 UTC", cal)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", cal, err, out)
+	}
+	var got []string
+	for _, m := range elapseRE.FindAllStringSubmatch(string(out), -1) {
+		got = append(got, m[1][len(m[1])-2:])
+	}
+	if strings.Join(got, " ") != "00 02 04 06 08" {
+		t.Errorf("systemd fires at seconds %v:\n%s", got, out)
+	}
+}
+
+// Per-source services name the OnFailure= template, which runs 'hoard
+// schedule failed SOURCE' with the same binary and config.
+func TestOnFailureUnit(t *testing.T) {
+	cfg := testConfig(t, twoSources)
+	o := options(t, Systemd, false)
+	p, err := Render(cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.Files[0].Content, "OnFailure=hoard-failed@rtm.service\n") {
+		t.Errorf("service:\n%s", p.Files[0].Content)
+	}
+	last := p.Files[len(p.Files)-1]
+	if filepath.Base(last.Path) != "hoard-failed@.service" ||
+		!strings.Contains(last.Content, `ExecStart=`+o.Hoard+` --config "/home/me/.config/hoard/my hoard.toml" schedule failed %i`) {
+		t.Errorf("%s:\n%s", last.Path, last.Content)
+	}
+	dp, _ := Render(cfg, options(t, Systemd, true))
+	if strings.Contains(dp.Files[0].Content, "OnFailure") {
+		t.Error("the daemon's unit restarts on failure; it needs no OnFailure=")
+	}
+}
+
+// verifyUnits writes a plan's units and runs systemd-analyze verify on
+// them (when installed): no error, no warning.
+func verifyUnits(t *testing.T, p Plan) {
+	t.Helper()
+	var paths []string
+	for _, f := range p.Files {
+		if err := writeFile(f); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(f.Path, "@.service") {
+			paths = append(paths, f.Path)
+		}
+	}
+	if _, ok := testtool.Have(t, "systemd verifies the units hoard writes", "systemd-analyze"); !ok {
+		return
+	}
+	out, err := exec.Command("systemd-analyze", append([]string{"verify"}, paths...)...).CombinedOutput()
+	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
 }

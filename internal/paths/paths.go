@@ -61,3 +61,12 @@ func Expand(p string) (string, error) {
 	}
 	return filepath.Abs(p)
 }
+
+// ExpandFrom is Expand for a path written in a file: a relative path is
+// relative to dir (the file's directory), not to the current directory.
+func ExpandFrom(dir, p string) (string, error) {
+	if p == "~" || strings.HasPrefix(p, "~/") || filepath.IsAbs(p) {
+		return Expand(p)
+	}
+	return filepath.Join(dir, p), nil
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/hoard-dev/hoard/source/chromium"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
+	"github.com/hoard-dev/hoard/source/git"
 	"github.com/hoard-dev/hoard/source/lastfm"
 	"github.com/hoard-dev/hoard/source/monzo"
 	"github.com/hoard-dev/hoard/source/pinboard"
@@ -24,6 +25,7 @@ var Sources = source.NewRegistry(
 	fish.Source,
 	firefox.Source,
 	chromium.Source,
+	git.Source,
 	lastfm.Source,
 	spotify.Source,
 	strava.Source,

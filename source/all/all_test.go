@@ -69,30 +69,112 @@ func TestEverySourceIsComplete(t *testing.T) {
 	}
 }
 
+// Every browser of both families, every profile, with comments that tell
+// them apart; $HISTFILE; the profiles that are nobody's left out.
+func TestDetectBrowserFamiliesAndHistfile(t *testing.T) {
+	home := t.TempDir()
+	files := []string{
+		".config/BraveSoftware/Brave-Browser/Default/History",
+		".config/BraveSoftware/Brave-Browser/Profile 1/History",
+		".config/BraveSoftware/Brave-Browser/System Profile/History",
+		".config/BraveSoftware/Brave-Browser/Guest Profile/History",
+		".config/microsoft-edge/Default/History",
+		".var/app/com.vivaldi.Vivaldi/config/vivaldi/Default/History",
+		".config/opera/History",
+		".config/opera/Local State",
+		".config/chromium/Default/History",
+		".librewolf/x1.default-default/places.sqlite",
+		".waterfox/w2.68-edition-default/places.sqlite",
+		".mozilla/firefox/f3.default-release/places.sqlite",
+		"histories/my_bash_history",
+	}
+	for _, p := range files {
+		os.MkdirAll(filepath.Join(home, filepath.Dir(p)), 0o700)
+		os.WriteFile(filepath.Join(home, p), []byte("x"), 0o600)
+	}
+	os.WriteFile(filepath.Join(home, ".config/BraveSoftware/Brave-Browser/Local State"),
+		[]byte(`{"profile":{"info_cache":{"Default":{"name":"Personal"},"Profile 1":{"name":"Work"}}}}`), 0o600)
+	e := env(home)
+	e.Getenv = func(k string) string {
+		if k == "HISTFILE" {
+			return "~/histories/my_bash_history"
+		}
+		return ""
+	}
+	var got []string
+	comments := map[string]bool{}
+	for _, f := range Sources.Detect(e) {
+		got = append(got, f.Name+"("+f.Source.Name+"): "+f.Comment)
+		if comments[f.Comment] {
+			t.Errorf("two sources share the comment %q", f.Comment)
+		}
+		comments[f.Comment] = true
+	}
+	want := []string{
+		"bash(bash): bash history ($HISTFILE)",
+		"firefox(firefox): Firefox history and bookmarks (places.sqlite, profile f3.default-release)",
+		"librewolf(firefox): LibreWolf history and bookmarks (places.sqlite, profile x1.default-default)",
+		"waterfox(firefox): Waterfox history and bookmarks (places.sqlite, profile w2.68-edition-default)",
+		"chromium(chromium): Chromium history (profile Default)",
+		`brave(chromium): Brave history (profile "Personal", Default)`,
+		`brave-2(chromium): Brave history (profile "Work", Profile 1)`,
+		"edge(chromium): Microsoft Edge history (profile Default)",
+		"vivaldi(chromium): Vivaldi history (profile Default)",
+		"opera(chromium): Opera history (profile in opera)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// $HISTFILE naming zsh's history (by name or by its lines) is not bash's.
+func TestHistfileOfAnotherShell(t *testing.T) {
+	home := t.TempDir()
+	os.WriteFile(filepath.Join(home, ".zsh_hist"), []byte("ls\n"), 0o600)
+	os.WriteFile(filepath.Join(home, "hist"), []byte(": 1600000000:0;ls\n"), 0o600)
+	for _, hf := range []string{filepath.Join(home, ".zsh_hist"), filepath.Join(home, "hist"), "relative/path"} {
+		e := env(home)
+		e.Getenv = func(k string) string {
+			if k == "HISTFILE" {
+				return hf
+			}
+			return ""
+		}
+		for _, f := range Sources.Detect(e) {
+			if f.Source.Name == "bash" {
+				t.Errorf("HISTFILE=%s detected as bash history: %+v", hf, f)
+			}
+		}
+	}
+}
+
 // TestBrowserProfilesMatchDetection: browser_cookie's default profile is
-// the one hoard init configures first (internal/browser keeps its own
-// copy of the locations; this keeps them the same).
+// the one hoard init configures first, for every browser of both
+// families (internal/browser keeps its own copy of the locations, below
+// the exporters; this keeps them the same).
 func TestBrowserProfilesMatchDetection(t *testing.T) {
 	home := t.TempDir()
 	for _, p := range []string{
 		".mozilla/firefox/b.default/places.sqlite", ".mozilla/firefox/a.work/places.sqlite",
 		"snap/firefox/common/.mozilla/firefox/c.snap/places.sqlite", ".var/app/org.mozilla.firefox/.mozilla/firefox/d.flat/places.sqlite",
+		".librewolf/x1.default-default/places.sqlite", ".waterfox/w2.68-edition-default/places.sqlite",
 		".config/chromium/Profile 1/History", ".config/chromium/Default/History", "snap/chromium/common/chromium/Default/History",
-		".config/google-chrome/Default/History",
+		".config/chromium/System Profile/History", ".config/chromium/Guest Profile/History",
+		".config/google-chrome/Default/History", ".config/google-chrome-beta/Default/History",
+		".config/BraveSoftware/Brave-Browser/Default/History", ".config/microsoft-edge/Default/History",
+		".var/app/com.vivaldi.Vivaldi/config/vivaldi/Default/History", ".config/opera/History",
 	} {
 		os.MkdirAll(filepath.Join(home, filepath.Dir(p)), 0o700)
 		os.WriteFile(filepath.Join(home, p), []byte("x"), 0o600)
 	}
 	detected := map[string][]string{}
 	for _, f := range Sources.Detect(env(home)) {
-		b := f.Source.Name
-		if strings.HasPrefix(f.Name, "chrome") {
-			b = "chrome"
-		}
+		b := strings.TrimRight(f.Name, "-0123456789") // firefox-2 is firefox's
 		detected[b] = append(detected[b], filepath.Dir(f.Path))
 	}
 	for _, b := range browser.Names {
-		if got, want := browser.Profiles(b, home, "linux"), detected[b]; strings.Join(got, "|") != strings.Join(want, "|") || len(got) == 0 {
+		got, want := browser.Profiles(b, home, "linux"), detected[b]
+		if strings.Join(got, "|") != strings.Join(want, "|") || len(got) == 0 {
 			t.Errorf("%s: browser profiles %v, hoard init finds %v", b, got, want)
 		}
 	}

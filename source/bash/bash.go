@@ -3,6 +3,10 @@ package bash
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,16 +30,54 @@ var Source = &source.Source{
 	Decoder:  Decoder,
 	Exporter: source.FileKind("bash", "txt"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "bash history", "~/.bash_history"),
+	Stanza:   source.FileStanza("bash", "bash history", "~/.bash_history"),
 }
 
+// detect finds ~/.bash_history and the file $HISTFILE names, when it is
+// set in the environment (bash does not export it unless asked) and does
+// not look like another shell's history.
 func detect(env source.Env) []source.Found {
 	var out []source.Found
-	for i, p := range source.Glob(env.Home, ".bash_history") {
-		out = append(out, source.Found{Name: source.Number("bash", i), Path: p, Comment: "bash history"})
+	add := func(path, comment string) {
+		out = append(out, source.Found{Name: source.Number("bash", len(out)), Path: path, Comment: comment})
+	}
+	for _, p := range source.Glob(env.Home, ".bash_history") {
+		add(p, "bash history")
+	}
+	histfile := env.Getenv("HISTFILE")
+	if strings.HasPrefix(histfile, "~/") {
+		histfile = filepath.Join(env.Home, histfile[2:])
+	}
+	if !filepath.IsAbs(histfile) || otherShells(histfile) {
+		return out
+	}
+	histfile = filepath.Clean(histfile)
+	info, err := os.Stat(histfile)
+	if err == nil && info.Mode().IsRegular() && !slices.ContainsFunc(out, func(f source.Found) bool { return f.Path == histfile }) {
+		add(histfile, "bash history ($HISTFILE)")
 	}
 	return out
 }
+
+// otherShells reports whether a history file is zsh's or fish's rather
+// than bash's: by its name, or by zsh's extended format on its first line.
+func otherShells(path string) bool {
+	base := strings.ToLower(filepath.Base(path))
+	if strings.Contains(base, "zsh") || strings.Contains(base, "zhist") || base == ".histfile" || strings.Contains(base, "fish") {
+		return true
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := f.Read(head)
+	return zshExtended.Match(head[:n])
+}
+
+// zshExtended is the start of a zsh extended history line: ": 1600000000:0;".
+var zshExtended = regexp.MustCompile(`^: \d+:\d+;`)
 
 // bashParser reads ~/.bash_history. With HISTTIMEFORMAT set, bash writes
 // "#1600000000" before each command, and a command runs until the next

@@ -36,3 +36,15 @@ func TestDecoder(t *testing.T) {
 		dectest.OneError(t, r.Errs, "", p)
 	}
 }
+
+// A command longer than the spec's maximum item size is an error naming
+// the file and line; the other commands are read.
+func TestMaxItemSize(t *testing.T) {
+	big := strings.Repeat("z", 3<<20)
+	p := dectest.WriteSnap(t, t.TempDir(), 0, "txt", []byte("ls\necho "+big+"\npwd\n"))
+	r := dectest.Records(t, Decoder, p, dal.Spec{MaxItemSize: 1 << 20})
+	if len(r.Records) != 2 || len(r.Errs) != 1 || !strings.Contains(r.Errs[0].Error(), p) ||
+		!strings.Contains(r.Errs[0].Error(), "line 2") || !strings.Contains(r.Errs[0].Error(), "1 MiB") {
+		t.Errorf("%d records, errors %v", len(r.Records), r.Errs)
+	}
+}

@@ -1,5 +1,6 @@
 // Package firefox is the built-in source for the history of Firefox and
-// the browsers built from it: one item per visit from places.sqlite.
+// the browsers built from it (LibreWolf, Waterfox): one item per visit
+// from a profile's places.sqlite.
 package firefox
 
 import (
@@ -33,32 +34,51 @@ var Decoder = &dal.Decoder{
 // Source describes Firefox history.
 var Source = &source.Source{
 	Name:     "firefox",
-	Title:    "Firefox history (every visit, from places.sqlite)",
+	Title:    "Firefox-family history: Firefox, LibreWolf, Waterfox (every visit, from places.sqlite)",
 	Category: source.Local,
-	Needs:    "a Firefox profile on this machine",
+	Needs:    "a browser profile on this machine",
 	Decoder:  Decoder,
 	Exporter: source.FileKind("firefox", "sqlite"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "Firefox history and bookmarks (places.sqlite of one profile)", "~/.mozilla/firefox/PROFILE/places.sqlite"),
+	Stanza:   source.FileStanza("firefox", "Firefox history and bookmarks (places.sqlite of one profile)", "~/.mozilla/firefox/PROFILE/places.sqlite"),
 }
 
-// profiles are where Firefox keeps its profiles, relative to the home
-// directory: the distribution package, snap and flatpak.
-var profiles = []string{
-	".mozilla/firefox/*/places.sqlite",
-	"snap/firefox/common/.mozilla/firefox/*/places.sqlite",
-	".var/app/org.mozilla.firefox/.mozilla/firefox/*/places.sqlite",
+// browser is one Firefox-family browser: its proposed source name, its
+// name for people, and the places.sqlite of its profiles, relative to the
+// home directory, on Linux (distribution package, snap, flatpak) and
+// macOS.
+type browser struct {
+	name, title string
+	linux, mac  []string
+}
+
+var browsers = []browser{
+	{"firefox", "Firefox", []string{
+		".mozilla/firefox/*/places.sqlite",
+		"snap/firefox/common/.mozilla/firefox/*/places.sqlite",
+		".var/app/org.mozilla.firefox/.mozilla/firefox/*/places.sqlite",
+	}, []string{"Library/Application Support/Firefox/Profiles/*/places.sqlite"}},
+	{"librewolf", "LibreWolf", []string{
+		".librewolf/*/places.sqlite",
+		".var/app/io.gitlab.librewolf-community/.librewolf/*/places.sqlite",
+	}, []string{"Library/Application Support/librewolf/Profiles/*/places.sqlite"}},
+	{"waterfox", "Waterfox", []string{
+		".waterfox/*/places.sqlite",
+		".var/app/net.waterfox.waterfox/.waterfox/*/places.sqlite",
+	}, []string{"Library/Application Support/Waterfox/Profiles/*/places.sqlite"}},
 }
 
 func detect(env source.Env) []source.Found {
-	globs := profiles
-	if env.GOOS == "darwin" {
-		globs = append(globs, "Library/Application Support/Firefox/Profiles/*/places.sqlite")
-	}
 	var out []source.Found
-	for i, p := range source.Glob(env.Home, globs...) {
-		out = append(out, source.Found{Name: source.Number("firefox", i), Path: p,
-			Comment: "Firefox history and bookmarks (places.sqlite, profile " + filepath.Base(filepath.Dir(p)) + ")"})
+	for _, b := range browsers {
+		globs := b.linux
+		if env.GOOS == "darwin" {
+			globs = append(globs, b.mac...)
+		}
+		for i, p := range source.Glob(env.Home, globs...) {
+			out = append(out, source.Found{Name: source.Number(b.name, i), Path: p,
+				Comment: b.title + " history and bookmarks (places.sqlite, profile " + filepath.Base(filepath.Dir(p)) + ")"})
+		}
 	}
 	return out
 }

@@ -27,7 +27,7 @@ var Source = &source.Source{
 	Decoder:  Decoder,
 	Exporter: source.FileKind("fish", "txt"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "fish history", "~/.local/share/fish/fish_history"),
+	Stanza:   source.FileStanza("fish", "fish history", "~/.local/share/fish/fish_history"),
 }
 
 func detect(env source.Env) []source.Found {

@@ -89,7 +89,7 @@ compression = "zstd"
 	Secrets: []source.Secret{
 		{Key: "client_id", Help: "your OAuth client's ID, https://developers.monzo.com/"},
 		{Key: "client_secret", Help: "its secret (a confidential client: only those get refresh tokens)"},
-		{Key: "refresh_token", Help: "written by 'hoard auth NAME'"},
+		{Key: "refresh_token", Help: "written by hoard auth"},
 	},
 	OAuth2: &source.OAuth2{
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL, ClientAuth: "post", Port: source.RedirectPort,

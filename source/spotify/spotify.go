@@ -83,7 +83,7 @@ compression = "zstd"
 	Secrets: []source.Secret{
 		{Key: "client_id", Help: "your app's Client ID, https://developer.spotify.com/dashboard"},
 		{Key: "client_secret", Help: "its Client secret"},
-		{Key: "refresh_token", Help: "written by 'hoard auth NAME'"},
+		{Key: "refresh_token", Help: "written by hoard auth"},
 	},
 	OAuth2: &source.OAuth2{
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL, Scope: Scope, ClientAuth: "basic", PKCE: true,

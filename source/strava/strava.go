@@ -72,7 +72,7 @@ compression = "zstd"
 	Secrets: []source.Secret{
 		{Key: "client_id", Help: "your API application's Client ID, https://www.strava.com/settings/api"},
 		{Key: "client_secret", Help: "its Client Secret"},
-		{Key: "refresh_token", Help: "written by 'hoard auth NAME'"},
+		{Key: "refresh_token", Help: "written by hoard auth"},
 	},
 	OAuth2: &source.OAuth2{
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL,

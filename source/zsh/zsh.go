@@ -27,7 +27,7 @@ var Source = &source.Source{
 	Decoder:  Decoder,
 	Exporter: source.FileKind("zsh", "txt"),
 	Detect:   detect,
-	Stanza:   source.FileStanza("NAME", "zsh history", "~/.zsh_history"),
+	Stanza:   source.FileStanza("zsh", "zsh history", "~/.zsh_history"),
 }
 
 func detect(env source.Env) []source.Found {

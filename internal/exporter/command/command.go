@@ -15,6 +15,7 @@ import (
 
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/pathtmpl"
+	"github.com/hoard-dev/hoard/secret"
 )
 
 // Kind is the "command" exporter kind.
@@ -108,7 +109,10 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *export.Env) erro
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = c.Dir
 	tail := &tailBuffer{max: 2048}
-	cmd.Stderr = io.MultiWriter(env.Stderr, tail)
+	// The tail keeps redacted text: cut from raw text, its start could be
+	// the end of a secret that redaction no longer recognises.
+	tailRed := secret.NewWriter(tail, env.Redactor)
+	cmd.Stderr = io.MultiWriter(env.Stderr, tailRed)
 	cmd.Env = append(os.Environ(), secretEnv(env)...)
 	cmd.SysProcAttr = childAttr()
 	// stderr is a pipe os/exec copies; a background process holding it
@@ -125,15 +129,26 @@ func (c *Command) Export(ctx context.Context, w io.Writer, env *export.Env) erro
 	if err != nil {
 		return export.Permanent(fmt.Errorf("cannot start %s: %w", args[0], err))
 	}
-	stop := killOnDone(ctx, cmd.Process.Pid)
+	// kctx also ends when the output cannot be saved (a full disk): the
+	// command is then stopped like a timed-out one, instead of being left
+	// blocked writing to a pipe nobody reads while Wait waits for it.
+	kctx, stopCommand := context.WithCancelCause(ctx)
+	defer stopCommand(nil)
+	stop := killOnDone(kctx, cmd.Process.Pid)
 	copyErr := copyStdout(w, pr, cmd)
+	if copyErr != nil {
+		pr.Close() // a writer gets EPIPE (or SIGPIPE) at once
+		stopCommand(copyErr)
+	}
 	err = cmd.Wait()
 	stop()
+	tailRed.Flush()
 	if errors.Is(err, exec.ErrWaitDelay) {
 		err = nil // only stderr was still held open; stdout is complete
 	}
-	if err == nil && copyErr != nil {
-		return fmt.Errorf("reading the output of %s: %w", args[0], copyErr)
+	if copyErr != nil && ctx.Err() == nil {
+		// the command's own status (killed, EPIPE) follows from this
+		return fmt.Errorf("saving the output of %s: %w", args[0], copyErr)
 	}
 	if err == nil && ctx.Err() != nil {
 		// Cancelled, though the command finished first: the run is

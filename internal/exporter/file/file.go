@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/paths"
@@ -40,6 +42,11 @@ func newFile(src export.Source) (export.Exporter, error) {
 	}
 	if p.Path == "" {
 		return nil, errors.New(`missing key "path" (the file to snapshot, e.g. path = "~/.bash_history")`)
+	}
+	if !filepath.IsAbs(p.Path) && p.Path != "~" && !strings.HasPrefix(p.Path, "~/") {
+		// It would be read from wherever hoard was started (cron and
+		// systemd start it elsewhere than a shell does).
+		return nil, fmt.Errorf("path = %q: give an absolute path, or one starting with ~/", p.Path)
 	}
 	path, err := paths.Expand(p.Path)
 	if err != nil {

@@ -324,7 +324,7 @@ func TestBrowserCookie(t *testing.T) {
 		auth AuthParams
 		want string
 	}{
-		{AuthParams{Type: "browser_cookie", Browser: "opera", Domain: "x"}, `auth.browser = "opera"`},
+		{AuthParams{Type: "browser_cookie", Browser: "netscape", Domain: "x"}, `auth.browser = "netscape"`},
 		{AuthParams{Type: "browser_cookie", Browser: "firefox"}, "auth.domain"},
 		{AuthParams{Type: "browser_cookie", Browser: "firefox", Domain: "https://x"}, "not a URL"},
 	} {

@@ -128,8 +128,12 @@ func (p *pager) page(u *url.URL, page int) (*url.URL, error) {
 	if err != nil {
 		return nil, err
 	}
+	fetched := u
+	if resp.URL != nil {
+		fetched = resp.URL // after redirects
+	}
 	env := &Envelope{
-		Endpoint: ep.Name, Parent: p.parent, Page: page, URL: r.client.RedactURL(u), Status: resp.Status,
+		Endpoint: ep.Name, Parent: p.parent, Page: page, URL: r.client.RedactURL(fetched), Status: resp.Status,
 		FetchedAt: r.clock.Now().UTC(), Style: ep.Style, Items: ep.items.String(), Key: ep.keyText(),
 		Body: json.RawMessage("null"),
 	}

@@ -68,8 +68,11 @@ type AuthParams struct {
 	TokenURL   string   `toml:"token_url"`   // oauth2
 	ClientAuth string   `toml:"client_auth"` // oauth2: basic (default) or post
 	Scopes     []string `toml:"scopes"`      // oauth2
+	// Origins are further origins (scheme, host, port) that receive the
+	// credentials; by default only base_url's origin does.
+	Origins []string `toml:"origins"`
 	// browser_cookie: the session cookie from the user's own browser.
-	Browser string   `toml:"browser"` // firefox, chromium or chrome
+	Browser string   `toml:"browser"` // firefox, chromium, chrome, brave, ... (browser.Names)
 	Profile string   `toml:"profile"` // the profile directory; default: the first hoard init finds
 	Domain  string   `toml:"domain"`  // the host the cookies are sent to
 	Cookies []string `toml:"cookies"` // only these cookie names; default: every cookie of the domain
@@ -228,6 +231,12 @@ func checkPath(key, s string) error {
 }
 
 func checkAuth(a AuthParams) error {
+	for _, o := range a.Origins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return fmt.Errorf("auth.origins: %q is not an origin: give scheme, host and optional port only, e.g. \"https://uploads.example.com\"", o)
+		}
+	}
 	switch a.Type {
 	case "", "none", "bearer", "basic", "cookie":
 	case "header":

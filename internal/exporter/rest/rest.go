@@ -130,6 +130,12 @@ func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*r
 	}, nil
 }
 
+// authOrigins are the origins that receive the credentials: base_url's
+// and those listed in auth.origins.
+func (e *Exporter) authOrigins() []string {
+	return append([]string{e.p.BaseURL}, e.p.Auth.Origins...)
+}
+
 func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
 	h := e.p.HTTP
 	hdr := http.Header{}
@@ -147,12 +153,13 @@ func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
 			ResetFormat: h.RateLimitResetFormat, Reserve: h.RateLimitReserve,
 			Usage: usageLimits(h.RateLimitUsage),
 		},
-		Auth:     auth,
-		Header:   hdr,
-		Redactor: env.Redactor,
-		Log:      env.Log,
-		Clock:    e.clock,
-		Rand:     e.rand,
+		Auth:        auth,
+		AuthOrigins: e.authOrigins(),
+		Header:      hdr,
+		Redactor:    env.Redactor,
+		Log:         env.Log,
+		Clock:       e.clock,
+		Rand:        e.rand,
 	}
 }
 

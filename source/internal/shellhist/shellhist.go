@@ -67,13 +67,13 @@ type Parser interface {
 func Records(newParser func() Parser) func(context.Context, string, *dal.Spec) iter.Seq2[dal.Record, error] {
 	return func(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
 		return func(yield func(dal.Record, error) bool) {
-			rc, err := dal.OpenRecords(path)
+			rc, err := dal.OpenRecords(ctx, path)
 			if err != nil {
 				yield(dal.Record{}, err)
 				return
 			}
 			defer rc.Close()
-			r := &lineReader{p: newParser(), path: path, yield: yield}
+			r := &lineReader{p: newParser(), path: path, yield: yield, limit: spec.ItemLimit()}
 			r.run(ctx, bufio.NewReaderSize(rc, 256<<10))
 		}
 	}
@@ -85,13 +85,18 @@ type lineReader struct {
 	path  string
 	yield func(dal.Record, error) bool
 	buf   []byte
+	limit int64 // longest line read
 }
 
 func (r *lineReader) run(ctx context.Context, br *bufio.Reader) {
 	var long []byte
 	for n := 1; ; n++ {
-		b, rerr := readLine(br, &long)
-		if (len(b) > 0 || rerr == nil) && !r.line(n, b) {
+		b, big, rerr := dal.ReadLine(br, &long, r.limit)
+		if big {
+			if !r.yield(dal.Record{}, dal.LineTooLarge(r.path, n, r.limit)) {
+				return
+			}
+		} else if (len(b) > 0 || rerr == nil) && !r.line(n, b) {
 			return
 		}
 		if rerr != nil {
@@ -126,22 +131,4 @@ func (r *lineReader) emit(cmds []Command) bool {
 		}
 	}
 	return true
-}
-
-// readLine reads one line without its newline; a line longer than the
-// buffer is gathered in *long.
-func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
-	b, err := br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		*long = append((*long)[:0], b...)
-		for err == bufio.ErrBufferFull {
-			b, err = br.ReadSlice('\n')
-			*long = append(*long, b...)
-		}
-		b = *long
-	}
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-	}
-	return b, err
 }
