@@ -377,6 +377,10 @@ func TestSpotifyEndToEnd(t *testing.T) {
 	if n := len(e.items("spotify")["recently_played"]); n != 60 {
 		t.Errorf("%d plays after two runs, want 60", n)
 	}
+	// Authorising again replaces the tokens, and says so.
+	if log := e.auth("", "spotify", "--no-browser"); !strings.Contains(log, "Replaced the old access_token, refresh_token; other keys in the file are unchanged.") {
+		t.Errorf("second auth said:\n%s", log)
+	}
 	// The schedule the stanza sets.
 	if cfg, _ := os.ReadFile(e.configFile()); !strings.Contains(string(cfg), `schedule = "every 2h"`) {
 		t.Errorf("the stanza has no frequent schedule")
