@@ -186,8 +186,8 @@ func isLocal(s *source.Source) bool { return s != nil && s.Category == source.Lo
 func exporterKinds(src *config.Source) map[string]dal.KindSpec {
 	kinds := map[string]dal.KindSpec{}
 	if p, ok := src.Params.(*rest.Params); ok {
-		for kind, key := range p.KindKeys() {
-			kinds[kind] = dal.KindSpec{Key: []string{key}}
+		for kind, keys := range p.KindKeyPaths() {
+			kinds[kind] = dal.KindSpec{Key: keys}
 		}
 	}
 	return kinds

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -81,7 +82,9 @@ func (rd Reader) examine(ctx context.Context, t Target) (Checkup, error) {
 	}
 	if t.WantsGaps() {
 		for _, gp := range dal.Gaps(files) {
-			c.Gaps = append(c.Gaps, Gap(gp))
+			if t.GapKinds == nil || slices.Contains(t.GapKinds, gp.Kind) {
+				c.Gaps = append(c.Gaps, Gap(gp))
+			}
 		}
 	}
 	sort.Strings(c.Errors)

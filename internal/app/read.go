@@ -19,8 +19,12 @@ import (
 type Target struct {
 	Spec dal.Spec
 	Dir  string
-	// NoGaps: the config turned gap detection off (gaps = false).
+	// NoGaps: the config turned gap detection off (gaps = false), or the
+	// source is a built-in incremental one and the config left it alone.
 	NoGaps bool
+	// GapKinds, when set, are the only kinds gaps are looked for in (a
+	// built-in source's WindowKinds).
+	GapKinds []string
 }
 
 // Targets returns the targets of the named configured sources (all of
@@ -33,7 +37,7 @@ func (a *App) Targets(names []string) ([]Target, error) {
 	ts := make([]Target, 0, len(names))
 	for _, n := range names {
 		src := a.Config.Sources[n]
-		ts = append(ts, Target{Spec: a.specs[n], Dir: filepath.Join(a.Config.Root, n), NoGaps: !src.Read.GapsWanted()})
+		ts = append(ts, Target{Spec: a.specs[n], Dir: filepath.Join(a.Config.Root, n), NoGaps: !gapsWanted(src), GapKinds: gapKinds(src)})
 	}
 	return ts, nil
 }

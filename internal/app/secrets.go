@@ -55,7 +55,7 @@ func (a *App) checkSecrets(name string) error {
 	keys := required(a.SecretKeys(name))
 	line := a.Config.Line("sources", name, "secrets")
 	at := func(format string, args ...any) error {
-		return fmt.Errorf("%s:%d: [sources.%s]: %s", a.Config.Path, line, name, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s:%d: [sources.%s]: %s%s", a.Config.Path, line, name, fmt.Sprintf(format, args...), authHint(src, name))
 	}
 	if src.Secrets == "" {
 		if len(keys) == 0 {

@@ -189,6 +189,10 @@ func runInitAdd(g *Globals, o initOpts) error {
 			fmt.Fprintf(g.Stderr, "  %s = \"...\"   # %s%s\n", s.Key, opt, s.Help)
 		}
 	}
+	if src.OAuth2 != nil {
+		fmt.Fprintf(g.Stderr, "Then: hoard auth %s (it writes the secrets file), and hoard run %s   (docs: %s%s)\n", name, name, app.DocsURL, src.Docs())
+		return nil
+	}
 	fmt.Fprintf(g.Stderr, "Then: hoard run %s   (docs: %s%s)\n", name, app.DocsURL, src.Docs())
 	return nil
 }

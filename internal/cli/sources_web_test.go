@@ -3,8 +3,10 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +163,30 @@ func TestWebSourcesEndToEnd(t *testing.T) {
 		wantCounts(t, "merged", counts(items), map[string]int{"saved": 121})
 		if _, stderr, code := e.run("doctor", "reddit"); code != 0 {
 			t.Errorf("doctor: exit %d\n%s", code, stderr)
+		}
+	})
+	t.Run("reddit through hoard auth", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t)
+		srv := freddit.New(wallNow{}, freddit.Counts{Saved: 3, Subreddits: 1})
+		defer srv.Close()
+		addWebSource(t, e, "reddit", nil, "base_url = \""+srv.URL+"\"\ntoken_url = \""+srv.URL+"/api/v1/access_token\"\nauth_url = \""+srv.URL+"/api/v1/authorize\"\n",
+			"client_id = \""+freddit.ClientID+"\"\nclient_secret = \""+freddit.ClientSecret+"\"\n")
+		if _, stderr, code := e.run("run", "reddit"); code == 0 || !strings.Contains(stderr, "hoard auth reddit") {
+			t.Errorf("a run before hoard auth: exit %d, want the hint\n%s", code, stderr)
+		}
+		log := e.auth("", "reddit", "--no-browser", "--port", fmt.Sprint(freePort(t)))
+		if !strings.Contains(log, "hoard run reddit") {
+			t.Errorf("auth said:\n%s", log)
+		}
+		data, _ := os.ReadFile(e.secretsFile("reddit"))
+		if !strings.Contains(string(data), "refresh_token = \""+freddit.RefreshToken+"\"") {
+			t.Fatalf("the secrets file after hoard auth:\n%s", data)
+		}
+		items, last := runWeb(t, e, "reddit", reddit.Decoder)
+		wantCounts(t, "first run", last, map[string]int{"saved": 3, "subreddits": 1})
+		if len(items["saved"]) != 3 || !slices.Contains(srv.Grants, "authorization_code") {
+			t.Errorf("%d saved; grants %v", len(items["saved"]), srv.Grants)
 		}
 	})
 	t.Run("hypothesis", func(t *testing.T) {

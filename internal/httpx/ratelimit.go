@@ -19,6 +19,9 @@ type RateLimit struct {
 	ResetFormat string // "epoch", "delta", "date" or "auto" (default): see ParseReset
 	Reserve     int    // pause when remaining <= Reserve; default 0
 	Disabled    bool   // ignore rate-limit headers
+	// Usage are limits announced per window as a limit and a usage
+	// (Strava); see UsageLimit.
+	Usage []UsageLimit
 }
 
 func (r RateLimit) withDefaults() RateLimit {
@@ -125,6 +128,9 @@ func (c *Client) serverWait(resp *Response) time.Duration {
 	if c.o.RateLimit.Disabled {
 		return 0
 	}
+	if t := usageReset(c.o.RateLimit.Usage, resp, 0, now); t.After(now) {
+		return t.Sub(now)
+	}
 	if t, ok := ParseReset(resp.Header.Get(c.o.RateLimit.Reset), c.o.RateLimit.ResetFormat, now); ok && t.After(now) {
 		return t.Sub(now)
 	}
@@ -134,6 +140,10 @@ func (c *Client) serverWait(resp *Response) time.Duration {
 // noteRateLimit remembers a reset time when the limit is (nearly) spent.
 func (c *Client) noteRateLimit(resp *Response) {
 	rl := c.o.RateLimit
+	if rl.Disabled {
+		return
+	}
+	c.noteUsage(resp)
 	left, ok := remaining(resp.Header, rl)
 	if !ok || left > float64(rl.Reserve) {
 		return

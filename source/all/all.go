@@ -13,8 +13,13 @@ import (
 	"github.com/hoard-dev/hoard/source/github"
 	"github.com/hoard-dev/hoard/source/hackernews"
 	"github.com/hoard-dev/hoard/source/hypothesis"
+	"github.com/hoard-dev/hoard/source/lastfm"
 	"github.com/hoard-dev/hoard/source/mastodon"
+	"github.com/hoard-dev/hoard/source/monzo"
+	"github.com/hoard-dev/hoard/source/pinboard"
 	"github.com/hoard-dev/hoard/source/reddit"
+	"github.com/hoard-dev/hoard/source/spotify"
+	"github.com/hoard-dev/hoard/source/strava"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -34,4 +39,9 @@ var Sources = source.NewRegistry(
 	mastodon.Source,
 	bluesky.Source,
 	hackernews.Source,
+	lastfm.Source,
+	spotify.Source,
+	strava.Source,
+	monzo.Source,
+	pinboard.Source,
 )

@@ -54,7 +54,7 @@ func newAuth(env *export.Env, tokenURL string, clk clock.Clock) (httpx.Auth, err
 		return o, nil
 	}
 	if s[keyUsername] == "" || s[keyPassword] == "" {
-		return nil, missing(keyRefresh + " (an installed or web app), or " + keyUsername + " and " + keyPassword + " (a script app)")
+		return nil, missing(keyRefresh + " (an installed or web app: 'hoard auth " + env.Source + "' gets one), or " + keyUsername + " and " + keyPassword + " (a script app)")
 	}
 	return &passwordGrant{tokenURL: tokenURL, clientID: s[keyClientID], clientSecret: s[keyClientSecret],
 		username: s[keyUsername], password: s[keyPassword], clock: clk, redactor: env.Redactor}, nil

@@ -23,12 +23,19 @@ import (
 const (
 	DefaultBaseURL  = "https://oauth.reddit.com"
 	DefaultTokenURL = "https://www.reddit.com/api/v1/access_token"
+	DefaultAuthURL  = "https://www.reddit.com/api/v1/authorize"
 )
+
+// Scope is what hoard asks for in `hoard auth reddit`: the profile
+// (identity), the user's listings (history), subreddits and multireddits
+// (mysubreddits, read).
+const Scope = "identity history mysubreddits read"
 
 // Params are the keys of a [sources.NAME] table with exporter = "reddit".
 type Params struct {
 	BaseURL  string `toml:"base_url"`  // default DefaultBaseURL
 	TokenURL string `toml:"token_url"` // default DefaultTokenURL
+	AuthURL  string `toml:"auth_url"`  // default DefaultAuthURL (hoard auth)
 }
 
 // Kind is the "reddit" exporter kind.
@@ -140,13 +147,28 @@ var Source = &source.Source{
 # stop at 1000 items, so every snapshot is kept and merged: run daily.
 # Secrets file (chmod 600), from your app at https://www.reddit.com/prefs/apps:
 #   client_id = "..."  client_secret = "..."  and either
-#   refresh_token = "..."  (an installed or web app, authorised once) or
+#   refresh_token = "..."  (an installed or web app: hoard auth NAME writes it) or
 #   username = "..."  password = "..."  (a "script" app of your own account)
 [sources.NAME]
 exporter = "reddit"
 secrets = "~/.config/hoard/secrets/reddit.toml"
 compression = "zstd"
 `,
+	// hoard auth reddit: an "installed app" or "web app" registered with
+	// the redirect URI http://127.0.0.1:8976/callback (Reddit matches it
+	// exactly); duration=permanent gets a refresh token.
+	OAuth2: &source.OAuth2{
+		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL, Scope: Scope, ClientAuth: "basic",
+		Params: map[string]string{"duration": "permanent"}, Port: source.RedirectPort,
+		Register: "At https://www.reddit.com/prefs/apps, create an app (\"installed app\" or \"web app\") with the redirect URI http://127.0.0.1:8976/callback.",
+		Endpoints: func(params any) (string, string) {
+			p, _ := params.(*Params)
+			if p == nil {
+				return "", ""
+			}
+			return p.AuthURL, p.TokenURL
+		},
+	},
 	Secrets: []source.Secret{
 		{Key: "client_id", Help: "your app's id, under its name at https://www.reddit.com/prefs/apps"},
 		{Key: "client_secret", Help: `the app's "secret" (none for an installed app)`, Optional: true},

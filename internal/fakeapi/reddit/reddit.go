@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,6 +53,7 @@ type Server struct {
 	TooMany   int
 	access    map[string]time.Time // access token -> expiry
 	Grants    []string             // grant_type of each token request
+	Codes     []code               // authorization codes given out
 	Requests  []string             // API requests that passed auth
 	n         int                  // API requests
 	ExpireAt  int                  // the API request (from 1) at which every access token expires
@@ -133,6 +135,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.token(w, r)
 		return
 	}
+	if r.URL.Path == "/api/v1/authorize" {
+		s.authorize(w, r)
+		return
+	}
 	s.Mu.Lock()
 	s.n++
 	if s.n == s.ExpireAt {
@@ -177,7 +183,55 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// token is the token endpoint: password and refresh_token grants.
+// authorize is the authorization page as the user's browser meets it,
+// approving at once: Reddit's parameters are checked (client_id,
+// response_type=code, state, redirect_uri, duration, scope), and the
+// browser is sent to redirect_uri with a one-time code and the state.
+// Errors are shown as Reddit shows them: a page, no redirect.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	switch {
+	case q.Get("client_id") != ClientID:
+		http.Error(w, "invalid client id", 400)
+		return
+	case q.Get("response_type") != "code" || q.Get("state") == "" || q.Get("scope") == "":
+		http.Error(w, "invalid request", 400)
+		return
+	case !strings.HasPrefix(q.Get("redirect_uri"), "http://127.0.0.1:"):
+		http.Error(w, "invalid redirect_uri parameter", 400)
+		return
+	}
+	s.Mu.Lock()
+	s.Codes = append(s.Codes, code{value: fmt.Sprintf("fake-code-%d", len(s.Codes)+1), redirect: q.Get("redirect_uri"), permanent: q.Get("duration") == "permanent"})
+	c := s.Codes[len(s.Codes)-1]
+	s.Mu.Unlock()
+	http.Redirect(w, r, c.redirect+"?state="+url.QueryEscape(q.Get("state"))+"&code="+c.value, http.StatusFound)
+}
+
+// code is an authorization code the fake gave out.
+type code struct {
+	value, redirect string
+	permanent, used bool
+}
+
+// exchange checks an authorization_code grant: a code given for this
+// redirect URI, once. A permanent grant gets the refresh token.
+func (s *Server) exchange(r *http.Request) (refresh string, ok bool) {
+	for i := range s.Codes {
+		c := &s.Codes[i]
+		if c.value == r.PostForm.Get("code") && c.redirect == r.PostForm.Get("redirect_uri") && !c.used {
+			c.used = true
+			if c.permanent {
+				return RefreshToken, true
+			}
+			return "", true
+		}
+	}
+	return "", false
+}
+
+// token is the token endpoint: password, refresh_token and
+// authorization_code grants.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	id, secret, ok := r.BasicAuth()
@@ -189,6 +243,21 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	defer s.Mu.Unlock()
 	grant := r.PostForm.Get("grant_type")
 	s.Grants = append(s.Grants, grant)
+	if grant == "authorization_code" {
+		refresh, ok := s.exchange(r)
+		if !ok {
+			write(w, 200, map[string]any{"error": "invalid_grant"})
+			return
+		}
+		tok := fmt.Sprintf("fake-access-%d", len(s.Grants))
+		s.access[tok] = s.clock.Now().Add(24 * time.Hour)
+		out := map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": 86400, "scope": "identity history mysubreddits read"}
+		if refresh != "" {
+			out["refresh_token"] = refresh
+		}
+		write(w, 200, out)
+		return
+	}
 	switch {
 	case grant == "password" && r.PostForm.Get("username") == Username && r.PostForm.Get("password") == Password,
 		grant == "refresh_token" && r.PostForm.Get("refresh_token") == RefreshToken:

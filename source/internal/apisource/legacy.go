@@ -1,11 +1,11 @@
-// Package apisource is what the built-in sources of web APIs share
-// (source/github, source/reddit, source/hypothesis, ...): their decoders
-// read hoard's rest snapshots (JSON lines of responses, snapshot/restfmt)
-// and, by content, the single JSON documents that other exporters wrote
-// for the same service (karlicoss's ghexport, rexport and hypexport, run
-// by arctee for years), so that old archives and new snapshots merge into
-// one history.
 package apisource
+
+// The decoders of the web sources (source/github, source/reddit,
+// source/hypothesis, ...) read hoard's rest snapshots (JSON lines of
+// responses, snapshot/restfmt) and, by content, the single JSON documents
+// that other exporters wrote for the same service (karlicoss's ghexport,
+// rexport and hypexport, run by arctee for years), so that old archives
+// and new snapshots merge into one history.
 
 import (
 	"bufio"
