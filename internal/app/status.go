@@ -142,14 +142,19 @@ func (a *App) CheckGaps(ctx context.Context, rows []SourceStatus) error {
 		if err != nil {
 			return fmt.Errorf("%s: looking for gaps: %w", r.Source, err)
 		}
-		atRisk := n > 0
-		r.AtRisk, r.Gaps = &atRisk, &n
-		if atRisk {
-			r.Problems = append(r.Problems, health.AtRisk)
-			r.State = strings.Join(r.Problems, ",")
-		}
+		r.markGaps(n)
 	}
 	return nil
+}
+
+// markGaps records that n gaps were found; a source with gaps is at risk.
+func (r *SourceStatus) markGaps(n int) {
+	atRisk := n > 0
+	r.AtRisk, r.Gaps = &atRisk, &n
+	if atRisk {
+		r.Problems = append(r.Problems, health.AtRisk)
+		r.State = strings.Join(r.Problems, ",")
+	}
 }
 
 // judge fills the health fields of a configured source. Gaps are checked
