@@ -49,6 +49,7 @@ type Config struct {
 	Order   []string           // source names in file order
 	Notify  []string           // top-level notify command; nil if none
 	Daemon  Daemon             // the [daemon] table, defaults filled
+	Web     Web                // the [web] table
 }
 
 // Source is one [sources.NAME] table.
@@ -69,6 +70,7 @@ type fileShape struct {
 	Sources map[string]toml.Primitive `toml:"sources"`
 	Notify  []string                  `toml:"notify"`
 	Daemon  daemonShape               `toml:"daemon"`
+	Web     webShape                  `toml:"web"`
 }
 
 // common holds the keys every source accepts.
@@ -131,6 +133,9 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	if err := c.applySchedules(shape); err != nil {
 		errs = append(errs, fmt.Errorf("%s:%d: %w", path, lines.line(scheduleKey(err)...), err))
 	}
+	if c.Web, err = shape.Web.resolve(); err != nil {
+		errs = append(errs, fmt.Errorf("%s:%d: %w", path, lines.line(scheduleKey(err)...), err))
+	}
 	undecoded := md.Undecoded()
 	unknown := map[string]bool{}
 	for _, key := range undecoded {
@@ -150,7 +155,7 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 
 func hint(key toml.Key) string {
 	if len(key) == 1 {
-		return " (top-level keys: root, notify, daemon, sources)"
+		return " (top-level keys: root, notify, daemon, web, sources)"
 	}
 	return ""
 }
