@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -12,14 +13,17 @@ type Overview struct {
 	Checkup *Checkup // nil for a directory of the root no source is configured for
 }
 
-// Overview reports on every source: its status from the journal and its
-// files, and the doctor's examination of each configured source (through
-// the index, refreshed first), whose gaps mark it at risk as CheckGaps
-// does. Each source is examined once.
-func (a *App) Overview(ctx context.Context, now time.Time) ([]Overview, error) {
+// Overview reports on the sources named (every source when none is): its
+// status from the journal and its files, and the doctor's examination of
+// each configured source (through the index, refreshed first), whose gaps
+// mark it at risk as CheckGaps does. Each source is examined once.
+func (a *App) Overview(ctx context.Context, now time.Time, names ...string) ([]Overview, error) {
 	rows, err := a.Status(now)
 	if err != nil {
 		return nil, err
+	}
+	if len(names) > 0 {
+		rows = slices.DeleteFunc(rows, func(r SourceStatus) bool { return !slices.Contains(names, r.Source) })
 	}
 	out := make([]Overview, len(rows))
 	rd := a.Reader(false)
