@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/journal"
@@ -71,7 +73,8 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	f := &fixture{t: t, home: home}
 	writeNotes(t, filepath.Join(data, "notes.json"), 0)
 	writePlaces(t, filepath.Join(data, "places.sqlite"))
-	copyFile(t, filepath.Join("testdata", "geo", "track.gpx"), filepath.Join(data, "track.gpx"))
+	writeTrack(t, filepath.Join(data, "track.gpx"))
+	writeHistory(t, filepath.Join(data, "bash_history"), 0)
 	copyFile(t, filepath.Join("testdata", "geo", "strava.json"), filepath.Join(data, "strava.json"))
 	cfg := fmt.Sprintf(`root = %q
 
@@ -108,11 +111,15 @@ key = "id"
 time = "start_date"
 title = "name"
 
+[sources.shell]
+exporter = "bash"
+path = %q
+
 [sources.broken]
 exporter = "command"
 command = ["sh", "-c", "echo 'the service said no' >&2; exit 3"]
 `, filepath.Join(home, "exports"), filepath.Join(data, "notes.json"), filepath.Join(data, "places.sqlite"),
-		filepath.Join(data, "track.gpx"), filepath.Join(data, "strava.json"))
+		filepath.Join(data, "track.gpx"), filepath.Join(data, "strava.json"), filepath.Join(data, "bash_history"))
 	if o.tiles != "" {
 		cfg += fmt.Sprintf("\n[web]\ntiles = %q\ntiles_attribution = \"© test tiles\"\n", o.tiles)
 	}
@@ -126,13 +133,22 @@ command = ["sh", "-c", "echo 'the service said no' >&2; exit 3"]
 		t.Fatal(err)
 	}
 	f.app = a
-	for _, name := range []string{"notes", "firefox", "hikes", "strava", "broken"} {
-		f.run(name)
+	// The exports happen at fixed times before fixtureNow (a fake clock):
+	// the shell history first in June, then the rest in November, the
+	// notes twice, with a week between.
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+	f.run("shell", at("2026-06-01T05:00:00Z"))
+	f.run("notes", at("2026-11-04T06:00:00Z"))
+	for i, name := range []string{"firefox", "hikes", "strava", "broken"} {
+		f.run(name, at("2026-11-19T06:00:00Z").Add(time.Duration(i)*time.Minute))
 	}
-	// A second export of notes: a new item, an edit, and a week with
-	// nothing in between (a gap).
+	// Second exports: notes gains an item, edits one and leaves a week
+	// with nothing in between (a gap); the shell history lost its older
+	// half to HISTSIZE, and three weeks were never exported (a gap).
 	writeNotes(t, filepath.Join(data, "notes.json"), 1)
-	f.run("notes")
+	f.run("notes", at("2026-11-14T06:00:00Z"))
+	writeHistory(t, filepath.Join(data, "bash_history"), 1)
+	f.run("shell", at("2026-11-19T05:00:00Z"))
 	f.ts = httptest.NewUnstartedServer(nil)
 	loc := o.loc
 	if loc == nil {
@@ -152,14 +168,14 @@ command = ["sh", "-c", "echo 'the service said no' >&2; exit 3"]
 	return f
 }
 
-// run exports a source once, as `hoard run` does.
-func (f *fixture) run(name string) {
+// run exports a source once, as `hoard run` does, at a time.
+func (f *fixture) run(name string, at time.Time) {
 	f.t.Helper()
 	exp, err := f.app.Exporter(name)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	r := &app.Runner{Runner: &export.Runner{Stderr: &strings.Builder{}}, Store: snapshot.New(f.app.Config.Root),
+	r := &app.Runner{Runner: &export.Runner{Stderr: &strings.Builder{}, Clock: clock.NewFake(at)}, Store: snapshot.New(f.app.Config.Root),
 		Layout: f.app.Layout, Journal: &journal.Journal{Path: f.app.Layout.Journal()}}
 	res := r.Run(context.Background(), f.app.Config.Sources[name].Source, f.app.Extension(name), exp)
 	if (res.Err != nil) != (name == "broken") {
@@ -265,6 +281,78 @@ func writePlaces(t *testing.T, path string) {
 	}
 }
 
+// writeHistory writes a bash history with timestamps (HISTTIMEFORMAT
+// set): some commands a day, fewer at weekends, from January to
+// mid-November 2026. Part 0 ends on 2026-06-01, part 1 starts on
+// 2026-06-21: the three weeks between are in no snapshot.
+func writeHistory(t *testing.T, path string, part int) {
+	t.Helper()
+	commands := []string{"git status", "git log --oneline | head", "go test ./...", "make -j4", "ls -la", "cd ~/src/hoard",
+		"vim README.md", "ssh backup.home.arpa", "hoard status", "hoard run firefox", "curl -s https://example.com | head",
+		"docker ps", "grep -rn TODO .", "python3 -m http.server 8000", "htop", "rsync -a ~/exports/ backup:/srv/exports/",
+		"for f in *.json; do jq length \"$f\"; done", "sqlite3 places.sqlite 'select count(*) from moz_places'"}
+	var b strings.Builder
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	seed := uint64(42)
+	next := func(n int) int { seed = seed*6364136223846793005 + 1442695040888963407; return int(seed>>33) % n }
+	for d := start; d.Before(time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		n := 4 + next(14)
+		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			n = next(5)
+		}
+		inPart := d.Before(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+		if !inPart && (part == 0 || d.Before(time.Date(2026, 6, 21, 0, 0, 0, 0, time.UTC))) || inPart && part == 1 {
+			continue
+		}
+		for i := 0; i < n; i++ {
+			at := d.Add(8*time.Hour + time.Duration(next(12*3600))*time.Second)
+			fmt.Fprintf(&b, "#%d\n%s\n", at.Unix(), commands[next(len(commands))])
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeTrack writes a GPX file as a watch writes it: a morning loop of
+// 120 points in two segments around the Zürich lake shore, and a
+// waypoint.
+func writeTrack(t *testing.T, path string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
+<gpx xmlns="http://www.topografix.com/GPX/1/1" version="1.1" creator="Garmin Connect">
+  <metadata><name>Uetliberg &amp; lake loop</name><time>2026-11-08T07:00:00Z</time></metadata>
+  <wpt lat="47.349542" lon="8.491616"><ele>869</ele><name>Uto Kulm</name></wpt>
+  <trk><name>Uetliberg &amp; lake loop</name><type>hiking</type>
+`)
+	at := time.Date(2026, 11, 8, 7, 0, 0, 0, time.UTC)
+	lat, lon, heading := 47.3780, 8.5402, 4.0 // from the station, south-west
+	seed := uint64(7)
+	rnd := func() float64 { seed = seed*6364136223846793005 + 1442695040888963407; return float64(seed>>11) / (1 << 53) }
+	for seg := 0; seg < 2; seg++ {
+		b.WriteString("    <trkseg>\n")
+		for i := 0; i < 160; i++ {
+			// Walk about 40 m a minute, turning a little; the second
+			// segment (after a rest at the top) heads back.
+			heading += (rnd() - 0.5) * 0.5
+			if seg == 1 && i == 0 {
+				heading += 3.14159265
+			}
+			lat += 0.00036 * cos(heading)
+			lon += 0.00053 * sin(heading)
+			fmt.Fprintf(&b, "      <trkpt lat=\"%.6f\" lon=\"%.6f\"><ele>%.1f</ele><time>%s</time></trkpt>\n", lat, lon, 410+3*float64(i), at.Format(time.RFC3339))
+			at = at.Add(time.Minute)
+		}
+		b.WriteString("    </trkseg>\n")
+		at = at.Add(20 * time.Minute)
+	}
+	b.WriteString("  </trk>\n</gpx>\n")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
@@ -275,3 +363,6 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+func sin(x float64) float64 { return math.Sin(x) }
+func cos(x float64) float64 { return math.Cos(x) }

@@ -292,7 +292,11 @@ func graticule(vp viewport, b bbox, width, height int) []gridLine {
 	lstep := niceStep(math.Max(ne.Lat-sw.Lat, 1e-6) / 5)
 	for lat := math.Ceil(sw.Lat/lstep) * lstep; lat <= ne.Lat && len(out) < 80; lat += lstep {
 		_, y := vp.px(LatLon{lat, sw.Lon})
-		out = append(out, gridLine{X1: 0, Y1: y, X2: float64(width), Y2: y, Label: degrees(lat, lstep, "N", "S"), LX: 3, LY: y - 3})
+		ly := y - 3
+		if ly < 12 {
+			ly = y + 13 // below a line at the top edge
+		}
+		out = append(out, gridLine{X1: 0, Y1: y, X2: float64(width), Y2: y, Label: degrees(lat, lstep, "N", "S"), LX: 3, LY: ly})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -92,7 +93,7 @@ func checkupProblems(c *app.Checkup) []string {
 	out = append(out, app.Dedupe(c.Errors)...)
 	for _, g := range c.Gaps {
 		out = append(out, fmt.Sprintf("gap (%s): nothing between %s and %s (%s, then %s): exports probably ran too rarely",
-			g.Kind, g.From.UTC().Format("2006-01-02 15:04"), g.To.UTC().Format("2006-01-02 15:04"), g.Before, g.After))
+			g.Kind, g.From.UTC().Format("2006-01-02 15:04"), g.To.UTC().Format("2006-01-02 15:04"), filepath.Base(g.Before), filepath.Base(g.After)))
 	}
 	return append(out, c.Undatable...)
 }
