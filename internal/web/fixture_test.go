@@ -329,7 +329,10 @@ func writeTrack(t *testing.T, path string) {
 	at := time.Date(2026, 11, 8, 7, 0, 0, 0, time.UTC)
 	lat, lon, heading := 47.3780, 8.5402, 4.0 // from the station, south-west
 	seed := uint64(7)
-	rnd := func() float64 { seed = seed*6364136223846793005 + 1442695040888963407; return float64(seed>>11) / (1 << 53) }
+	rnd := func() float64 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return float64(seed>>11) / (1 << 53)
+	}
 	for seg := 0; seg < 2; seg++ {
 		b.WriteString("    <trkseg>\n")
 		for i := 0; i < 160; i++ {
