@@ -83,6 +83,16 @@ type Page struct {
 // never selects, are found by reading past the timed ones). Asking for
 // the page before the first one gives the first page.
 func (rd Reader) Page(ctx context.Context, ts []Target, b Browse) (*Page, error) {
+	s, err := rd.Open(ctx, ts)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.Page(ctx, b)
+}
+
+// Page reads one page of the session's items; see Reader.Page.
+func (s *Session) Page(ctx context.Context, b Browse) (*Page, error) {
 	size := b.Size
 	if size <= 0 {
 		size = DefaultPageSize
@@ -90,7 +100,7 @@ func (rd Reader) Page(ctx context.Context, ts []Target, b Browse) (*Page, error)
 	kinds := kindSet(b.Kinds)
 	if b.At == nil {
 		p := &Page{}
-		items, err := rd.collect(ctx, ts, b.Query, kinds, nil, size+1, p)
+		items, err := s.collect(ctx, b.Query, kinds, nil, size+1, p)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +117,7 @@ func (rd Reader) Page(ctx context.Context, ts []Target, b Browse) (*Page, error)
 		q.Reverse = !q.Reverse
 	}
 	p := &Page{}
-	items, err := rd.collect(ctx, ts, q, kinds, &c, size+1, p)
+	items, err := s.collect(ctx, q, kinds, &c, size+1, p)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +138,7 @@ func (rd Reader) Page(ctx context.Context, ts []Target, b Browse) (*Page, error)
 	if len(items) <= size {
 		first := b
 		first.At = nil
-		return rd.Page(ctx, ts, first)
+		return s.Page(ctx, first)
 	}
 	items = items[:size]
 	slices.Reverse(items)
@@ -175,18 +185,17 @@ func FilterKinds(seq iter.Seq2[dal.Item, error], kinds []string) iter.Seq2[dal.I
 // reverse order; they are reached after the timed ones when no time bound
 // excludes them. An anchor that is not found (a "latest" source dropped
 // it) skips nothing of its time.
-func (rd Reader) collect(ctx context.Context, ts []Target, q dal.Query, kinds map[string]bool, at *Cursor, n int, p *Page) ([]dal.Item, error) {
+func (s *Session) collect(ctx context.Context, q dal.Query, kinds map[string]bool, at *Cursor, n int, p *Page) ([]dal.Item, error) {
 	q.Limit = 0
 	unbounded := q.After.IsZero() && q.Before.IsZero()
 	var out []dal.Item
 	read := func(q dal.Query, keep func(*dal.Item) bool) error {
-		r, err := rd.Read(ctx, ts, q)
+		r, err := s.Read(ctx, q)
 		if err != nil {
 			return err
 		}
 		defer r.Close()
-		p.Problems = append(p.Problems, r.Problems...)
-		p.Warnings = append(p.Warnings, r.Warnings...)
+		p.Problems, p.Warnings = r.Problems, r.Warnings
 		for it, err := range r.Items {
 			if err != nil {
 				return err

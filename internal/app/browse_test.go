@@ -227,3 +227,42 @@ func TestProfile(t *testing.T) {
 		t.Errorf("days in UTC-3: %v", p.Days)
 	}
 }
+
+// TestSessionReadsAsReader: every read of a session gives what a read of
+// the reader gives, cached and not, for queries of every sort.
+func TestSessionReadsAsReader(t *testing.T) {
+	ctx := context.Background()
+	tg := browseFixture(t, 11, 50)
+	queries := []dal.Query{{}, {Reverse: true}, {Limit: 3}, {Search: "apple", Reverse: true}, {After: time.Date(2024, 3, 1, 3, 0, 0, 0, time.UTC)}}
+	for _, rd := range []app.Reader{{Index: filepath.Join(t.TempDir(), "index.sqlite")}, {}} {
+		s, err := rd.Open(ctx, []app.Target{tg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			var want, got []string
+			for _, read := range []func() (*app.Reading, error){
+				func() (*app.Reading, error) { return rd.Read(ctx, []app.Target{tg}, q) },
+				func() (*app.Reading, error) { return s.Read(ctx, q) },
+			} {
+				r, err := read()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for it, err := range r.Items {
+					if err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, string(it.AppendJSON(nil)))
+				}
+				r.Close()
+				want, got = got, out
+			}
+			if len(got) == 0 || !slices.Equal(got, want) {
+				t.Errorf("cached=%v %+v: session %d items, reader %d", rd.Index != "", q, len(got), len(want))
+			}
+		}
+		s.Close()
+	}
+}

@@ -17,9 +17,19 @@ var ErrNotFound = errors.New("no such item")
 // blocks of that time; an item not found there (its newest version has
 // another time) is looked for among all items. No item is ErrNotFound.
 func (rd Reader) Find(ctx context.Context, t Target, kind, key string, at time.Time) (dal.Item, error) {
-	want := Cursor{Source: t.Spec.Source, Kind: kind, Key: key}
+	s, err := rd.Open(ctx, []Target{t})
+	if err != nil {
+		return dal.Item{}, err
+	}
+	defer s.Close()
+	return s.Find(ctx, t.Spec.Source, kind, key, at)
+}
+
+// Find returns the item of one of the session's sources; see Reader.Find.
+func (s *Session) Find(ctx context.Context, source, kind, key string, at time.Time) (dal.Item, error) {
+	want := Cursor{Source: source, Kind: kind, Key: key}
 	find := func(q dal.Query) (dal.Item, bool, error) {
-		r, err := rd.Read(ctx, []Target{t}, q)
+		r, err := s.Read(ctx, q)
 		if err != nil {
 			return dal.Item{}, false, err
 		}

@@ -41,6 +41,12 @@ func (d Day) Start(loc *time.Location) time.Time {
 // full read of the source: callers that show it often keep it until the
 // source's snapshots change.
 func (rd Reader) Profile(ctx context.Context, t Target, loc *time.Location) (Profile, error) {
+	return rd.ProfileEach(ctx, t, loc, nil)
+}
+
+// ProfileEach is Profile, calling each (when not nil) with every item
+// read, so that a caller counts more in the same pass.
+func (rd Reader) ProfileEach(ctx context.Context, t Target, loc *time.Location, each func(*dal.Item)) (Profile, error) {
 	p := Profile{Kinds: map[string]int{}, Days: map[Day]int{}}
 	r, err := rd.Read(ctx, []Target{t}, dal.Query{})
 	if err != nil {
@@ -54,6 +60,9 @@ func (rd Reader) Profile(ctx context.Context, t Target, loc *time.Location) (Pro
 		}
 		p.Items++
 		p.Kinds[it.Kind]++
+		if each != nil {
+			each(&it)
+		}
 		if it.Time.IsZero() {
 			p.Untimed++
 			continue

@@ -142,13 +142,14 @@ func (a *App) CheckGaps(ctx context.Context, rows []SourceStatus) error {
 		if err != nil {
 			return fmt.Errorf("%s: looking for gaps: %w", r.Source, err)
 		}
-		r.markGaps(n)
+		r.MarkGaps(n)
 	}
 	return nil
 }
 
-// markGaps records that n gaps were found; a source with gaps is at risk.
-func (r *SourceStatus) markGaps(n int) {
+// MarkGaps records that n gaps were found between the source's snapshots
+// (as the doctor finds them): a source with gaps is at risk.
+func (r *SourceStatus) MarkGaps(n int) {
 	atRisk := n > 0
 	r.AtRisk, r.Gaps = &atRisk, &n
 	if atRisk {

@@ -29,7 +29,10 @@ type apiSource struct {
 }
 
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
-	ovs, err := s.o.App.Overview(r.Context(), s.o.Now())
+	ovs, problems, err := s.overview(r.Context(), s.o.Now())
+	if err == nil && len(problems) > 0 {
+		err = fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return

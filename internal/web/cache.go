@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/app"
 )
 
@@ -23,15 +24,26 @@ type profileEntry struct {
 	mu      sync.Mutex // held while computing
 	sig     string
 	loc     *time.Location
-	profile app.Profile
+	profile sourceProfile
+}
+
+// sourceProfile is what the web app keeps of a source until its
+// snapshots change: the doctor's report (items, time span, errors, gaps),
+// the app's profile (items per kind and per day), and how many items may
+// carry coordinates (their raw JSON names one of the members Coordinates
+// reads), so that the map skips the sources that have none.
+type sourceProfile struct {
+	Checkup app.Checkup
+	app.Profile
+	MaybePlaces int
 }
 
 func newProfileCache() *profileCache { return &profileCache{entries: map[string]*profileEntry{}} }
 
 // signature names the state of a target's snapshots: their names, sizes
-// and modification times.
+// and modification times, and the files whose names hold no date.
 func signature(t app.Target) (string, error) {
-	snaps, _, err := t.Snapshots()
+	snaps, undatable, err := t.Snapshots()
 	if err != nil {
 		return "", err
 	}
@@ -39,15 +51,18 @@ func signature(t app.Target) (string, error) {
 	for _, s := range snaps {
 		fmt.Fprintf(h, "%s\x00%d\x00%d\n", s.Path, s.Size, s.Mtime.UnixNano())
 	}
+	for _, u := range undatable {
+		fmt.Fprintf(h, "%s\n", u)
+	}
 	return fmt.Sprintf("%d:%x", len(snaps), h.Sum(nil)), nil
 }
 
 // get returns the profile of t in loc, computing it when the snapshots
 // changed since it was last computed.
-func (c *profileCache) get(ctx context.Context, rd app.Reader, t app.Target, loc *time.Location) (app.Profile, error) {
+func (c *profileCache) get(ctx context.Context, rd app.Reader, t app.Target, loc *time.Location) (sourceProfile, error) {
 	sig, err := signature(t)
 	if err != nil {
-		return app.Profile{}, err
+		return sourceProfile{}, err
 	}
 	c.mu.Lock()
 	e := c.entries[t.Spec.Source]
@@ -61,12 +76,23 @@ func (c *profileCache) get(ctx context.Context, rd app.Reader, t app.Target, loc
 	if e.sig == sig && e.loc == loc {
 		return e.profile, nil
 	}
-	p, err := rd.Profile(ctx, t, loc)
+	var sp sourceProfile
+	cs, err := rd.Doctor(ctx, []app.Target{t})
 	if err != nil {
-		return p, err
+		return sp, err
 	}
-	e.sig, e.loc, e.profile = sig, loc, p
-	return p, nil
+	sp.Checkup = cs[0]
+	p, err := rd.ProfileEach(ctx, t, loc, func(it *dal.Item) {
+		if mayHaveCoordinates(it.Raw) {
+			sp.MaybePlaces++
+		}
+	})
+	if err != nil {
+		return sp, err
+	}
+	sp.Profile = p
+	e.sig, e.loc, e.profile = sig, loc, sp
+	return sp, nil
 }
 
 // Warm computes every configured source's profile, so that the first

@@ -355,9 +355,28 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "map", v)
 		return
 	}
+	// Only the sources that may have places are read: a pass over each
+	// source (kept until its snapshots change) counted them.
+	var withPlaces []app.Target
+	for _, t := range ts {
+		p, err := s.profiles.get(ctx, s.reader(), t, s.o.Location)
+		if err != nil {
+			v.Problems = append(v.Problems, fmt.Sprintf("%s: %v", t.Spec.Source, err))
+			continue
+		}
+		if p.MaybePlaces > 0 {
+			withPlaces = append(withPlaces, t)
+		}
+	}
+	if len(withPlaces) == 0 {
+		mv.None = true
+		v.Data = mv
+		s.render(w, r, http.StatusOK, "map", v)
+		return
+	}
 	q := f.query
 	q.Reverse = false
-	rd, err := s.reader().Read(ctx, ts, q)
+	rd, err := s.reader().Read(ctx, withPlaces, q)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return

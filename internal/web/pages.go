@@ -37,7 +37,7 @@ func (s *Server) target(w http.ResponseWriter, r *http.Request) (app.Target, boo
 
 // dashSource is one source on the dashboard.
 type dashSource struct {
-	app.Overview
+	overview
 	Plot    *plot
 	Kinds   []kindCount
 	Problem []string // the doctor's problems, one line each
@@ -53,30 +53,20 @@ type dashView struct {
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.o.Now()
-	ovs, err := s.o.App.Overview(ctx, now)
+	ovs, problems, err := s.overview(ctx, now)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	v := &view{Title: "Dashboard"}
+	v := &view{Title: "Dashboard", Problems: problems}
 	_, from, _ := plotWindow(now, s.o.Location)
 	dv := dashView{Ticks: monthTicks(now, s.o.Location), From: from, Width: plotWidth}
 	for _, ov := range ovs {
-		ds := dashSource{Overview: ov}
-		if ov.Checkup != nil {
-			ts, err := s.o.App.Targets([]string{ov.Status.Source})
-			if err != nil {
-				s.fail(w, r, http.StatusInternalServerError, err)
-				return
-			}
-			p, err := s.profiles.get(ctx, s.reader(), ts[0], s.o.Location)
-			if err != nil {
-				v.Problems = append(v.Problems, fmt.Sprintf("%s: %v", ov.Status.Source, err))
-			} else {
-				ds.Plot = newPlot(p, ov.Checkup.Gaps, now, s.o.Location)
-				ds.Kinds = kindCounts(p.Kinds)
-			}
-			ds.Problem = checkupProblems(ov.Checkup)
+		ds := dashSource{overview: ov}
+		if p := ov.Profile; p != nil {
+			ds.Plot = newPlot(p.Profile, p.Checkup.Gaps, now, s.o.Location)
+			ds.Kinds = kindCounts(p.Kinds)
+			ds.Problem = checkupProblems(&p.Checkup)
 		}
 		dv.Sources = append(dv.Sources, ds)
 	}
@@ -213,7 +203,7 @@ func pageCursor(r *http.Request) (*app.Cursor, error) {
 
 type sourceView struct {
 	Name     string
-	Overview *app.Overview
+	Overview *overview
 	Plot     *plot
 	Ticks    []tick
 	Kinds    []kindCount
@@ -240,26 +230,19 @@ func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
 	v := &view{Title: t.Spec.Source}
 	sv := sourceView{Name: t.Spec.Source, Ticks: monthTicks(now, s.o.Location)}
-	ovs, err := s.o.App.Overview(ctx, now, t.Spec.Source)
+	ovs, problems, err := s.overview(ctx, now, t.Spec.Source)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	v.Problems = problems
 	if len(ovs) == 1 {
 		sv.Overview = &ovs[0]
-		if c := ovs[0].Checkup; c != nil {
-			sv.Problem = checkupProblems(c)
+		if p := ovs[0].Profile; p != nil {
+			sv.Problem = checkupProblems(&p.Checkup)
+			sv.Plot = newPlot(p.Profile, p.Checkup.Gaps, now, s.o.Location)
+			sv.Kinds = kindCounts(p.Kinds)
 		}
-	}
-	if p, err := s.profiles.get(ctx, s.reader(), t, s.o.Location); err != nil {
-		v.Problems = append(v.Problems, err.Error())
-	} else {
-		var gaps []app.Gap
-		if sv.Overview != nil && sv.Overview.Checkup != nil {
-			gaps = sv.Overview.Checkup.Gaps
-		}
-		sv.Plot = newPlot(p, gaps, now, s.o.Location)
-		sv.Kinds = kindCounts(p.Kinds)
 	}
 	runs, bad, err := s.o.App.Runs(t.Spec.Source)
 	if err != nil {

@@ -88,8 +88,14 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	tv := timelineView{Week: week, Sources: s.o.App.Config.Order, Chosen: chosen}
+	sess, err := s.reader().Open(ctx, ts)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	defer sess.Close()
 	if day.IsZero() {
-		newest, ok, err := s.nearest(ctx, ts, dal.Query{Reverse: true})
+		newest, ok, err := nearest(ctx, sess, dal.Query{Reverse: true})
 		if err != nil {
 			s.fail(w, r, http.StatusInternalServerError, err)
 			return
@@ -106,7 +112,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	p, err := s.reader().Page(ctx, ts, app.Browse{Query: dal.Query{After: start, Before: end}, Size: timelineSize, At: at})
+	p, err := sess.Page(ctx, app.Browse{Query: dal.Query{After: start, Before: end}, Size: timelineSize, At: at})
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -123,7 +129,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		q   dal.Query
 		dst *string
 	}{{dal.Query{Before: start, Reverse: true}, &tv.Prev}, {dal.Query{After: end}, &tv.Next}} {
-		t, ok, err := s.nearest(ctx, ts, dir.q)
+		t, ok, err := nearest(ctx, sess, dir.q)
 		if err != nil {
 			s.fail(w, r, http.StatusInternalServerError, err)
 			return
@@ -147,12 +153,12 @@ func spanOf(day time.Time, week bool, loc *time.Location) (time.Time, time.Time)
 }
 
 // nearest returns the time of the first item q selects (with a time).
-func (s *Server) nearest(ctx context.Context, ts []app.Target, q dal.Query) (time.Time, bool, error) {
+func nearest(ctx context.Context, sess *app.Session, q dal.Query) (time.Time, bool, error) {
 	if q.After.IsZero() && q.Before.IsZero() {
-		q.After = time.Unix(0, 1) // items with a time only
+		q.After = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC) // items with a time only
 	}
 	q.Limit = 1
-	r, err := s.reader().Read(ctx, ts, q)
+	r, err := sess.Read(ctx, q)
 	if err != nil {
 		return time.Time{}, false, err
 	}

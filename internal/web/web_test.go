@@ -675,3 +675,36 @@ type netAddr struct {
 }
 
 func (a *netAddr) tcp() *net.TCPAddr { return &net.TCPAddr{IP: net.ParseIP(a.ip), Port: a.port} }
+
+// TestCachedProfileFollowsSnapshots: what the dashboard keeps of a source
+// (the doctor's report, items per day) is read again once a new snapshot
+// arrives, and not before.
+func TestCachedProfileFollowsSnapshots(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	items := regexp.MustCompile(`<a href="/sources/notes">notes</a></th>(?s:.*?)<td class="num">(\d+)</td>\s*<td class="plotcol`)
+	count := func() string {
+		_, _, body := f.get("/")
+		m := items.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no item count for notes:\n%s", body)
+		}
+		return m[1]
+	}
+	if n := count(); n != "74" {
+		t.Fatalf("notes: %s items, want 74", n)
+	}
+	ts, _ := f.app.Targets([]string{"notes"})
+	sig, _ := signature(ts[0])
+	if n := count(); n != "74" {
+		t.Fatalf("notes: %s items the second time", n)
+	}
+	if sig2, _ := signature(ts[0]); sig2 != sig {
+		t.Fatal("the signature changed without a new snapshot")
+	}
+	notes := filepath.Join(f.home, "data", "notes.json")
+	os.WriteFile(notes, []byte(`{"notes": [{"id": "new", "created": "2026-11-19T10:00:00Z", "title": "brand new"}], "links": []}`), 0o600)
+	f.run("notes", time.Date(2026, 11, 19, 11, 0, 0, 0, time.UTC))
+	if n := count(); n != "75" {
+		t.Errorf("after a new snapshot: %s items, want 75", n)
+	}
+}
