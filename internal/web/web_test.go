@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -707,4 +708,40 @@ func TestCachedProfileFollowsSnapshots(t *testing.T) {
 	if n := count(); n != "75" {
 		t.Errorf("after a new snapshot: %s items, want 75", n)
 	}
+}
+
+// TestConcurrentRequests: pages requested at once, on cold caches, all
+// answer as they do one at a time (run with -race to check the caches).
+func TestConcurrentRequests(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	paths := []string{"/", "/sources/notes", "/sources/shell", "/timeline", "/search?q=sqlite", "/map", "/api/sources", "/api/items?source=notes"}
+	want := map[string]int{}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i := 0; i < 3; i++ {
+		for _, p := range paths {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest("GET", f.URL+p, nil)
+				resp, err := f.ts.Client().Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				mu.Lock()
+				defer mu.Unlock()
+				if resp.StatusCode != 200 {
+					t.Errorf("%s: %d %.200s", p, resp.StatusCode, b)
+				}
+				if n, ok := want[p]; ok && n != len(b) && !strings.HasPrefix(p, "/api/sources") {
+					t.Errorf("%s: %d bytes, then %d", p, n, len(b))
+				}
+				want[p] = len(b)
+			}()
+		}
+	}
+	wg.Wait()
 }
