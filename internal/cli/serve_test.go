@@ -165,6 +165,7 @@ func TestServeOpenAddressNeedsToken(t *testing.T) {
 	}
 	b, _ := os.ReadFile(tokenFile)
 	token := strings.TrimSpace(string(b))
+	p.waitLog("Log in once with")
 	log := p.stderr.String()
 	if !strings.Contains(log, "Wrote a new random token to "+tokenFile) || !strings.Contains(log, base+"/login?code=") || strings.Contains(log, token) {
 		t.Errorf("start-up messages:\n%s", log)
