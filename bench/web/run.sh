@@ -72,6 +72,7 @@ TOML
   local port=$((20000 + RANDOM % 20000))
   "${H[@]}" serve --listen "127.0.0.1:$port" 2> "$home/serve.log" &
   local pid=$!
+  trap "kill $pid 2>/dev/null" EXIT # also when a step fails
   BASE=http://127.0.0.1:$port
   for _ in $(seq 100); do curl -s -o /dev/null "$BASE/assets/style.css" && break; sleep 0.05; done
   # Sample the server's memory every 20 ms: the peak of its own memory
@@ -116,6 +117,7 @@ TOML
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
+  trap - EXIT
 }
 
 echo "77,800 items:"
