@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/paths"
 )
 
 // pagesOf lists a page of every kind the app has, for the fixture.
@@ -744,4 +746,39 @@ func TestConcurrentRequests(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// TestNoSources: with no source configured (and an archive directory in
+// the root that no source names), every page still renders.
+func TestNoSources(t *testing.T) {
+	home := t.TempDir()
+	root := filepath.Join(home, "exports")
+	os.MkdirAll(filepath.Join(root, "old-archive"), 0o700)
+	os.WriteFile(filepath.Join(root, "old-archive", "20200102T030405Z.json"), []byte(`[{"a": 1}]`), 0o600)
+	cfg := filepath.Join(home, "hoard.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("root = %q\n", root)), 0o600)
+	a, err := app.Load(cfg, paths.Layout{State: filepath.Join(home, "state"), Cache: filepath.Join(home, "cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{App: a, Addr: (&netAddr{"127.0.0.1", 8383}).tcp(), Listen: "127.0.0.1:8383"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{
+		"/":                    "old-archive",
+		"/timeline":            "No item has a time yet",
+		"/search?q=x":          "Nothing found",
+		"/map":                 "No item in this selection",
+		"/api/sources":         `"source": "old-archive"`,
+		"/api/items":           "",
+		"/sources/old-archive": "no configured source",
+	} {
+		req := httptest.NewRequest("GET", "http://127.0.0.1:8383"+p, nil)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if (w.Code != 200 && p != "/sources/old-archive") || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("%s: %d\n%.600s", p, w.Code, w.Body.String())
+		}
+	}
 }
