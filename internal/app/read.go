@@ -154,12 +154,23 @@ func uncached(ctx context.Context, srcs []index.Source, q dal.Query) (*Reading, 
 		results = append(results, res)
 		bySource[s.Spec.Source] = res
 	}
+	items, err := selectMerged(ctx, results, bySource, q)
+	if err != nil {
+		return nil, err
+	}
+	r.Items = items
+	return r, nil
+}
+
+// selectMerged applies q to merge results made with LazyText, and yields
+// the items with their text filled in.
+func selectMerged(ctx context.Context, results []*dal.Result, bySource map[string]*dal.Result, q dal.Query) (iter.Seq2[dal.Item, error], error) {
 	items, err := dal.Select(ctx, results, q)
 	if err != nil {
 		return nil, err
 	}
 	filled := dal.FTSQuery(q.Search) != "" // a search filled the text in
-	r.Items = func(yield func(dal.Item, error) bool) {
+	return func(yield func(dal.Item, error) bool) {
 		if filled {
 			for _, it := range items {
 				if !yield(it, nil) {
@@ -169,8 +180,7 @@ func uncached(ctx context.Context, srcs []index.Source, q dal.Query) (*Reading, 
 			return
 		}
 		fillAhead(items, func(it *dal.Item) { bySource[it.Source].FillText(it) }, yield)
-	}
-	return r, nil
+	}, nil
 }
 
 // fillAhead yields copies of items in order with fill applied to each,
