@@ -79,6 +79,27 @@ func (e *enveloper) text(it *Item) {
 	it.Text = firstString(vals[e.nT+e.nU:])
 }
 
+// Span is where an envelope field's text is in an item's raw JSON: the
+// contents of a JSON string (between its quotes) at Off, Len bytes long.
+// The zero Span is an empty field.
+type Span struct{ Off, Len int }
+
+// spans returns where text finds Title, URL and Text in raw.
+func (e *enveloper) spans(raw []byte) [3]Span {
+	vals := make([][]byte, len(e.paths))
+	lookupAll(raw, e.paths, vals)
+	span := func(vals [][]byte) Span {
+		for _, v := range vals {
+			if len(v) > 2 && v[0] == '"' { // as firstString
+				// v is within raw: its offset is the difference of their capacities.
+				return Span{Off: cap(raw) - cap(v) + 1, Len: len(v) - 2}
+			}
+		}
+		return Span{}
+	}
+	return [3]Span{span(vals[:e.nT]), span(vals[e.nT : e.nT+e.nU]), span(vals[e.nT+e.nU:])}
+}
+
 // jsonError returns encoding/json's description of what is wrong.
 func jsonError(raw []byte) error {
 	var v any

@@ -154,3 +154,38 @@ func FuzzKnownVersions(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTextSpans: the spans of an item's envelope text give exactly the
+// text that FillText gives, for the default member names and for nested
+// paths.
+func FuzzTextSpans(f *testing.F) {
+	for _, s := range []string{`{"title":"a","url":"b","text":"c"}`, `{"name":"","subject":"x\"y","link":1,"href":"h","body":"\u00e9\n"}`,
+		`{"a":{"b":"n\u0000ested"},"title":"t\\\\"}`, "{\"title\":\"bad \xff utf8\"}", `{"title":["x"],"text":{"a":"b"}}`, `[]`, `{"title":"x"`} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, nested bool) {
+		spec := Spec{}
+		if nested {
+			spec.Title, spec.Text = "a.b", "title"
+		}
+		spec = WithDefaults(spec)
+		r := &Result{env: newEnveloper(&spec)}
+		it := Item{Raw: raw}
+		r.FillText(&it)
+		spans := r.TextSpans(raw)
+		for i, want := range []string{it.Title, it.URL, it.Text} {
+			s := spans[i]
+			got := ""
+			if s.Len > 0 {
+				if s.Off < 0 || s.Off+s.Len > len(raw) {
+					t.Fatalf("field %d: span %+v outside %d bytes", i, s, len(raw))
+				}
+				got = Unquote(raw[s.Off : s.Off+s.Len])
+			}
+			if got != want {
+				t.Fatalf("field %d of %q: span %+v gives %q, FillText %q", i, raw, s, got, want)
+			}
+		}
+	})
+}

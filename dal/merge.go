@@ -86,6 +86,19 @@ func (r *Result) FillText(it *Item) {
 	}
 }
 
+// TextSpans returns where FillText finds the Title, URL and Text of an
+// item whose Raw is raw: each field is Unquote(raw[s.Off : s.Off+s.Len]),
+// or "" for the zero Span. Storing the spans instead of the text saves
+// keeping each field twice.
+func (r *Result) TextSpans(raw []byte) [3]Span {
+	return r.env.spans(raw)
+}
+
+// Unquote decodes the contents of a JSON string (without its quotes) as
+// FillText does: invalid escapes are kept as they are and invalid UTF-8
+// becomes U+FFFD.
+func Unquote(b []byte) string { return unquote(b) }
+
 // Errors returns every error of the merge: the files' errors in file
 // order, then the items' errors in order of the snapshot and position of
 // the version they concern.
