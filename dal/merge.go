@@ -150,6 +150,10 @@ type entry struct {
 	keyHash     uint64 // a second hash of kind and key, to tell keys apart
 	first, last Pos
 	raw         []byte
+	// With Options.Ranges: the time of raw, parsed once for a version that
+	// many snapshots repeat (timeState: 0 not parsed, 1 none, 2 t).
+	t         int64
+	timeState uint8
 }
 
 const shardCount = 64
@@ -267,6 +271,10 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 		st.Errors = append(st.Errors, &ReadError{File: path, Err: err})
 		return scratch
 	}
+	var rs ranges
+	if m.ranges {
+		defer func() { rs.store(st) }() // also after a panic
+	}
 	for rec, err := range dec.Records(ctx, path, spec) {
 		if err != nil {
 			st.Errors = append(st.Errors, err)
@@ -275,10 +283,11 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 		st.Records++
 		if h := *last; h.e != nil && len(rec.Raw) == h.n && unsafe.SliceData(rec.Raw) == h.p {
 			*last = hit{}
-			if m.ranges {
-				m.addRange(st, rec)
-			}
 			h.sh.mu.Lock()
+			if m.ranges {
+				t, ok := m.versionTime(h.e, rec.Raw)
+				rs.widen(rec.Kind, t, ok)
+			}
 			h.e.update(rec.Raw, Pos{Snap: i, Seq: st.Records})
 			h.sh.mu.Unlock()
 			continue
@@ -291,30 +300,74 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 			continue
 		}
 		if m.ranges {
-			m.addRange(st, rec)
+			t, ok := m.recordTime(rec.Raw)
+			rs.widen(rec.Kind, t, ok)
 		}
 		m.put(scratch, len(rec.Kind), rec.Raw, Pos{Snap: i, Seq: st.Records})
 	}
 	return scratch
 }
 
-// addRange widens the snapshot's time range of the record's kind.
-func (m *merger) addRange(st *FileStat, rec Record) {
-	t, ok, _ := parseTime(lookup(rec.Raw, m.timeP))
+// recordTime is the time of a record, in Unix nanoseconds, for
+// Options.Ranges; false when it has none (or an unreadable one).
+func (m *merger) recordTime(raw []byte) (int64, bool) {
+	t, ok, _ := parseTime(lookup(raw, m.timeP))
+	return t.UnixNano(), ok
+}
+
+// versionTime is recordTime for a record that repeats e's version (e's
+// shard is locked): parsed once per version, not once per snapshot. The
+// bytes are compared again, since another file may have changed e's
+// version since the record was recognised.
+func (m *merger) versionTime(e *entry, raw []byte) (int64, bool) {
+	same := bytes.Equal(e.raw, raw)
+	if same && e.timeState != 0 {
+		return e.t, e.timeState == 2
+	}
+	t, ok := m.recordTime(raw)
+	if same {
+		e.t, e.timeState = t, 1
+		if ok {
+			e.timeState = 2
+		}
+	}
+	return t, ok
+}
+
+// ranges are a file's time ranges by kind as it is read, in Unix
+// nanoseconds: a file has few kinds, and a record is mostly of the kind
+// of the one before.
+type ranges []struct {
+	kind   string
+	lo, hi int64
+}
+
+// widen widens the range of a kind to time ns.
+func (rs *ranges) widen(kind string, ns int64, ok bool) {
 	if !ok {
 		return
 	}
-	if st.Ranges == nil {
-		st.Ranges = map[string]TimeRange{}
+	for i := range *rs {
+		if r := &(*rs)[i]; r.kind == kind {
+			r.lo, r.hi = min(r.lo, ns), max(r.hi, ns)
+			return
+		}
 	}
-	r, seen := st.Ranges[rec.Kind]
-	if !seen || t.Before(r.Min) {
-		r.Min = t
+	*rs = append(*rs, struct {
+		kind   string
+		lo, hi int64
+	}{kind, ns, ns})
+}
+
+// store sets the file's Ranges.
+func (rs ranges) store(st *FileStat) {
+	if len(rs) == 0 {
+		return
 	}
-	if !seen || t.After(r.Max) {
-		r.Max = t
+	st.Ranges = map[string]TimeRange{}
+	for _, r := range rs {
+		st.Ranges[r.kind] = TimeRange{Min: time.Unix(0, r.lo).UTC(), Max: time.Unix(0, r.hi).UTC()}
 	}
-	st.Ranges[rec.Kind] = r
 }
 
 // find returns the entry of key k (kind, NUL, key); the shard is locked.
@@ -381,6 +434,7 @@ func (e *entry) update(raw []byte, p Pos) {
 		e.last = p
 		if !bytes.Equal(e.raw, raw) {
 			e.raw = append(e.raw[:0], raw...)
+			e.timeState = 0
 		}
 	}
 }
