@@ -186,3 +186,24 @@ func BenchmarkDecodeOneStdlib(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuild indexes every snapshot into a new index file: the first
+// query of a source.
+func BenchmarkBuild(b *testing.B) {
+	snaps := benchSnaps(b)
+	dir := b.TempDir()
+	for b.Loop() {
+		path := filepath.Join(dir, "index.sqlite")
+		Remove(path)
+		x, err := Open(context.Background(), path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := x.Refresh(context.Background(), Source{Spec: benchSpec, Snaps: snaps}); err != nil {
+			b.Fatal(err)
+		}
+		if err := x.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -18,19 +18,64 @@ import (
 
 func TestBlockRoundTrip(t *testing.T) {
 	items := []blockItem{
-		{id: 7, hasTime: true, time: -5, kind: "saved", key: "k1", title: "Zürich", url: "u", text: "", raw: []byte(`{"a":1}`)},
+		{id: 7, hasTime: true, time: -5, kind: "saved", key: "k1", raw: []byte(`{"t":"Z\u00fcrich","u":"u"}`), spans: [3]dal.Span{{Off: 6, Len: 11}, {Off: 24, Len: 1}}},
 		{id: 0, kind: "", key: "", raw: []byte(`[]`)},
-		{id: 1 << 31, hasTime: true, time: 1 << 62, kind: "visits", key: `["x",1]`, title: "t", url: "https://e", text: "body", raw: []byte(`"s"`)},
+		{id: 1 << 31, hasTime: true, time: 1 << 62, kind: "visits", key: `["x",1]`, raw: []byte("\"b\xffd\""), spans: [3]dal.Span{2: {Off: 1, Len: 3}}},
 	}
 	got, err := decodeBlock(encodeBlock(items))
 	if err != nil || !reflect.DeepEqual(got, items) {
 		t.Fatalf("round trip: %v\n%+v\nwant\n%+v", err, got, items)
 	}
+	for i, want := range [][3]string{{"Zürich", "u", ""}, {}, {"", "", "b\uFFFDd"}} {
+		if g := [3]string{got[i].text(0), got[i].text(1), got[i].text(2)}; g != want {
+			t.Errorf("item %d: text %q, want %q", i, g, want)
+		}
+	}
 	good := encodeBlock(items)
-	for _, bad := range [][]byte{nil, {2}, good[:len(good)-1], append(append([]byte(nil), good...), 'x'), good[:5]} {
+	outside := encodeBlock([]blockItem{{raw: []byte(`"ab"`), spans: [3]dal.Span{{Off: 1, Len: 4}}}})
+	for _, bad := range [][]byte{nil, {1}, good[:len(good)-1], append(append([]byte(nil), good...), 'x'), good[:5], outside} {
 		if _, err := decodeBlock(bad); err == nil {
 			t.Errorf("decodeBlock accepted %q", bad)
 		}
+	}
+}
+
+// TestCuts: blocks that fit stay whole; larger ones are cut into blocks
+// of about equal size, none over blockMax but a single large item.
+func TestCuts(t *testing.T) {
+	for _, tt := range []struct {
+		sizes []int
+		want  []int
+	}{
+		{nil, []int{0}},
+		{[]int{100, 200}, []int{2}},
+		{[]int{16000}, []int{1}},
+		{[]int{40000}, []int{1}},
+		{[]int{15000, 15000}, []int{1, 2}},
+		{[]int{8000, 8000, 8000}, []int{2, 3}},
+		{[]int{1000, 40000, 1000}, []int{1, 2, 3}},
+	} {
+		if got := cuts(tt.sizes); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("cuts(%v) = %v, want %v", tt.sizes, got, tt.want)
+		}
+	}
+	sizes := make([]int, 1000)
+	for i := range sizes {
+		sizes[i] = 500 + i%700
+	}
+	lo, total, n := 0, 0, 0
+	for _, hi := range cuts(sizes) {
+		size := 0
+		for _, s := range sizes[lo:hi] {
+			size += s
+		}
+		if size > blockMax || hi <= lo {
+			t.Fatalf("block %d-%d: %d bytes", lo, hi, size)
+		}
+		total, n, lo = total+size, n+1, hi
+	}
+	if lo != len(sizes) || total/n < blockFill*9/10 {
+		t.Errorf("%d blocks of %d bytes on average", n, total/n)
 	}
 }
 
@@ -53,13 +98,21 @@ func TestRecordRoundTrip(t *testing.T) {
 // missing or changed, invalid items, snapshots inserted in the past) are
 // added to two sources one at a time; after each incremental refresh,
 // every query over one source or both gives exactly what merging the
-// snapshots without the index gives. Blocks hold three items, so items
-// keep moving between blocks and blocks split and empty.
+// snapshots without the index gives. Blocks are made small, so items keep
+// moving between blocks and blocks split and empty.
 func TestRandomRefreshesMatchUncached(t *testing.T) {
-	defer func(n, h, f int) { maxBlock, manyHits, ftsBatch = n, h, f }(maxBlock, manyHits, ftsBatch)
-	maxBlock, ftsBatch = 3, 5
+	defer func(n, h, f, fill, bmax int) {
+		maxBlock, manyHits, ftsBatch, blockFill, blockMax = n, h, f, fill, bmax
+	}(maxBlock, manyHits, ftsBatch, blockFill, blockMax)
+	ftsBatch = 5
 	for seed := range uint64(4) {
 		manyHits = []int{512, 2}[seed%2] // both ways of reading a search's blocks
+		// Blocks of three items, or of about 300 bytes (two or three
+		// items): items keep moving between blocks, blocks split and empty.
+		maxBlock, blockFill, blockMax = 3, 15600, 16100
+		if seed >= 2 {
+			maxBlock, blockFill, blockMax = 4096, 250, 330
+		}
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { randomRefreshes(t, rand.New(rand.NewPCG(seed, 1))) })
 	}
 }

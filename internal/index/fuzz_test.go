@@ -3,6 +3,8 @@ package index
 import (
 	"reflect"
 	"testing"
+
+	"github.com/hoard-dev/hoard/dal"
 )
 
 // FuzzDecodeBlock: a stored block that is not what hoard wrote (a bug, bit
@@ -10,11 +12,11 @@ import (
 // decodes encodes back to one that decodes to the same items.
 func FuzzDecodeBlock(f *testing.F) {
 	f.Add(encodeBlock([]blockItem{
-		{id: 7, hasTime: true, time: -5, kind: "saved", key: "k1", title: "Zürich", url: "u", raw: []byte(`{"a":1}`)},
-		{id: 1 << 31, kind: "x", text: "t\x00", raw: []byte(`[]`)},
+		{id: 7, hasTime: true, time: -5, kind: "saved", key: "k1", raw: []byte(`{"t":"Z\u00fcrich","u":"u"}`), spans: [3]dal.Span{{Off: 6, Len: 11}, {Off: 24, Len: 1}}},
+		{id: 1 << 31, kind: "x", raw: []byte(`["t\u0000"]`), spans: [3]dal.Span{2: {Off: 2, Len: 7}}},
 	}))
 	f.Add(encodeBlock(nil))
-	f.Add([]byte{1, 2, 0, 0})
+	f.Add([]byte{2, 2, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		items, err := decodeBlock(data)
 		if err != nil {
@@ -40,6 +42,11 @@ func FuzzDecodeBlock(f *testing.F) {
 		}
 		if !reflect.DeepEqual(items, again) {
 			t.Fatalf("round trip:\n%+v\n%+v", items, again)
+		}
+		for i := range items { // the spans are within the raw JSON
+			for f := range 3 {
+				items[i].text(f)
+			}
 		}
 	})
 }

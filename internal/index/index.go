@@ -25,7 +25,7 @@ import (
 
 // schemaVersion changes whenever the tables change; an index with another
 // version is rebuilt from the snapshots.
-const schemaVersion = 6
+const schemaVersion = 7
 
 // Index is an open index. It is safe for concurrent use.
 type Index struct {
@@ -67,6 +67,7 @@ func open(ctx context.Context, path string) (*Index, error) {
 		db.Close()
 		return nil, fmt.Errorf("index %s: %w", path, err)
 	}
+	trace("opened")
 	return x, nil
 }
 
@@ -130,7 +131,12 @@ func IsCorrupt(err error) bool {
 func (x *Index) Path() string { return x.path }
 
 // Close closes the index.
-func (x *Index) Close() error { return x.db.Close() }
+func (x *Index) Close() error {
+	trace("closing")
+	err := x.db.Close()
+	trace("closed")
+	return err
+}
 
 // sources names each source (its id numbers its blocks, records and
 // search entries); snapshots lists the indexed files. A source's items
@@ -144,7 +150,8 @@ var schema = []string{
 		id INTEGER PRIMARY KEY,
 		name TEXT NOT NULL UNIQUE,
 		fingerprint TEXT NOT NULL,
-		gen INTEGER NOT NULL -- counts refreshes (see preloaded)
+		gen INTEGER NOT NULL, -- counts refreshes (see preloaded)
+		fts INTEGER NOT NULL DEFAULT 0 -- 1 once its items are in items_fts (see ensureSearch)
 	)`,
 	`CREATE TABLE snapshots (
 		id INTEGER PRIMARY KEY,

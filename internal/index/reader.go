@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -25,6 +26,22 @@ type rawConn interface {
 // stopping when send returns false. Everything is read in one read
 // transaction, so a refresh committing meanwhile is not seen halfway.
 func (x *Index) readItems(ctx context.Context, q Query, send func([]dal.Item) bool) error {
+	for attempt := 0; ; attempt++ {
+		err := x.readOnce(ctx, q, send)
+		if !errors.Is(err, errNoSearch) || attempt == 5 {
+			return err
+		}
+		// Found before any item was sent: write the missing search
+		// entries, then read again.
+		if err := x.ensureSearch(ctx, q.Sources); err != nil {
+			return err
+		}
+	}
+}
+
+// readOnce is readItems, unless a source of a search has no search
+// entries: then it returns errNoSearch before sending anything.
+func (x *Index) readOnce(ctx context.Context, q Query, send func([]dal.Item) bool) error {
 	conn, err := x.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -116,18 +133,24 @@ func (r *reader) each(ctx context.Context, fn func([]driver.Value) error, q stri
 // to read.
 func (r *reader) open(ctx context.Context) error {
 	bySid := map[int64]*stream{}
+	fts := FTSQuery(r.q.Search)
 	for i, name := range r.q.Sources {
 		s := &stream{idx: i, name: name, stamps: map[uint32]time.Time{}, segs: map[int][]rec{}}
-		found := false
+		found, searchable := false, false
 		err := r.each(ctx, func(v []driver.Value) error {
 			s.sid, found = v[0].(int64), true
+			n, _ := v[1].(int64)
+			searchable = n == 1
 			return nil
-		}, "SELECT id FROM sources WHERE name = ?", name)
+		}, "SELECT id, fts FROM sources WHERE name = ?", name)
 		if err != nil {
 			return err
 		}
 		if !found {
 			continue // never indexed: no items
+		}
+		if fts != "" && !searchable {
+			return errNoSearch
 		}
 		err = r.each(ctx, func(v []driver.Value) error {
 			id, _ := v[0].(int64)
@@ -141,7 +164,6 @@ func (r *reader) open(ctx context.Context) error {
 		r.streams = append(r.streams, s)
 		bySid[s.sid] = s
 	}
-	fts := FTSQuery(r.q.Search)
 	if fts != "" {
 		for _, s := range r.streams {
 			s.match = map[uint32]bool{}
@@ -409,7 +431,7 @@ func (r *reader) item(ctx context.Context, s *stream, b *blockItem) (dal.Item, e
 	if err != nil {
 		return dal.Item{}, err
 	}
-	it := dal.Item{Source: s.name, Kind: b.kind, Key: b.key, Title: b.title, URL: b.url, Text: b.text,
+	it := dal.Item{Source: s.name, Kind: b.kind, Key: b.key, Title: b.text(0), URL: b.text(1), Text: b.text(2),
 		Raw: b.raw, FirstSeen: s.stamps[rc.first.snap], LastSeen: s.stamps[rc.last.snap]}
 	if b.hasTime {
 		it.Time = time.Unix(0, b.time).UTC()

@@ -159,12 +159,15 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 				pre, _ = x.preload(ctx, src.Spec.Source) // on error, apply reads the keys itself
 			}
 		}()
+		trace("%s: merging %d snapshots (rebuild %v)", src.Spec.Source, len(todo), rebuild)
 		res, err := dal.Merge(ctx, src.Spec, todo, dal.Options{Ranges: true, LazyText: true})
+		trace("%s: merged %d items", src.Spec.Source, len(res.Items))
 		<-loaded
+		trace("%s: key prefixes read", src.Spec.Source)
 		if err != nil {
 			return Stats{}, err
 		}
-		applied, err := x.apply(ctx, src.Spec.Source, st.digest(), fp, rebuild, todo, res, pre)
+		applied, err := x.apply(ctx, src.Spec.Source, st.digest(), fp, rebuild, todo, res, pre, nil)
 		if err != nil {
 			return Stats{}, err
 		}
@@ -180,7 +183,7 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 // apply writes a merge result in one transaction, unless the source's
 // state is no longer the one it was planned against (another process
 // refreshed it meanwhile); then it returns false.
-func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bool, snaps []snapshot.Snapshot, res *dal.Result, pre *preloaded) (bool, error) {
+func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bool, snaps []snapshot.Snapshot, res *dal.Result, pre *preloaded, progress func(items int)) (bool, error) {
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -199,33 +202,38 @@ func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bo
 		}
 	}
 	var sid, gen int64 // gen counts the source's refreshes
+	var fts bool
 	err = tx.QueryRowContext(ctx, `INSERT INTO sources (name, fingerprint, gen) VALUES (?, ?, 0)
-		ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, gen = gen + 1 RETURNING id, gen`, source, fp).Scan(&sid, &gen)
+		ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, gen = gen + 1 RETURNING id, gen, fts`, source, fp).Scan(&sid, &gen, &fts)
 	if err != nil {
 		return false, err
 	}
 	if err := insertSnapshots(ctx, tx, source, res.Files); err != nil {
 		return false, err
 	}
-	w, err := loadWriter(ctx, tx, source, sid, gen-1, res, pre)
+	w, err := loadWriter(ctx, tx, source, sid, gen-1, fts, rebuild, res, pre)
 	if err != nil {
 		return false, err
 	}
-	if err := w.merge(ctx, snaps); err != nil {
-		return false, err
-	}
-	if err := w.flush(ctx); err != nil {
-		return false, err
-	}
+	trace("%s: write transaction begun, records loaded", source)
 	if rebuild {
-		// A rebuild writes the search index in many statements, each a
-		// segment; merging them now keeps later refreshes from paying for
-		// it a little at a time.
-		if _, err := tx.ExecContext(ctx, "INSERT INTO items_fts (items_fts) VALUES ('optimize')"); err != nil {
+		if err := w.build(ctx, snaps, progress); err != nil {
 			return false, err
 		}
+		trace("%s: built", source)
+	} else {
+		if err := w.merge(ctx, snaps); err != nil {
+			return false, err
+		}
+		trace("%s: compared with the records", source)
+		if err := w.flush(ctx); err != nil {
+			return false, err
+		}
+		trace("%s: blocks, records and search entries written", source)
 	}
-	return true, tx.Commit()
+	err = tx.Commit()
+	trace("%s: committed", source)
+	return true, err
 }
 
 func insertSnapshots(ctx context.Context, tx *sql.Tx, source string, files []dal.FileStat) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"math"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -21,16 +22,12 @@ import (
 //     content's hash, where the item was first and last seen) and where
 //     the item's content is.
 //   - blocks: the items' content (envelope and raw JSON) in output order,
-//     at most maxBlock items a block. A query of every item reads the
+//     about a page a block (see cuts). A query of every item reads the
 //     blocks in order and nothing else but the records for first and last
 //     seen; a refresh rewrites only the blocks it changes.
 
 // segSize is the number of records in one stored segment.
 const segSize = 1024
-
-// maxBlock is the most items a block holds; tests lower it to exercise
-// splitting and moving across blocks.
-var maxBlock = 8
 
 const recSize = 64
 
@@ -134,28 +131,51 @@ func sortKey(dst []byte, hasTime bool, t int64, rank string, seq uint32) []byte 
 	return binary.BigEndian.AppendUint32(dst, seq)
 }
 
-// blockItem is one item as a block holds it.
+// blockItem is one item as a block holds it. Its title, url and text are
+// not stored apart: spans says where they are in raw (see text).
 type blockItem struct {
-	id                          uint32 // local id: the index of its record
-	hasTime                     bool
-	time                        int64
-	kind, key, title, url, text string
-	raw                         []byte
-	fill                        *dal.Merged // not stored: a new version whose text is still to be filled in
+	id        uint32 // local id: the index of its record
+	hasTime   bool
+	time      int64
+	kind, key string
+	raw       []byte
+	spans     [3]dal.Span // title, url, text within raw (dal.Result.TextSpans)
+}
+
+// text returns the item's title (f = 0), url (1) or text (2). Text
+// without escapes is raw's bytes as they are, not copied: raw must never
+// change after (a block's bytes never do, nor do a merge's).
+func (b *blockItem) text(f int) string {
+	s := b.spans[f]
+	if s.Len == 0 {
+		return ""
+	}
+	v := b.raw[s.Off : s.Off+s.Len]
+	if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+		return unsafe.String(&v[0], len(v))
+	}
+	return dal.Unquote(v)
+}
+
+// blockVersion is the first byte of a stored block.
+const blockVersion = 2
+
+// itemSize is at least the stored size of an item in a block.
+func itemSize(it *blockItem) int {
+	return 4*binary.MaxVarintLen32 + 1 + binary.MaxVarintLen64 + 6*binary.MaxVarintLen32 + len(it.kind) + len(it.key) + len(it.raw)
 }
 
 // encodeBlock is the stored form of items: a version byte, the count,
-// each item's id, time and field lengths, then all the items' text
-// fields, then all their raw JSON. Keeping the text together lets a
-// reader turn it into one string and slice the fields out of it.
+// each item's id, time, field lengths and text spans, then all the items'
+// kinds and keys, then all their raw JSON. Keeping the strings together
+// lets a reader turn them into one string and slice the fields out of it.
 func encodeBlock(items []blockItem) []byte {
 	size := 16
 	for i := range items {
-		it := &items[i]
-		size += 40 + len(it.kind) + len(it.key) + len(it.title) + len(it.url) + len(it.text) + len(it.raw)
+		size += itemSize(&items[i])
 	}
 	b := make([]byte, 0, size)
-	b = append(b, 1)
+	b = append(b, blockVersion)
 	b = binary.AppendUvarint(b, uint64(len(items)))
 	for i := range items {
 		it := &items[i]
@@ -166,13 +186,18 @@ func encodeBlock(items []blockItem) []byte {
 		} else {
 			b = append(b, 0)
 		}
-		for _, n := range []int{len(it.kind), len(it.key), len(it.title), len(it.url), len(it.text), len(it.raw)} {
-			b = binary.AppendUvarint(b, uint64(n))
+		b = binary.AppendUvarint(b, uint64(len(it.kind)))
+		b = binary.AppendUvarint(b, uint64(len(it.key)))
+		b = binary.AppendUvarint(b, uint64(len(it.raw)))
+		for _, s := range it.spans {
+			b = binary.AppendUvarint(b, uint64(s.Len))
+			if s.Len > 0 {
+				b = binary.AppendUvarint(b, uint64(s.Off))
+			}
 		}
 	}
 	for i := range items {
-		it := &items[i]
-		b = append(append(append(append(append(b, it.kind...), it.key...), it.title...), it.url...), it.text...)
+		b = append(append(b, items[i].kind...), items[i].key...)
 	}
 	for i := range items {
 		b = append(b, items[i].raw...)
@@ -186,7 +211,7 @@ var errBlock = damaged("an item block is not what was written")
 // JSON and their strings alias data, which must never change after (the
 // strings are built over bytes no slice hands out).
 func decodeBlock(data []byte) ([]blockItem, error) {
-	if len(data) == 0 || data[0] != 1 {
+	if len(data) == 0 || data[0] != blockVersion {
 		return nil, errBlock
 	}
 	r := bytes.NewReader(data[1:])
@@ -195,8 +220,12 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 		return nil, errBlock
 	}
 	items := make([]blockItem, n)
-	lens := make([]int, 6*n)
+	lens := make([]int, 3*n)
 	strLen, rawLen := 0, 0
+	uvarint := func() (int, bool) {
+		v, err := binary.ReadUvarint(r)
+		return int(v), err == nil && v <= uint64(len(data))
+	}
 	for i := range items {
 		it := &items[i]
 		id, err := binary.ReadUvarint(r)
@@ -205,7 +234,7 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 		}
 		it.id = uint32(id)
 		flag, err := r.ReadByte()
-		if err != nil {
+		if err != nil || flag > 1 {
 			return nil, errBlock
 		}
 		if flag == 1 {
@@ -214,21 +243,32 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 				return nil, errBlock
 			}
 		}
-		for j := range 6 {
-			v, err := binary.ReadUvarint(r)
-			if err != nil || v > uint64(len(data)) {
+		for j := range 3 {
+			v, ok := uvarint()
+			if !ok {
 				return nil, errBlock
 			}
-			lens[6*i+j] = int(v)
-			if j < 5 {
-				strLen += int(v)
-			} else {
-				rawLen += int(v)
+			lens[3*i+j] = v
+		}
+		strLen += lens[3*i] + lens[3*i+1]
+		rawLen += lens[3*i+2]
+		for j := range it.spans {
+			l, ok := uvarint()
+			if !ok {
+				return nil, errBlock
 			}
+			if l == 0 {
+				continue
+			}
+			off, ok := uvarint()
+			if !ok || off+l > lens[3*i+2] {
+				return nil, errBlock
+			}
+			it.spans[j] = dal.Span{Off: off, Len: l}
 		}
 	}
 	off := len(data) - r.Len()
-	if off+strLen+rawLen != len(data) {
+	if strLen > len(data) || rawLen > len(data) || off+strLen+rawLen != len(data) {
 		return nil, errBlock
 	}
 	var strs string
@@ -237,12 +277,12 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 	}
 	raws := data[off+strLen:]
 	s, w := 0, 0
-	next := func(n int) string { s += n; return strs[s-n : s] }
 	for i := range items {
-		it, l := &items[i], lens[6*i:6*i+6]
-		it.kind, it.key, it.title, it.url, it.text = next(l[0]), next(l[1]), next(l[2]), next(l[3]), next(l[4])
-		it.raw = raws[w : w+l[5] : w+l[5]]
-		w += l[5]
+		it, l := &items[i], lens[3*i:3*i+3]
+		it.kind, it.key = strs[s:s+l[0]], strs[s+l[0]:s+l[0]+l[1]]
+		s += l[0] + l[1]
+		it.raw = raws[w : w+l[2] : w+l[2]]
+		w += l[2]
 	}
 	return items, nil
 }
