@@ -229,8 +229,13 @@ func lookupAll(b []byte, paths []Path, out [][]byte) {
 	}
 	left := len(paths)
 	_ = members(b, 0, func(name, value []byte) bool {
+		// The name is unescaped once, not once per path (nameIs).
+		s := unsafe.String(unsafe.SliceData(name), len(name))
+		if bytes.IndexByte(name, '\\') >= 0 {
+			s = unquote(name)
+		}
 		for j, p := range paths {
-			if out[j] != nil || len(p) == 0 || !nameIs(name, p[0]) {
+			if out[j] != nil || len(p) == 0 || s != p[0] {
 				continue
 			}
 			if len(p) == 1 {
