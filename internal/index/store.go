@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"math"
+	"slices"
 	"unicode/utf8"
 	"unsafe"
 
@@ -169,12 +170,15 @@ func itemSize(it *blockItem) int {
 // each item's id, time, field lengths and text spans, then all the items'
 // kinds and keys, then all their raw JSON. Keeping the strings together
 // lets a reader turn them into one string and slice the fields out of it.
-func encodeBlock(items []blockItem) []byte {
+func encodeBlock(items []blockItem) []byte { return appendBlock(nil, items) }
+
+// appendBlock appends the stored form of items to b.
+func appendBlock(b []byte, items []blockItem) []byte {
 	size := 16
 	for i := range items {
 		size += itemSize(&items[i])
 	}
-	b := make([]byte, 0, size)
+	b = slices.Grow(b, size)
 	b = append(b, blockVersion)
 	b = binary.AppendUvarint(b, uint64(len(items)))
 	for i := range items {
