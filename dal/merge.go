@@ -42,6 +42,10 @@ type Options struct {
 	// Result.FillText on an item when it is needed. Memory then holds
 	// little more than the items' raw JSON.
 	LazyText bool
+	// Progress, when set, is called after each snapshot is read with the
+	// number read so far, from the goroutine that read it: several may
+	// call it at once.
+	Progress func(done int)
 }
 
 // TimeRange is the oldest and newest item time of one kind in a snapshot.
@@ -135,7 +139,7 @@ func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Option
 		snaps = snaps[len(snaps)-1:]
 	}
 	m := newMerger(&spec, snaps, opt)
-	m.lazy = opt.LazyText
+	m.lazy, m.progress = opt.LazyText, opt.Progress
 	m.run(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -180,7 +184,9 @@ type merger struct {
 	env    *enveloper
 	lazy   bool
 	// scanAll turns off the known-version fast path (tests compare both).
-	scanAll bool
+	scanAll  bool
+	progress func(done int)
+	done     atomic.Int64 // snapshots read
 }
 
 func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
@@ -228,6 +234,9 @@ func (m *merger) run(ctx context.Context) {
 					return
 				}
 				scratch = m.file(ctx, &spec, i, k, scratch, &last)
+				if n := m.done.Add(1); m.progress != nil {
+					m.progress(int(n))
+				}
 			}
 		}()
 	}

@@ -8,8 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/hoard-dev/hoard/snapshot"
 )
 
 // TestUnionProperty: for random snapshot sequences, the union holds every
@@ -291,5 +295,28 @@ func TestRangesProperty(t *testing.T) {
 				t.Fatalf("seed %d, %s: ranges %v, want %v", seed, f.Snapshot.Path, f.Ranges, want)
 			}
 		}
+	}
+}
+
+// Options.Progress is told of every snapshot read, once.
+func TestMergeProgress(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 5 {
+		writeSnap(t, dir, i, "json", fmt.Sprintf(`[{"id":%d}]`, i))
+	}
+	l, err := snapshot.ListDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got []int
+	_, err = Merge(context.Background(), Spec{Key: []string{"id"}}, l.Snapshots, Options{Progress: func(n int) {
+		mu.Lock()
+		got = append(got, n)
+		mu.Unlock()
+	}})
+	slices.Sort(got)
+	if err != nil || !reflect.DeepEqual(got, []int{1, 2, 3, 4, 5}) {
+		t.Fatalf("progress %v, %v", got, err)
 	}
 }

@@ -84,7 +84,7 @@ func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
 	}
 	var reports []checkup
 	for _, t := range targets {
-		c, err := examine(ctx, t, o.NoCache)
+		c, err := examine(ctx, g, t, o.NoCache)
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
 
 // examine builds the report of one source, from the index unless noCache
 // (or when the index cannot be used).
-func examine(ctx context.Context, t target, noCache bool) (checkup, error) {
+func examine(ctx context.Context, g *Globals, t target, noCache bool) (checkup, error) {
 	c := checkup{Source: t.spec.Source}
 	snaps, warns, err := listTarget(t)
 	if err != nil {
@@ -119,7 +119,7 @@ func examine(ctx context.Context, t target, noCache bool) (checkup, error) {
 	src := index.Source{Spec: t.spec, Snaps: snaps}
 	var files []dal.FileStat
 	if !noCache {
-		files, err = examineCached(ctx, src, &c)
+		files, err = examineCached(ctx, g, src, &c)
 	}
 	if noCache || err != nil {
 		if files, err = examineUncached(ctx, src, &c); err != nil {
@@ -137,25 +137,28 @@ func examine(ctx context.Context, t target, noCache bool) (checkup, error) {
 
 // examineCached reports on a source from the index, refreshed first. An
 // index found damaged is removed and built again once, as for items.
-func examineCached(ctx context.Context, src index.Source, c *checkup) ([]dal.FileStat, error) {
+func examineCached(ctx context.Context, g *Globals, src index.Source, c *checkup) ([]dal.FileStat, error) {
 	path, err := indexPath()
 	if err != nil {
 		return nil, err
 	}
-	files, err := examineIndex(ctx, path, src, c)
+	files, err := examineIndex(ctx, g, path, src, c)
 	if index.IsCorrupt(err) && index.Remove(path) == nil {
-		files, err = examineIndex(ctx, path, src, c)
+		files, err = examineIndex(ctx, g, path, src, c)
 	}
 	return files, err
 }
 
-func examineIndex(ctx context.Context, path string, src index.Source, c *checkup) ([]dal.FileStat, error) {
+func examineIndex(ctx context.Context, g *Globals, path string, src index.Source, c *checkup) ([]dal.FileStat, error) {
 	x, err := index.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer x.Close()
-	if _, err := x.Refresh(ctx, src); err != nil {
+	progress := newIndexProgress(g) // nil when g is (no terminal to show it on)
+	_, err = x.RefreshWith(ctx, src, progress.options())
+	progress.end()
+	if err != nil {
 		return nil, err
 	}
 	sum, err := x.Summarize(ctx, src.Spec.Source)

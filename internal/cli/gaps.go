@@ -26,7 +26,7 @@ func (indexGaps) Gaps(ctx context.Context, root string, src *config.Source) (int
 	}
 	gapMu.Lock()
 	defer gapMu.Unlock()
-	c, err := examine(ctx, targetOf(root, src), false)
+	c, err := examine(ctx, nil, targetOf(root, src), false)
 	if err != nil {
 		return 0, err
 	}

@@ -208,7 +208,7 @@ func readItems(ctx context.Context, g *Globals, ts []target, q index.Query, noCa
 		q.Sources = append(q.Sources, t.spec.Source)
 	}
 	if !noCache {
-		r, err := cachedItems(ctx, srcs, q)
+		r, err := cachedItems(ctx, g, srcs, q)
 		if err == nil {
 			r.warnings = warnings
 			return r, nil
@@ -326,32 +326,35 @@ func indexPath() (string, error) {
 
 // cachedItems refreshes the index and opens the query on it. A damaged
 // index is removed and built again once.
-func cachedItems(ctx context.Context, srcs []index.Source, q index.Query) (*reading, error) {
+func cachedItems(ctx context.Context, g *Globals, srcs []index.Source, q index.Query) (*reading, error) {
 	path, err := indexPath()
 	if err != nil {
 		return nil, err
 	}
-	r, err := queryIndex(ctx, path, srcs, q)
+	r, err := queryIndex(ctx, g, path, srcs, q)
 	if index.IsCorrupt(err) {
 		if rerr := index.Remove(path); rerr != nil {
 			return nil, err
 		}
-		r, err = queryIndex(ctx, path, srcs, q)
+		r, err = queryIndex(ctx, g, path, srcs, q)
 	}
 	return r, err
 }
 
-func queryIndex(ctx context.Context, path string, srcs []index.Source, q index.Query) (*reading, error) {
+func queryIndex(ctx context.Context, g *Globals, path string, srcs []index.Source, q index.Query) (*reading, error) {
 	x, err := index.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
+	progress := newIndexProgress(g) // on a terminal, once a refresh takes a second
 	for _, s := range srcs {
-		if _, err := x.Refresh(ctx, s); err != nil {
+		if _, err := x.RefreshWith(ctx, s, progress.options()); err != nil {
+			progress.end()
 			x.Close()
 			return nil, fmt.Errorf("refreshing %s: %w", s.Spec.Source, err)
 		}
 	}
+	progress.end()
 	errs, err := x.Errors(ctx, q.Sources)
 	if err != nil {
 		x.Close()

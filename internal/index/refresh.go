@@ -136,10 +136,31 @@ func plan(st indexed, src Source, fp string) (todo []snapshot.Snapshot, rebuild 
 	return todo, false, ""
 }
 
+// Progress is how far a refresh has got (see RefreshOptions).
+type Progress struct {
+	Source                 string
+	Snapshots, OfSnapshots int // decoded so far, of those to decode
+	Items, OfItems         int // written to the index so far, of those merged; 0 of 0 while decoding
+}
+
+// RefreshOptions tune a refresh; the zero value is Refresh's.
+type RefreshOptions struct {
+	// Progress, when set, is called as the refresh goes: after each
+	// snapshot decoded, then as items are written (every few hundred
+	// items; only a rebuild writes them in steps). It may be called from
+	// several goroutines at once.
+	Progress func(Progress)
+}
+
 // Refresh brings the index of one source up to date with its snapshots,
 // decoding only those not yet indexed; a changed or removed snapshot, or a
 // changed spec or decoder, rebuilds the source.
 func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
+	return x.RefreshWith(ctx, src, RefreshOptions{})
+}
+
+// RefreshWith is Refresh with options.
+func (x *Index) RefreshWith(ctx context.Context, src Source, opt RefreshOptions) (Stats, error) {
 	fp := fingerprint(src.Spec)
 	for attempt := 0; ; attempt++ {
 		st, err := readState(ctx, x.db, src.Spec.Source)
@@ -161,14 +182,27 @@ func (x *Index) Refresh(ctx context.Context, src Source) (Stats, error) {
 			}
 		}()
 		trace("%s: merging %d snapshots (rebuild %v)", src.Spec.Source, len(todo), rebuild)
-		res, err := dal.Merge(ctx, src.Spec, todo, dal.Options{Ranges: true, LazyText: true})
-		trace("%s: merged %d items", src.Spec.Source, len(res.Items))
+		mopt := dal.Options{Ranges: true, LazyText: true}
+		var res *dal.Result
+		var written func(items int)
+		if opt.Progress != nil {
+			name, of := src.Spec.Source, len(todo)
+			if dal.WithDefaults(src.Spec).Merge == dal.Latest {
+				of = min(of, 1) // the merge reads the last one only
+			}
+			opt.Progress(Progress{Source: name, OfSnapshots: of})
+			mopt.Progress = func(n int) { opt.Progress(Progress{Source: name, Snapshots: n, OfSnapshots: of}) }
+			written = func(items int) {
+				opt.Progress(Progress{Source: name, Snapshots: of, OfSnapshots: of, Items: items, OfItems: len(res.Items) + len(res.Invalid)})
+			}
+		}
+		res, err = dal.Merge(ctx, src.Spec, todo, mopt)
 		<-loaded
-		trace("%s: key prefixes read", src.Spec.Source)
 		if err != nil {
 			return Stats{}, err
 		}
-		applied, err := x.apply(ctx, src.Spec.Source, st.digest(), fp, rebuild, todo, res, pre, nil)
+		trace("%s: merged %d items, key prefixes read", src.Spec.Source, len(res.Items))
+		applied, err := x.apply(ctx, src.Spec.Source, st.digest(), fp, rebuild, todo, res, pre, written)
 		if err != nil {
 			return Stats{}, err
 		}
