@@ -101,3 +101,27 @@ func TestEachPanic(t *testing.T) {
 		t.Fatalf("after a panic: %d items, %v", len(got), err)
 	}
 }
+
+// A query over several record segments, keeping one decoded at a time,
+// reads what the merge gives.
+func TestFewSegmentsKept(t *testing.T) {
+	defer func(n int) { keptSegs = n }(keptSegs)
+	keptSegs = 1
+	dir := t.TempDir()
+	if err := synth.Write(dir, 12, 1000, 100, false); err != nil {
+		t.Fatal(err)
+	}
+	src := source(t, dir, benchSpec)
+	x, err := Open(context.Background(), filepath.Join(t.TempDir(), "index.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for _, q := range []Query{{}, {Reverse: true}, {Search: "café"}, {Search: "zürich", Reverse: true, Limit: 700}} {
+		q.Sources = []string{"bench"}
+		got, _ := cached(t, x, src, q)
+		if want := uncached(t, src, q); got != want {
+			t.Errorf("query %+v: cached output differs (%d and %d bytes)", q, len(got), len(want))
+		}
+	}
+}
