@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -80,13 +81,27 @@ func TestCuts(t *testing.T) {
 }
 
 func TestRecordRoundTrip(t *testing.T) {
-	r := rec{kh: keyHash(sha256.New(), "saved", "x"), hash: 1<<64 - 1, time: -1, first: pos32{1, 2}, last: pos32{3, 1<<32 - 1}, block: 1 << 40, flags: recHasTime | recHasErr}
-	b := make([]byte, recSize)
-	r.encode(b)
-	var got rec
-	got.decode(b)
-	if got != r {
-		t.Fatalf("got %+v, want %+v", got, r)
+	rng := rand.New(rand.NewPCG(7, 8))
+	recs := []rec{{kh: keyHash(sha256.New(), "saved", "x"), hash: 1<<64 - 1, time: -1, first: pos32{1, 2}, last: pos32{3, 1<<32 - 1}, block: 1 << 40, flags: recHasTime | recHasErr},
+		{first: pos32{1<<32 - 1, 0}, last: pos32{0, 5}, block: 0, flags: recInvalid}, {time: math.MinInt64, flags: recHasTime}, {time: math.MaxInt64, flags: recHasTime}}
+	for range segSize - len(recs) {
+		r := rec{hash: rng.Uint64(), first: pos32{rng.Uint32(), rng.Uint32()}, last: pos32{rng.Uint32() >> rng.IntN(32), rng.Uint32()},
+			block: rng.Int64() >> rng.IntN(64), flags: uint8(rng.IntN(8))}
+		if r.flags&recHasTime != 0 {
+			r.time = rng.Int64() - rng.Int64()
+		}
+		copy(r.kh[:], fmt.Sprint(rng.Uint64()))
+		recs = append(recs, r)
+	}
+	data := encodeSegment(recs)
+	got, err := decodeSegment(nil, data)
+	if err != nil || !reflect.DeepEqual(got, recs) {
+		t.Fatalf("round trip: %v", err)
+	}
+	for _, bad := range [][]byte{nil, {2}, data[:len(data)-1], append(append([]byte(nil), data...), 0), {1, 0x81, 0x10}} {
+		if _, err := decodeSegment(nil, bad); !IsCorrupt(err) {
+			t.Errorf("decodeSegment of %d bytes: %v", len(bad), err)
+		}
 	}
 	if keyHash(sha256.New(), "ab", "c") == keyHash(sha256.New(), "a", "bc") {
 		t.Error("keyHash does not separate kind from key")
@@ -228,5 +243,24 @@ func TestKeyMap(t *testing.T) {
 	k.candidates(7, func(id uint32) bool { got = append(got, id); return true })
 	if !reflect.DeepEqual(got, []uint32{1}) {
 		t.Errorf("stopping at the first: %v", got)
+	}
+}
+
+// itemSize is never less than what an item adds to a block, and close.
+func TestItemSize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		raw := make([]byte, rng.IntN(3000))
+		it := blockItem{id: rng.Uint32() >> rng.IntN(32), hasTime: rng.IntN(2) == 0, time: rng.Int64() >> rng.IntN(64) * int64(1-2*rng.IntN(2)),
+			kind: strings.Repeat("k", rng.IntN(200)), key: strings.Repeat("x", rng.IntN(300)), raw: raw}
+		for f := range it.spans {
+			if l := rng.IntN(len(raw) + 1); l > 0 {
+				it.spans[f] = dal.Span{Off: rng.IntN(len(raw) - l + 1), Len: l}
+			}
+		}
+		got := len(encodeBlock([]blockItem{it, it})) - len(encodeBlock([]blockItem{it}))
+		if est := itemSize(&it); est < got || est > got+12 {
+			t.Fatalf("%+v: itemSize %d, stored %d", it.spans, est, got)
+		}
 	}
 }

@@ -27,10 +27,10 @@ import (
 //     blocks in order and nothing else but the records for first and last
 //     seen; a refresh rewrites only the blocks it changes.
 
-// segSize is the number of records in one stored segment.
-const segSize = 1024
-
-const recSize = 64
+// segSize is the number of records in one stored segment: the segment's
+// key prefixes (8 bytes each, in keys) then take 8,000 bytes, and two such
+// rows fit a 16 KiB page (at 1024, one did).
+const segSize = 1000
 
 // Record flags.
 const (
@@ -54,51 +54,98 @@ type rec struct {
 	flags uint8
 }
 
-func (r *rec) encode(b []byte) {
-	copy(b[0:16], r.kh[:])
-	le := binary.LittleEndian
-	le.PutUint64(b[16:], r.hash)
-	le.PutUint64(b[24:], uint64(r.time))
-	le.PutUint32(b[32:], r.first.snap)
-	le.PutUint32(b[36:], r.first.seq)
-	le.PutUint32(b[40:], r.last.snap)
-	le.PutUint32(b[44:], r.last.seq)
-	le.PutUint64(b[48:], uint64(r.block))
-	b[56] = r.flags
-	clear(b[57:recSize])
-}
+// segVersion is the first byte of a stored record segment.
+const segVersion = 1
 
-func (r *rec) decode(b []byte) {
-	copy(r.kh[:], b[0:16])
-	le := binary.LittleEndian
-	r.hash = le.Uint64(b[16:])
-	r.time = int64(le.Uint64(b[24:]))
-	r.first = pos32{le.Uint32(b[32:]), le.Uint32(b[36:])}
-	r.last = pos32{le.Uint32(b[40:]), le.Uint32(b[44:])}
-	r.block = int64(le.Uint64(b[48:]))
-	r.flags = b[56]
+// encodeSegment is the stored form of a segment's records: a version
+// byte, the count, then each record's key hash and content hash as they
+// are, and its other fields as varints, most as the difference from the
+// record before (ids follow output order at first, so times, sightings
+// and blocks change little from one to the next): about 38 bytes a
+// record instead of 64.
+func encodeSegment(recs []rec) []byte {
+	b := make([]byte, 0, 16+len(recs)*48)
+	b = append(b, segVersion)
+	b = binary.AppendUvarint(b, uint64(len(recs)))
+	var prev rec
+	for i := range recs {
+		r := &recs[i]
+		b = append(b, r.kh[:]...)
+		b = binary.LittleEndian.AppendUint64(b, r.hash)
+		b = append(b, r.flags)
+		if r.flags&recHasTime != 0 {
+			b = binary.AppendVarint(b, r.time-prev.time)
+			prev.time = r.time
+		}
+		b = binary.AppendVarint(b, int64(r.first.snap)-int64(prev.first.snap))
+		b = binary.AppendUvarint(b, uint64(r.first.seq))
+		b = binary.AppendVarint(b, int64(r.last.snap)-int64(r.first.snap))
+		b = binary.AppendUvarint(b, uint64(r.last.seq))
+		b = binary.AppendVarint(b, r.block-prev.block)
+		prev.first, prev.block = r.first, r.block
+	}
+	return b
 }
 
 // decodeSegment appends the records of a stored segment to recs.
 func decodeSegment(recs []rec, data []byte) ([]rec, error) {
-	if len(data)%recSize != 0 || len(data) > segSize*recSize {
-		return recs, damaged("a record segment of %d bytes", len(data))
+	bad := damaged("a record segment of %d bytes is not what was written", len(data))
+	if len(data) == 0 || data[0] != segVersion {
+		return recs, bad
 	}
-	for off := 0; off < len(data); off += recSize {
+	p := 1
+	uvarint := func() (uint64, bool) {
+		v, n := binary.Uvarint(data[p:])
+		p += max(n, 0)
+		return v, n > 0
+	}
+	varint := func() (int64, bool) {
+		v, n := binary.Varint(data[p:])
+		p += max(n, 0)
+		return v, n > 0
+	}
+	n, ok := uvarint()
+	if !ok || n > segSize {
+		return recs, bad
+	}
+	var prev rec
+	for range n {
+		if len(data)-p < 25 {
+			return recs, bad
+		}
 		var r rec
-		r.decode(data[off:])
+		copy(r.kh[:], data[p:])
+		r.hash = binary.LittleEndian.Uint64(data[p+16:])
+		r.flags = data[p+24]
+		p += 25
+		if r.flags&recHasTime != 0 {
+			d, ok := varint()
+			if !ok {
+				return recs, bad
+			}
+			r.time = prev.time + d
+			prev.time = r.time
+		}
+		fs, ok1 := varint()
+		fq, ok2 := uvarint()
+		ls, ok3 := varint()
+		lq, ok4 := uvarint()
+		bd, ok5 := varint()
+		first, last := int64(prev.first.snap)+fs, 0+ls
+		last += first
+		if !(ok1 && ok2 && ok3 && ok4 && ok5) || first < 0 || first > math.MaxUint32 || last < 0 || last > math.MaxUint32 ||
+			fq > math.MaxUint32 || lq > math.MaxUint32 {
+			return recs, bad
+		}
+		r.first, r.last = pos32{uint32(first), uint32(fq)}, pos32{uint32(last), uint32(lq)}
+		r.block = prev.block + bd
+		prev.first, prev.block = r.first, r.block
 		recs = append(recs, r)
 	}
-	return recs, nil
-}
-
-// encodeSegment is the stored form of a segment's records.
-func encodeSegment(recs []rec) []byte {
-	b := make([]byte, len(recs)*recSize)
-	for i := range recs {
-		recs[i].encode(b[i*recSize:])
+	if p != len(data) {
+		return recs, bad
 	}
-	return b
+	return recs, nil
 }
 
 // keyHash identifies an item within a source across refreshes. h is a
@@ -161,9 +208,24 @@ func (b *blockItem) text(f int) string {
 // blockVersion is the first byte of a stored block.
 const blockVersion = 2
 
-// itemSize is at least the stored size of an item in a block.
+// itemSize is the stored size of an item in a block (appendBlock), or a
+// little more: its spans count as if each were as long as raw, so that
+// the size is known before they are.
 func itemSize(it *blockItem) int {
-	return 4*binary.MaxVarintLen32 + 1 + binary.MaxVarintLen64 + 6*binary.MaxVarintLen32 + len(it.kind) + len(it.key) + len(it.raw)
+	n := uvarintLen(uint64(it.id)) + 1 + uvarintLen(uint64(len(it.kind))) + uvarintLen(uint64(len(it.key))) + uvarintLen(uint64(len(it.raw)))
+	if it.hasTime {
+		n += uvarintLen(uint64(it.time<<1 ^ it.time>>63)) // zig-zag, as AppendVarint
+	}
+	return n + 6*uvarintLen(uint64(len(it.raw))) + len(it.kind) + len(it.key) + len(it.raw)
+}
+
+// uvarintLen is the length of v as a uvarint.
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
 }
 
 // encodeBlock is the stored form of items: a version byte, the count,
