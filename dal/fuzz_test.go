@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -186,6 +187,21 @@ func FuzzTextSpans(f *testing.F) {
 			if got != want {
 				t.Fatalf("field %d of %q: span %+v gives %q, FillText %q", i, raw, s, got, want)
 			}
+		}
+	})
+}
+
+// FuzzUnquoteValid: on valid UTF-8, UnquoteValid gives what Unquote gives.
+func FuzzUnquoteValid(f *testing.F) {
+	for _, s := range []string{`a\"b`, `\u00e9\n`, `\ud83d\ude00 \ud83d`, `\é\`, `x\u12`, "\\\xc3\xa9"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !utf8.Valid(b) {
+			return
+		}
+		if got, want := UnquoteValid(b), Unquote(b); got != want {
+			t.Fatalf("UnquoteValid(%q) = %q, Unquote %q", b, got, want)
 		}
 	})
 }
