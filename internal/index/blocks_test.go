@@ -23,6 +23,12 @@ func TestBlockRoundTrip(t *testing.T) {
 		{id: 0, kind: "", key: "", raw: []byte(`[]`)},
 		{id: 1 << 31, hasTime: true, time: 1 << 62, kind: "visits", key: `["x",1]`, raw: []byte("\"b\xffd\""), spans: [3]dal.Span{2: {Off: 1, Len: 3}}},
 	}
+	for i := range items {
+		items[i].forms = textForms(items[i].raw, items[i].spans)
+	}
+	if items[0].forms != [3]uint8{escaped, verbatim, verbatim} || items[2].forms[2] != unchecked {
+		t.Fatalf("forms %v, %v", items[0].forms, items[2].forms)
+	}
 	got, err := decodeBlock(encodeBlock(items))
 	if err != nil || !reflect.DeepEqual(got, items) {
 		t.Fatalf("round trip: %v\n%+v\nwant\n%+v", err, got, items)
@@ -31,6 +37,12 @@ func TestBlockRoundTrip(t *testing.T) {
 		if g := [3]string{got[i].text(0), got[i].text(1), got[i].text(2)}; g != want {
 			t.Errorf("item %d: text %q, want %q", i, g, want)
 		}
+	}
+	// A span longer than a quarter of its block (its length is stored
+	// shifted by two bits).
+	long := []blockItem{{raw: []byte(`"` + strings.Repeat("é", 100) + `"`), spans: [3]dal.Span{{Off: 1, Len: 200}}}}
+	if got, err := decodeBlock(encodeBlock(long)); err != nil || got[0].text(0) != strings.Repeat("é", 100) {
+		t.Errorf("a long span: %v", err)
 	}
 	good := encodeBlock(items)
 	outside := encodeBlock([]blockItem{{raw: []byte(`"ab"`), spans: [3]dal.Span{{Off: 1, Len: 4}}}})

@@ -208,8 +208,7 @@ func (b *builder) encode(lo, hi int) *built {
 				g.errs = append(g.errs, itemErr{id, m.Err.Error()})
 			}
 			g.recs = append(g.recs, r)
-			chunk = append(chunk, blockItem{id: id, hasTime: r.flags&recHasTime != 0, time: r.time,
-				kind: m.Kind, key: m.Key, raw: m.Raw, spans: b.w.res.TextSpans(m.Raw)})
+			chunk = append(chunk, newBlockItem(b.w.res, id, r.flags&recHasTime != 0, r.time, m.Kind, m.Key, m.Raw))
 		}
 		first := &b.items[b.order[start]]
 		tlo, thi := timeRange(chunk)

@@ -188,6 +188,37 @@ type blockItem struct {
 	kind, key string
 	raw       []byte
 	spans     [3]dal.Span // title, url, text within raw (dal.Result.TextSpans)
+	forms     [3]uint8    // how each span decodes (textForms)
+}
+
+// How a span of JSON string contents becomes text: found when the item is
+// written (on all cores, for a build) so that a reader does not look for
+// escapes or check UTF-8 again.
+const (
+	verbatim  = iota // no escape, valid UTF-8: the bytes are the text
+	escaped          // escapes in valid UTF-8: dal.UnquoteValid
+	unchecked        // invalid UTF-8: dal.Unquote
+)
+
+// textForms finds the forms of spans of raw.
+func textForms(raw []byte, spans [3]dal.Span) (forms [3]uint8) {
+	for f, s := range spans {
+		v := raw[s.Off : s.Off+s.Len]
+		switch {
+		case !utf8.Valid(v):
+			forms[f] = unchecked
+		case bytes.IndexByte(v, '\\') >= 0:
+			forms[f] = escaped
+		}
+	}
+	return forms
+}
+
+// newBlockItem is an item's block entry, spans and forms found.
+func newBlockItem(res *dal.Result, id uint32, hasTime bool, t int64, kind, key string, raw []byte) blockItem {
+	it := blockItem{id: id, hasTime: hasTime, time: t, kind: kind, key: key, raw: raw, spans: res.TextSpans(raw)}
+	it.forms = textForms(raw, it.spans)
+	return it
 }
 
 // text returns the item's title (f = 0), url (1) or text (2). Text
@@ -199,8 +230,11 @@ func (b *blockItem) text(f int) string {
 		return ""
 	}
 	v := b.raw[s.Off : s.Off+s.Len]
-	if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+	switch b.forms[f] {
+	case verbatim:
 		return unsafe.String(&v[0], len(v))
+	case escaped:
+		return dal.UnquoteValid(v)
 	}
 	return dal.Unquote(v)
 }
@@ -216,7 +250,7 @@ func itemSize(it *blockItem) int {
 	if it.hasTime {
 		n += uvarintLen(uint64(it.time<<1 ^ it.time>>63)) // zig-zag, as AppendVarint
 	}
-	return n + 6*uvarintLen(uint64(len(it.raw))) + len(it.kind) + len(it.key) + len(it.raw)
+	return n + 3*uvarintLen(uint64(len(it.raw))<<2) + 3*uvarintLen(uint64(len(it.raw))) + len(it.kind) + len(it.key) + len(it.raw)
 }
 
 // uvarintLen is the length of v as a uvarint.
@@ -255,8 +289,8 @@ func appendBlock(b []byte, items []blockItem) []byte {
 		b = binary.AppendUvarint(b, uint64(len(it.kind)))
 		b = binary.AppendUvarint(b, uint64(len(it.key)))
 		b = binary.AppendUvarint(b, uint64(len(it.raw)))
-		for _, s := range it.spans {
-			b = binary.AppendUvarint(b, uint64(s.Len))
+		for f, s := range it.spans {
+			b = binary.AppendUvarint(b, uint64(s.Len)<<2|uint64(it.forms[f]))
 			if s.Len > 0 {
 				b = binary.AppendUvarint(b, uint64(s.Off))
 			}
@@ -319,10 +353,12 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 		strLen += lens[3*i] + lens[3*i+1]
 		rawLen += lens[3*i+2]
 		for j := range it.spans {
-			l, ok := uvarint()
-			if !ok {
+			v, err := binary.ReadUvarint(r) // the length << 2 | the form
+			if err != nil || v&3 > unchecked || v>>2 > uint64(len(data)) {
 				return nil, errBlock
 			}
+			l := int(v >> 2)
+			it.forms[j] = uint8(v & 3)
 			if l == 0 {
 				continue
 			}

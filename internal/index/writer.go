@@ -350,8 +350,8 @@ func (w *writer) setVersion(id uint32, m *dal.Merged, ch uint64) {
 		}
 		return
 	}
-	w.inserts = append(w.inserts, insert{id: id, content: &blockItem{id: id, hasTime: r.flags&recHasTime != 0, time: r.time,
-		kind: m.Kind, key: m.Key, raw: m.Raw, spans: w.res.TextSpans(m.Raw)}})
+	it := newBlockItem(w.res, id, r.flags&recHasTime != 0, r.time, m.Kind, m.Key, m.Raw)
+	w.inserts = append(w.inserts, insert{id: id, content: &it})
 }
 
 // search plans the search entries of the new versions, once the old
