@@ -175,7 +175,11 @@ func randomRefreshes(t *testing.T, rng *rand.Rand) {
 			default:
 				tm = fmt.Sprintf(`,"t":%d`, t0+int64(rng.IntN(6))*60)
 			}
-			item := fmt.Sprintf(`{"id":%d%s,"title":"item %d word%d","v":%d}`, k, tm, k, rng.IntN(4), rng.IntN(3))
+			long := "" // now and then a title longer than a small block
+			if rng.IntN(10) == 0 {
+				long = strings.Repeat(" caf\u00e9", 40)
+			}
+			item := fmt.Sprintf(`{"id":%d%s,"title":"item %d word%d%s","v":%d}`, k, tm, k, rng.IntN(4), long, rng.IntN(3))
 			if rng.IntN(25) == 0 {
 				item = fmt.Sprintf(`{"id":%d,"x":tru}`, k) // invalid JSON
 			}
