@@ -151,7 +151,7 @@ func write(dir string, day time.Time, window [][]byte, useZstd bool) error {
 
 // WriteBash writes a bash history of n commands with timestamps
 // (HISTTIMEFORMAT set: "#<unix seconds>" before each command), about 58
-// bytes a command with its timestamp line (200,000 make 11.7 MB), as one
+// bytes a command with its timestamp line (200,000 make 11.9 MB), as one
 // snapshot in out: a small real source of many small items.
 func WriteBash(out string, n int) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
