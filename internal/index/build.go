@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"runtime"
 	"sort"
@@ -95,7 +94,7 @@ func (w *writer) build(ctx context.Context, snaps []snapshot.Snapshot, progress 
 	}
 	// Items whose newest version is not valid JSON have a record and an
 	// error, but no block.
-	h := sha256.New()
+	h := newHasher()
 	for i := range w.res.Invalid {
 		m := &w.res.Invalid[i]
 		id := uint32(len(items) + i)
@@ -188,7 +187,7 @@ func (b *builder) encode(lo, hi int) *built {
 		start = b.ends[lo-1]
 	}
 	g := &built{recs: make([]rec, 0, b.ends[hi-1]-start)}
-	h := sha256.New()
+	h := newHasher()
 	var chunk []blockItem
 	for n := lo; n < hi; n++ {
 		bid := b.base + 1 + int64(n)

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"runtime"
 	"sort"
 	"strings"
@@ -262,6 +261,12 @@ func (x *Index) apply(ctx context.Context, source, digest, fp string, rebuild bo
 	}
 	trace("%s: write transaction begun, records loaded", source)
 	if rebuild {
+		// What the merge left behind (its maps, the versions it replaced)
+		// is collected first, so that the build's own allocations (about
+		// 16 MB on the benchmark source) reuse that memory instead of
+		// growing the heap: peak RSS of a first `hoard items saved
+		// --limit 1` 155-163 -> 147-148 MB, as --no-cache's 146-147 MB.
+		runtime.GC()
 		if err := w.build(ctx, snaps, progress); err != nil {
 			return false, err
 		}
@@ -355,16 +360,16 @@ func multiInsert(ctx context.Context, tx *sql.Tx, head string, cols int, rows fu
 }
 
 // contentHash identifies an item version's stored content: raw, invalid
-// bytes and error message. h is a SHA-256 hash to reuse.
-func contentHash(h hash.Hash, m *dal.Merged) uint64 {
-	h.Reset()
-	h.Write(m.Raw)
-	h.Write([]byte{0})
-	h.Write(m.Invalid)
-	h.Write([]byte{0})
+// bytes and error message.
+func contentHash(h *hasher, m *dal.Merged) uint64 {
+	h.h.Reset()
+	h.h.Write(m.Raw)
+	h.h.Write(nul)
+	h.h.Write(m.Invalid)
+	h.h.Write(nul)
 	if m.Err != nil {
-		h.Write([]byte(m.Err.Error()))
+		h.h.Write([]byte(m.Err.Error()))
 	}
-	var sum [sha256.Size]byte
-	return binary.BigEndian.Uint64(h.Sum(sum[:0]))
+	h.buf = h.h.Sum(h.buf[:0])
+	return binary.BigEndian.Uint64(h.buf)
 }

@@ -148,18 +148,26 @@ func decodeSegment(recs []rec, data []byte) ([]rec, error) {
 	return recs, nil
 }
 
-// keyHash identifies an item within a source across refreshes. h is a
-// SHA-256 hash to reuse.
-func keyHash(h hash.Hash, kind, key string) [16]byte {
-	h.Reset()
-	var n [binary.MaxVarintLen64]byte
-	h.Write(n[:binary.PutUvarint(n[:], uint64(len(kind)))])
-	h.Write([]byte(kind))
-	h.Write([]byte(key))
-	var sum [sha256.Size]byte
-	var out [16]byte
-	copy(out[:], h.Sum(sum[:0]))
-	return out
+// hasher computes keyHash and contentHash without allocating; one per
+// goroutine. (A hash.Hash is an interface: the slices passed to it and the
+// sum it appends to escape, 112 bytes of garbage an item.)
+type hasher struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newHasher() *hasher { return &hasher{h: sha256.New(), buf: make([]byte, 0, 256)} }
+
+// nul separates the parts of a hashed version.
+var nul = []byte{0}
+
+// keyHash identifies an item within a source across refreshes: the first
+// 16 bytes of the SHA-256 of the kind's length, the kind and the key.
+func keyHash(h *hasher, kind, key string) [16]byte {
+	h.buf = binary.AppendUvarint(h.buf[:0], uint64(len(kind)))
+	h.buf = append(append(h.buf, kind...), key...)
+	sum := sha256.Sum256(h.buf)
+	return [16]byte(sum[:16])
 }
 
 // sortKey is an item's place in output order as bytes that compare like

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -310,7 +309,7 @@ func hashAll(items []dal.Merged) []sums {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			h := sha256.New()
+			h := newHasher()
 			for i := g; i < len(items); i += n {
 				out[i] = sums{keyHash(h, items[i].Kind, items[i].Key), contentHash(h, &items[i])}
 			}
