@@ -43,6 +43,12 @@ func TestBlockRoundTrip(t *testing.T) {
 	if got, err := decodeBlock(encodeBlock(long)); err != nil || got[0].text(0) != strings.Repeat("é", 100) {
 		t.Errorf("a long span: %v", err)
 	}
+	// A key found in the raw JSON is stored as its place there.
+	inRaw := []blockItem{{kind: "saved", key: "t3_abc", raw: []byte(`{"id":"t3_abc","x":1}`)}}
+	if got, err := decodeBlock(encodeBlock(inRaw)); err != nil || got[0].key != "t3_abc" ||
+		len(encodeBlock(inRaw)) >= len(encodeBlock([]blockItem{{kind: "saved", key: "t3_abd", raw: inRaw[0].raw}})) {
+		t.Errorf("a key in the raw JSON: %+v, %v", got, err)
+	}
 	good := encodeBlock(items)
 	outside := encodeBlock([]blockItem{{raw: []byte(`"ab"`), spans: [3]dal.Span{{Off: 1, Len: 4}}}})
 	for _, bad := range [][]byte{nil, {1}, good[:len(good)-1], append(append([]byte(nil), good...), 'x'), good[:5], outside} {

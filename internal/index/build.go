@@ -40,7 +40,7 @@ func (w *writer) build(ctx context.Context, snaps []snapshot.Snapshot, progress 
 	sizes := make([]int, len(items))
 	for i, j := range order {
 		m := &items[j]
-		sizes[i] = itemSize(&blockItem{kind: m.Kind, key: m.Key, raw: m.Raw})
+		sizes[i] = itemSize(&blockItem{id: uint32(i), hasTime: !m.Time.IsZero(), time: m.Time.UnixNano(), kind: m.Kind, key: m.Key, raw: m.Raw})
 	}
 	ends := cuts(sizes)
 	if len(items) == 0 {

@@ -97,6 +97,11 @@ func (x *Index) setup(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
 		return err
 	}
+	// Free pages can be given back (see vacuum); like the page size, this
+	// takes effect in a new file only.
+	if _, err := conn.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+		return err
+	}
 	_, err = conn.ExecContext(ctx, "PRAGMA journal_mode = WAL")
 	return err
 }

@@ -48,6 +48,11 @@ func (x *Index) ensureSearch(ctx context.Context, sources []string) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO items_fts (items_fts) VALUES ('optimize')"); err != nil {
 		return err
 	}
+	// 'optimize' leaves the pages of the segments it merged free (6 MB,
+	// 6% of the file, on the benchmark source): give them back.
+	if _, err := tx.ExecContext(ctx, "PRAGMA incremental_vacuum"); err != nil {
+		return err
+	}
 	if err = tx.Commit(); err == nil {
 		x.checkpointLater()
 	}

@@ -258,8 +258,29 @@ func itemSize(it *blockItem) int {
 	if it.hasTime {
 		n += uvarintLen(uint64(it.time<<1 ^ it.time>>63)) // zig-zag, as AppendVarint
 	}
-	return n + 3*uvarintLen(uint64(len(it.raw))<<2) + 3*uvarintLen(uint64(len(it.raw))) + len(it.kind) + len(it.key) + len(it.raw)
+	if off := keyIn(it); off >= 0 {
+		n += uvarintLen(uint64(off))
+	} else {
+		n += len(it.key)
+	}
+	return n + 3*uvarintLen(uint64(len(it.raw))<<2) + 3*uvarintLen(uint64(len(it.raw))) + len(it.kind) + len(it.raw)
 }
+
+// keyIn is where the item's key is in its raw JSON, as it is (a string
+// key is mostly there: "id": "t3_abc"), or -1. The block then holds the
+// key's place, not its bytes: the same bytes, wherever they are found.
+func keyIn(it *blockItem) int {
+	if len(it.key) == 0 {
+		return -1
+	}
+	return bytes.Index(it.raw, unsafe.Slice(unsafe.StringData(it.key), len(it.key)))
+}
+
+// Flags of an item in a block.
+const (
+	itemHasTime = 1 << iota
+	itemKeyInRaw
+)
 
 // uvarintLen is the length of v as a uvarint.
 func uvarintLen(v uint64) int {
@@ -271,8 +292,9 @@ func uvarintLen(v uint64) int {
 }
 
 // encodeBlock is the stored form of items: a version byte, the count,
-// each item's id, time, field lengths and text spans, then all the items'
-// kinds and keys, then all their raw JSON. Keeping the strings together
+// each item's id, flags, time, field lengths, key place (keyIn) and text
+// spans, then all the items' kinds and the keys not in their raw JSON,
+// then all their raw JSON. Keeping the strings together
 // lets a reader turn them into one string and slice the fields out of it.
 func encodeBlock(items []blockItem) []byte { return appendBlock(nil, items) }
 
@@ -285,18 +307,27 @@ func appendBlock(b []byte, items []blockItem) []byte {
 	b = slices.Grow(b, size)
 	b = append(b, blockVersion)
 	b = binary.AppendUvarint(b, uint64(len(items)))
+	keyOffs := make([]int, len(items))
 	for i := range items {
 		it := &items[i]
 		b = binary.AppendUvarint(b, uint64(it.id))
+		var flags byte
 		if it.hasTime {
-			b = append(b, 1)
+			flags |= itemHasTime
+		}
+		if keyOffs[i] = keyIn(it); keyOffs[i] >= 0 {
+			flags |= itemKeyInRaw
+		}
+		b = append(b, flags)
+		if it.hasTime {
 			b = binary.AppendVarint(b, it.time)
-		} else {
-			b = append(b, 0)
 		}
 		b = binary.AppendUvarint(b, uint64(len(it.kind)))
 		b = binary.AppendUvarint(b, uint64(len(it.key)))
 		b = binary.AppendUvarint(b, uint64(len(it.raw)))
+		if keyOffs[i] >= 0 {
+			b = binary.AppendUvarint(b, uint64(keyOffs[i]))
+		}
 		for f, s := range it.spans {
 			b = binary.AppendUvarint(b, uint64(s.Len)<<2|uint64(it.forms[f]))
 			if s.Len > 0 {
@@ -305,7 +336,10 @@ func appendBlock(b []byte, items []blockItem) []byte {
 		}
 	}
 	for i := range items {
-		b = append(append(b, items[i].kind...), items[i].key...)
+		b = append(b, items[i].kind...)
+		if keyOffs[i] < 0 {
+			b = append(b, items[i].key...)
+		}
 	}
 	for i := range items {
 		b = append(b, items[i].raw...)
@@ -329,6 +363,7 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 	}
 	items := make([]blockItem, n)
 	lens := make([]int, 3*n)
+	keyOffs := make([]int, n)
 	strLen, rawLen := 0, 0
 	uvarint := func() (int, bool) {
 		v, err := binary.ReadUvarint(r)
@@ -341,11 +376,11 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 			return nil, errBlock
 		}
 		it.id = uint32(id)
-		flag, err := r.ReadByte()
-		if err != nil || flag > 1 {
+		flags, err := r.ReadByte()
+		if err != nil || flags&^(itemHasTime|itemKeyInRaw) != 0 {
 			return nil, errBlock
 		}
-		if flag == 1 {
+		if flags&itemHasTime != 0 {
 			it.hasTime = true
 			if it.time, err = binary.ReadVarint(r); err != nil {
 				return nil, errBlock
@@ -358,7 +393,17 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 			}
 			lens[3*i+j] = v
 		}
-		strLen += lens[3*i] + lens[3*i+1]
+		keyOffs[i] = -1
+		if flags&itemKeyInRaw != 0 {
+			off, ok := uvarint()
+			if !ok || off+lens[3*i+1] > lens[3*i+2] {
+				return nil, errBlock
+			}
+			keyOffs[i] = off
+		} else {
+			strLen += lens[3*i+1]
+		}
+		strLen += lens[3*i]
 		rawLen += lens[3*i+2]
 		for j := range it.spans {
 			v, err := binary.ReadUvarint(r) // the length << 2 | the form
@@ -389,10 +434,18 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 	s, w := 0, 0
 	for i := range items {
 		it, l := &items[i], lens[3*i:3*i+3]
-		it.kind, it.key = strs[s:s+l[0]], strs[s+l[0]:s+l[0]+l[1]]
-		s += l[0] + l[1]
+		it.kind = strs[s : s+l[0]]
+		s += l[0]
 		it.raw = raws[w : w+l[2] : w+l[2]]
 		w += l[2]
+		if k := keyOffs[i]; k >= 0 {
+			if l[1] > 0 {
+				it.key = unsafe.String(&it.raw[k], l[1])
+			}
+		} else {
+			it.key = strs[s : s+l[1]]
+			s += l[1]
+		}
 	}
 	return items, nil
 }

@@ -247,9 +247,14 @@ func timeRange(items []blockItem) (lo, hi any) {
 // Blocks are sized in bytes so that one fits a page with its row: reading
 // it then follows no chain of overflow pages, and a page holds little
 // besides it.
+//
+// A row's payload stays in its leaf page up to 16,349 bytes (the page
+// size less 35); the block's row adds its key (the first item's sortKey,
+// about 50 bytes with the snapshot's rank) and a few integers to the
+// block's bytes.
 var (
-	blockFill = 15600 // the size blocks are cut to when split or built
-	blockMax  = 16100 // the size past which a rewritten block is split
+	blockFill = 15850 // the size blocks are cut to when split or built
+	blockMax  = 16150 // the size past which a rewritten block is split
 	maxBlock  = 4096  // the most items in a block; tests lower it
 )
 
