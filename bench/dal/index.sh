@@ -68,14 +68,16 @@ echo "binaries: ${BINS[*]}"
 
 R=$X/results.txt
 : > "$R"
-# run NAME CACHE CMD...: one run in a new process; appends "NAME ms KB" to
-# $R. CACHE is the XDG_CACHE_HOME it runs with.
+# run NAME CACHE CMD...: one run in a new process; appends "NAME ms KB
+# cpu-ms" (wall, peak RSS, user + system CPU) to $R. CACHE is the
+# XDG_CACHE_HOME it runs with.
 run() {
   local name=$1 cache=$2 start end; shift 2
   start=$(date +%s%N)
-  XDG_CACHE_HOME=$cache /usr/bin/time -f "%M" -o "$X/rss.txt" "$@" > "$X/out.txt"
+  XDG_CACHE_HOME=$cache /usr/bin/time -f "%M %U %S" -o "$X/rss.txt" "$@" > "$X/out.txt"
   end=$(date +%s%N)
-  echo "$name $(((end - start) / 1000000)) $(tail -1 "$X/rss.txt")" | tee -a "$R"
+  read -r kb user sys < <(tail -1 "$X/rss.txt")
+  echo "$name $(((end - start) / 1000000)) $kb $(awk "BEGIN { print ($user + $sys) * 1000 }")" | tee -a "$R"
 }
 # tag BIN: a short name for a binary in the results.
 tag() { if [ "$1" = "$OUT/hoard" ]; then echo new; else echo other; fi; }
@@ -91,25 +93,27 @@ ONE=(items --dir "$X/one" --items saved --key id --time created_utc --format jso
 for r in $(seq "$ROUNDS"); do
   echo "round $r, load $(cut -d' ' -f1 /proc/loadavg)"
   rm -f "$X/root/saved/$(basename "$NEWEST")"
+  # The uncached command runs right after this tree's, the other binary's
+  # after both: each ratio compares neighbours.
   for b in "${BINS[@]}"; do
     t=$(tag "$b")
     rm -rf "$X/cache-$t"
     run "$t-build" "$X/cache-$t" "$b" --config "$X/hoard.toml" items saved --format jsonl
+    [ "$t" = new ] && run "nocache" "$X/cache-none" "$OUT/hoard" --config "$X/hoard.toml" items saved --format jsonl --no-cache
   done
-  run "nocache" "$X/cache-none" "$OUT/hoard" --config "$X/hoard.toml" items saved --format jsonl --no-cache
   for b in "${BINS[@]}"; do
     t=$(tag "$b")
     rm -rf "$X/cache-$t"
     run "$t-build-1" "$X/cache-$t" "$b" --config "$X/hoard.toml" items saved --format jsonl --limit 1
+    [ "$t" = new ] && run "nocache-1" "$X/cache-none" "$OUT/hoard" --config "$X/hoard.toml" items saved --format jsonl --no-cache --limit 1
   done
-  run "nocache-1" "$X/cache-none" "$OUT/hoard" --config "$X/hoard.toml" items saved --format jsonl --no-cache --limit 1
   ln "$NEWEST" "$X/root/saved/"
   for b in "${BINS[@]}"; do
     t=$(tag "$b")
     rm -rf "$X/cache-$t" && cp -a "$X/cache-$t-before" "$X/cache-$t" && sync
     run "$t-refresh" "$X/cache-$t" "$b" --config "$X/hoard.toml" items saved --format jsonl --limit 1
+    [ "$t" = new ] && run "one-file" "$X/cache-none" "$OUT/hoard" "${ONE[@]}"
   done
-  run "one-file" "$X/cache-none" "$OUT/hoard" "${ONE[@]}"
   for b in "${BINS[@]}"; do
     t=$(tag "$b")
     run "$t-warm" "$X/cache-$t" "$b" --config "$X/hoard.toml" items saved --format jsonl
@@ -123,8 +127,8 @@ for r in $(seq "$ROUNDS"); do
     t=$(tag "$b")
     rm -rf "$X/cache-$t-bash"
     run "$t-bash" "$X/cache-$t-bash" "$b" --config "$X/hoard.toml" items bash --format jsonl
+    [ "$t" = new ] && run "nocache-bash" "$X/cache-none" "$OUT/hoard" --config "$X/hoard.toml" items bash --format jsonl --no-cache
   done
-  run "nocache-bash" "$X/cache-none" "$OUT/hoard" --config "$X/hoard.toml" items bash --format jsonl --no-cache
 done
 
 # Sizes: the index of all 365 snapshots after a build, then after a first
@@ -155,18 +159,18 @@ for line in open(sys.argv[1], "rb"):
 print(f"  {n} items: raw JSON {raw} bytes, canonical (compact, re-encoded) {canon} bytes")
 PY
 
-echo "medians over $ROUNDS rounds (ms, peak RSS KB):"
+echo "medians over $ROUNDS rounds (wall ms, peak RSS KB, CPU ms):"
 awk '
-  { ms[$1] = ms[$1] " " $2; kb[$1] = kb[$1] " " $3 }
+  { ms[$1] = ms[$1] " " $2; kb[$1] = kb[$1] " " $3; cpu[$1] = cpu[$1] " " $4 }
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    for (k in ms) { m[k] = median(ms[k]); r[k] = median(kb[k]); printf "  %-16s %7.0f ms  %7.0f KB   (ms:%s)\n", k, m[k], r[k], ms[k] }
-    for (t in m) if (t ~ /^(new|other)-build$/) printf "  %s build / --no-cache: %.2fx time, %.2fx peak RSS\n", t, m[t] / m["nocache"], r[t] / r["nocache"]
+    for (k in ms) { m[k] = median(ms[k]); r[k] = median(kb[k]); c[k] = median(cpu[k]); printf "  %-16s %7.0f ms  %7.0f KB  %7.0f CPU ms   (ms:%s)\n", k, m[k], r[k], c[k], ms[k] }
+    for (t in m) if (t ~ /^(new|other)-build$/) printf "  %s build / --no-cache: %.2fx time, %.2fx peak RSS, %.2fx CPU\n", t, m[t] / m["nocache"], r[t] / r["nocache"], c[t] / c["nocache"]
     for (t in m) if (t ~ /^(new|other)-build-1$/) printf "  %s build --limit 1 / --no-cache --limit 1: peak RSS %.2fx (%d KB against %d)\n", t, r[t] / r["nocache-1"], r[t], r["nocache-1"]
-    for (t in m) if (t ~ /^(new|other)-refresh$/) printf "  %s refresh / one file alone: %.2fx\n", t, m[t] / m["one-file"]
+    for (t in m) if (t ~ /^(new|other)-refresh$/) printf "  %s refresh / one file alone: %.2fx time, %.2fx CPU\n", t, m[t] / m["one-file"], c[t] / c["one-file"]
     for (t in m) if (t ~ /^(new|other)-bash$/) printf "  %s bash build / --no-cache: %.2fx time, %.2fx peak RSS\n", t, m[t] / m["nocache-bash"], r[t] / r["nocache-bash"]
   }' "$R" | sort
