@@ -87,11 +87,43 @@ func (e *enveloper) fill(it *Item, raw []byte, lazy bool) error {
 
 // text sets Title, URL and Text from it.Raw.
 func (e *enveloper) text(it *Item) {
-	vals := make([][]byte, len(e.paths))
+	var buf [16][]byte
+	vals := e.values(buf[:0])
 	lookupAll(it.Raw, e.paths, vals)
 	it.Title = firstString(vals[:e.nT])
 	it.URL = firstString(vals[e.nT : e.nT+e.nU])
 	it.Text = firstString(vals[e.nT+e.nU:])
+}
+
+// values is room for the values of e.paths: buf when it is large enough
+// (on the caller's stack: one allocation less per item).
+func (e *enveloper) values(buf [][]byte) [][]byte {
+	if len(e.paths) <= cap(buf) {
+		return buf[:len(e.paths)]
+	}
+	return make([][]byte, len(e.paths))
+}
+
+// Span is where an envelope field's text is in an item's raw JSON: the
+// contents of a JSON string (between its quotes) at Off, Len bytes long.
+// The zero Span is an empty field.
+type Span struct{ Off, Len int }
+
+// spans returns where text finds Title, URL and Text in raw.
+func (e *enveloper) spans(raw []byte) [3]Span {
+	var buf [16][]byte
+	vals := e.values(buf[:0])
+	lookupAll(raw, e.paths, vals)
+	span := func(vals [][]byte) Span {
+		for _, v := range vals {
+			if len(v) > 2 && v[0] == '"' { // as firstString
+				// v is within raw: its offset is the difference of their capacities.
+				return Span{Off: cap(raw) - cap(v) + 1, Len: len(v) - 2}
+			}
+		}
+		return Span{}
+	}
+	return [3]Span{span(vals[:e.nT]), span(vals[e.nT : e.nT+e.nU]), span(vals[e.nT+e.nU:])}
 }
 
 // jsonError returns encoding/json's description of what is wrong.

@@ -70,7 +70,7 @@ func (rd Reader) examine(ctx context.Context, t Target) (Checkup, error) {
 	var files []dal.FileStat
 	cached := rd.Index != "" && !rd.NoCache
 	if cached {
-		files, err = examineCached(ctx, rd.Index, src, &c)
+		files, err = rd.examineCached(ctx, src, &c)
 	}
 	if !cached || err != nil {
 		if ctx.Err() != nil {
@@ -91,10 +91,10 @@ func (rd Reader) examine(ctx context.Context, t Target) (Checkup, error) {
 	return c, nil
 }
 
-func examineCached(ctx context.Context, path string, src index.Source, c *Checkup) ([]dal.FileStat, error) {
+func (rd Reader) examineCached(ctx context.Context, src index.Source, c *Checkup) ([]dal.FileStat, error) {
 	var files []dal.FileStat
-	prepare := func(x *index.Index) error { _, err := x.Refresh(ctx, src); return err }
-	err := withIndex(ctx, path, prepare, func(x *index.Index) error {
+	prepare := func(x *index.Index) error { return rd.refresh(ctx, x, []index.Source{src}) }
+	err := withIndex(ctx, rd.Index, prepare, func(x *index.Index) error {
 		sum, err := x.Summarize(ctx, src.Spec.Source)
 		if err != nil {
 			return err

@@ -77,6 +77,19 @@ type Reader struct {
 	// directly, without opening any index.
 	Index   string
 	NoCache bool
+	// Progress, if set, is told how a refresh of the index goes (it may
+	// be called from several goroutines at once); Refreshed, if set, is
+	// called once the refreshes of a read are over, before any item is
+	// yielded (a progress line is cleared then).
+	Progress  func(index.Progress)
+	Refreshed func()
+}
+
+// refreshed calls Refreshed, if set.
+func (rd Reader) refreshed() {
+	if rd.Refreshed != nil {
+		rd.Refreshed()
+	}
 }
 
 // Reader returns the reader of the app's layout.
@@ -277,9 +290,10 @@ func withIndex(ctx context.Context, path string, prepare, fn func(x *index.Index
 }
 
 // refresh brings the index up to date with srcs.
-func refresh(ctx context.Context, x *index.Index, srcs []index.Source) error {
+func (rd Reader) refresh(ctx context.Context, x *index.Index, srcs []index.Source) error {
+	defer rd.refreshed()
 	for _, s := range srcs {
-		if _, err := x.Refresh(ctx, s); err != nil {
+		if _, err := x.RefreshWith(ctx, s, index.RefreshOptions{Progress: rd.Progress}); err != nil {
 			return fmt.Errorf("refreshing %s: %w", s.Spec.Source, err)
 		}
 	}
@@ -298,7 +312,7 @@ func (rd Reader) cached(ctx context.Context, srcs []index.Source, q dal.Query) (
 		iq.Sources = append(iq.Sources, s.Spec.Source)
 	}
 	x, err := openIndex(ctx, rd.Index, func(x *index.Index) error {
-		if err := refresh(ctx, x, srcs); err != nil {
+		if err := rd.refresh(ctx, x, srcs); err != nil {
 			return err
 		}
 		var err error
@@ -309,24 +323,7 @@ func (rd Reader) cached(ctx context.Context, srcs []index.Source, q dal.Query) (
 		return nil, err
 	}
 	damaged := false
-	r := &Reading{Problems: errs}
-	r.Items = func(yield func(dal.Item, error) bool) {
-		stop := errors.New("stop")
-		err := x.Each(ctx, iq, func(it *dal.Item) error {
-			if !yield(*it, nil) {
-				return stop
-			}
-			return nil
-		})
-		switch {
-		case err == nil || err == stop:
-		case index.IsCorrupt(err):
-			damaged = true
-			yield(dal.Item{}, fmt.Errorf("%w\nthe index %s is deleted; the next command builds it again (or use --no-cache)", err, rd.Index))
-		default:
-			yield(dal.Item{}, err)
-		}
-	}
+	r := &Reading{Problems: errs, Items: indexItems(ctx, x, iq, rd.Index, &damaged)}
 	r.close = func() {
 		x.Close()
 		if damaged {
@@ -334,6 +331,24 @@ func (rd Reader) cached(ctx context.Context, srcs []index.Source, q dal.Query) (
 		}
 	}
 	return r, nil
+}
+
+// indexItems yields the items of q from x. Damage found while they are
+// being yielded cannot be mended by reading again (some items are out
+// already): it sets *damaged, for the caller to delete the index when it
+// is closed, and the error says so.
+func indexItems(ctx context.Context, x *index.Index, q index.Query, path string, damaged *bool) iter.Seq2[dal.Item, error] {
+	return func(yield func(dal.Item, error) bool) {
+		for it, err := range x.All(ctx, q) {
+			if index.IsCorrupt(err) {
+				*damaged = true
+				err = fmt.Errorf("%w\nthe index %s is deleted; the next command builds it again (or use --no-cache)", err, path)
+			}
+			if !yield(it, err) {
+				return
+			}
+		}
+	}
 }
 
 // Dedupe sorts problems and drops repeats.

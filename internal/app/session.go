@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -46,7 +45,7 @@ func (rd Reader) Open(ctx context.Context, ts []Target) (*Session, error) {
 	if rd.Index != "" && !rd.NoCache {
 		var errs []string
 		x, err := openIndex(ctx, rd.Index, func(x *index.Index) error {
-			if err := refresh(ctx, x, srcs); err != nil {
+			if err := rd.refresh(ctx, x, srcs); err != nil {
 				return err
 			}
 			var err error
@@ -89,23 +88,7 @@ func (s *Session) Read(ctx context.Context, q dal.Query) (*Reading, error) {
 		return r, nil
 	}
 	iq := index.Query{Sources: s.sources, Query: q}
-	r.Items = func(yield func(dal.Item, error) bool) {
-		stop := errors.New("stop")
-		err := s.x.Each(ctx, iq, func(it *dal.Item) error {
-			if !yield(*it, nil) {
-				return stop
-			}
-			return nil
-		})
-		switch {
-		case err == nil || err == stop:
-		case index.IsCorrupt(err):
-			s.damaged = true
-			yield(dal.Item{}, fmt.Errorf("%w\nthe index %s is deleted; the next read builds it again", err, s.rd.Index))
-		default:
-			yield(dal.Item{}, err)
-		}
-	}
+	r.Items = indexItems(ctx, s.x, iq, s.rd.Index, &s.damaged)
 	return r, nil
 }
 

@@ -57,7 +57,10 @@ func runRead(ctx context.Context, g *Globals, o readOpts) error {
 	if err != nil {
 		return err
 	}
+	progress := newIndexProgress(g)
+	progress.attach(&rd)
 	r, err := rd.Read(ctx, targets, q)
+	progress.end()
 	if err != nil {
 		return err
 	}
