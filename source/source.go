@@ -108,10 +108,13 @@ type OAuth2 struct {
 	// After is printed once the secrets file is written, e.g. what to do
 	// next that the service requires.
 	After string
-	// Endpoints returns the authorization and token URLs of a configured
-	// source from its parameters (auth_url, token_url), "" keeping the
-	// defaults above; nil when the config cannot move them.
-	Endpoints func(params any) (authURL, tokenURL string)
+}
+
+// OAuth2Endpoints is implemented by the parameters of a source whose
+// config may move its OAuth2 endpoints (auth_url, token_url): "" keeps
+// the source's default.
+type OAuth2Endpoints interface {
+	OAuth2Endpoints() (authURL, tokenURL string)
 }
 
 // RedirectPort is the loopback port of the redirect URI
@@ -126,8 +129,8 @@ func (s *Source) ResolveOAuth2(params any) *OAuth2 {
 		return nil
 	}
 	o := *s.OAuth2
-	if o.Endpoints != nil {
-		a, t := o.Endpoints(params)
+	if e, ok := params.(OAuth2Endpoints); ok {
+		a, t := e.OAuth2Endpoints()
 		if a != "" {
 			o.AuthURL = a
 		}

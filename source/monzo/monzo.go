@@ -97,13 +97,6 @@ compression = "zstd"
 		After: "Now approve hoard's access in the Monzo app (a notification asks for your PIN or fingerprint).\n" +
 			"Monzo shows every transaction only in the 5 minutes after that approval: run 'hoard run NAME' now\n" +
 			"to save your whole history; later runs read the last 90 days.",
-		Endpoints: func(params any) (string, string) {
-			p, _ := params.(*Params)
-			if p == nil {
-				return "", ""
-			}
-			return p.AuthURL, p.TokenURL
-		},
 	},
 }
 
@@ -172,3 +165,7 @@ func restParams(base, tokenURL, since string) *rest.Params {
 		},
 	}
 }
+
+// OAuth2Endpoints implements source.OAuth2Endpoints: auth_url and
+// token_url move the flow of hoard auth.
+func (p *Params) OAuth2Endpoints() (authURL, tokenURL string) { return p.AuthURL, p.TokenURL }

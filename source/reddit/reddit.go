@@ -161,13 +161,6 @@ compression = "zstd"
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL, Scope: Scope, ClientAuth: "basic",
 		Params: map[string]string{"duration": "permanent"}, Port: source.RedirectPort,
 		Register: "At https://www.reddit.com/prefs/apps, create an app (\"installed app\" or \"web app\") with the redirect URI http://127.0.0.1:8976/callback.",
-		Endpoints: func(params any) (string, string) {
-			p, _ := params.(*Params)
-			if p == nil {
-				return "", ""
-			}
-			return p.AuthURL, p.TokenURL
-		},
 	},
 	Secrets: []source.Secret{
 		{Key: "client_id", Help: "your app's id, under its name at https://www.reddit.com/prefs/apps"},
@@ -177,3 +170,7 @@ compression = "zstd"
 		{Key: "password", Help: "your Reddit password, for a script app", Optional: true},
 	},
 }
+
+// OAuth2Endpoints implements source.OAuth2Endpoints: auth_url and
+// token_url move the flow of hoard auth.
+func (p *Params) OAuth2Endpoints() (authURL, tokenURL string) { return p.AuthURL, p.TokenURL }

@@ -88,13 +88,6 @@ compression = "zstd"
 	OAuth2: &source.OAuth2{
 		AuthURL: DefaultAuthURL, TokenURL: DefaultTokenURL, Scope: Scope, ClientAuth: "basic", PKCE: true,
 		Register: "At https://developer.spotify.com/dashboard, create an app (Web API) with the redirect URI http://127.0.0.1/callback (Spotify accepts any port on a loopback address).",
-		Endpoints: func(params any) (string, string) {
-			p, _ := params.(*Params)
-			if p == nil {
-				return "", ""
-			}
-			return p.AuthURL, p.TokenURL
-		},
 	},
 }
 
@@ -143,3 +136,7 @@ func restParams(base, tokenURL string) *rest.Params {
 		},
 	}
 }
+
+// OAuth2Endpoints implements source.OAuth2Endpoints: auth_url and
+// token_url move the flow of hoard auth.
+func (p *Params) OAuth2Endpoints() (authURL, tokenURL string) { return p.AuthURL, p.TokenURL }

@@ -79,13 +79,6 @@ compression = "zstd"
 		Scope: "read,activity:read_all", ClientAuth: "post",
 		Params:   map[string]string{"approval_prompt": "auto"},
 		Register: "At https://www.strava.com/settings/api, create an API application with the Authorization Callback Domain 127.0.0.1.",
-		Endpoints: func(params any) (string, string) {
-			p, _ := params.(*Params)
-			if p == nil {
-				return "", ""
-			}
-			return p.AuthURL, p.TokenURL
-		},
 	},
 }
 
@@ -129,3 +122,7 @@ func restParams(base, tokenURL string) *rest.Params {
 		},
 	}
 }
+
+// OAuth2Endpoints implements source.OAuth2Endpoints: auth_url and
+// token_url move the flow of hoard auth.
+func (p *Params) OAuth2Endpoints() (authURL, tokenURL string) { return p.AuthURL, p.TokenURL }
