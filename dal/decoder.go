@@ -89,7 +89,12 @@ func (s Spec) Validate() error {
 			return err
 		}
 	}
-	if err := checkKind("", KindSpec{Key: s.Key, Time: s.Time, Title: s.Title, URL: s.URL, Text: s.Text}); err != nil {
+	for _, m := range s.Members {
+		if err := checkGlob("members", m); err != nil {
+			return err
+		}
+	}
+	if err := checkKind("", s.own()); err != nil {
 		return err
 	}
 	for _, k := range s.namedKinds() {
@@ -112,6 +117,24 @@ func checkKind(prefix string, k KindSpec) error {
 				return err
 			}
 		}
+	}
+	if k.Items != "" {
+		if err := checkPath(prefix+"items", k.Items, true); err != nil {
+			return err
+		}
+	}
+	for _, m := range k.Members {
+		if err := checkGlob(prefix+"members", m); err != nil {
+			return err
+		}
+	}
+	if _, err := compileTime(k.timeSettings()); err != nil {
+		return fmt.Errorf("%s%w", prefix, err)
+	}
+	switch k.FixEncoding {
+	case "", FixLatin1:
+	default:
+		return fmt.Errorf("%sfix_encoding = %q: the one repair is %q (UTF-8 bytes written as Latin-1 characters, as in Facebook and Instagram exports)", prefix, k.FixEncoding, FixLatin1)
 	}
 	return nil
 }

@@ -161,7 +161,8 @@ type merger struct {
 	ranges bool
 	seeds  [2]maphash.Seed // key hash, key check hash
 	shards [shardCount]shard
-	times  perKind[Path] // time path of each kind, for Ranges
+	times  perKind[timeField] // time of each kind, for Ranges
+	fix    perKind[bool]      // kinds whose text is repaired (FixEncoding)
 	env    *envelopers
 	lazy   bool
 	// scanAll turns off the known-version fast path (tests compare both).
@@ -171,7 +172,8 @@ type merger struct {
 func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
 	m := &merger{spec: spec, snaps: snaps, files: make([]FileStat, len(snaps)),
 		ranges: opt.Ranges && spec.HasTime(),
-		times:  newPerKind(spec, func(ks KindSpec) Path { return parsePath(ks.Time) })}
+		times:  newPerKind(spec, newTimeField),
+		fix:    newPerKind(spec, func(ks KindSpec) bool { return ks.FixEncoding == FixLatin1 })}
 	for i := range m.seeds {
 		m.seeds[i] = maphash.MakeSeed()
 	}
@@ -263,6 +265,9 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 			continue
 		}
 		st.Records++
+		if m.fix.of(rec.Kind) {
+			rec.Raw = fixLatin1(rec.Raw)
+		}
 		if h := *last; h.e != nil && len(rec.Raw) == h.n && unsafe.SliceData(rec.Raw) == h.p {
 			*last = hit{}
 			if m.ranges {
@@ -290,11 +295,11 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 
 // addRange widens the snapshot's time range of the record's kind.
 func (m *merger) addRange(st *FileStat, rec Record) {
-	tp := m.times.of(rec.Kind)
-	if len(tp) == 0 {
+	tf := m.times.of(rec.Kind)
+	if len(tf.path) == 0 {
 		return
 	}
-	t, ok, _ := parseTime(lookup(rec.Raw, tp))
+	t, ok, _ := tf.r.read(lookup(rec.Raw, tf.path))
 	if !ok {
 		return
 	}
@@ -311,6 +316,16 @@ func (m *merger) addRange(st *FileStat, rec Record) {
 	st.Ranges[rec.Kind] = r
 }
 
+// timeField is where a kind's time is and how it is written.
+type timeField struct {
+	path Path
+	r    *timeReader
+}
+
+func newTimeField(ks KindSpec) timeField {
+	return timeField{path: parsePath(ks.Time), r: newTimeReader(ks.timeSettings())}
+}
+
 // find returns the entry of key k (kind, NUL, key); the shard is locked.
 func (sh *shard) find(h, check uint64, k []byte) *entry {
 	e := sh.m[h]
@@ -324,6 +339,9 @@ func (sh *shard) find(h, check uint64, k []byte) *entry {
 // starts with, if b starts with that version's bytes, and notes the entry
 // in last; else 0.
 func (m *merger) known(k *keyer, scratch *[]byte, last *hit, kind string, b []byte) int {
+	if m.fix.of(kind) {
+		return 0 // the held version is repaired: the input never starts with it
+	}
 	// b runs on past the item: its key is read as the first of repeated
 	// names, which is the right key whenever b starts with a held version
 	// (the only case that counts here: that version was keyed whole).

@@ -298,3 +298,29 @@ func OneError(t testing.TB, errs []error, want, path string) {
 		t.Errorf("error %q should start with the file name and contain %q", msg, want)
 	}
 }
+
+// ExpectedLines reads an oracle file of one JSON value a line (a
+// fixture's expected.json), skipping blank lines.
+func ExpectedLines(t testing.TB, path string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// Unmarshal decodes JSON into v, numbers as their Go types (int64 fields
+// take integers above 2^53 exactly), failing the test on an error.
+func Unmarshal(t testing.TB, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", data, err)
+	}
+}

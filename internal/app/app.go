@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	_ "time/tzdata" // time_zone names work on machines without a zone database
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/export"
@@ -134,9 +135,13 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		Source: src.Name, Items: r.Items, Queries: r.Queries, Key: r.Key, Time: r.Time,
 		Title: r.Title, URL: r.URL, Text: r.Text, Merge: r.Merge, Kinds: exporterKinds(src),
 		MaxItemSize: int64(r.MaxItemSize),
+		TimeFormat:  r.TimeFormat, TimeUnit: r.TimeUnit, TimeEpoch: r.TimeEpoch, TimeZone: r.TimeZone,
+		FixEncoding: r.FixEncoding,
 	}
 	for kind, k := range r.Kinds {
-		spec.Kinds[kind] = overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text})
+		spec.Kinds[kind] = dal.Overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
+			TimeFormat: k.TimeFormat, TimeUnit: k.TimeUnit, TimeEpoch: k.TimeEpoch, TimeZone: k.TimeZone,
+			FixEncoding: k.FixEncoding})
 	}
 	name := decoderName(src)
 	if name != "" {
@@ -176,22 +181,6 @@ func exporterKinds(src *config.Source) map[string]dal.KindSpec {
 		}
 	}
 	return kinds
-}
-
-// overlay returns top with its empty fields taken from base.
-func overlay(base, top dal.KindSpec) dal.KindSpec {
-	if len(top.Key) == 0 {
-		top.Key = base.Key
-	}
-	for _, f := range []struct {
-		dst *string
-		v   string
-	}{{&top.Time, base.Time}, {&top.Title, base.Title}, {&top.URL, base.URL}, {&top.Text, base.Text}} {
-		if *f.dst == "" {
-			*f.dst = f.v
-		}
-	}
-	return top
 }
 
 // validationKey guesses which key a dal.Spec.Validate error is about, to

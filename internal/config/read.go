@@ -36,6 +36,20 @@ type Read struct {
 	// MaxItemSize bounds one item ("512MiB" or a number of bytes); 0:
 	// the data access layer's default (dal.DefaultMaxItemSize).
 	MaxItemSize bytesize.Size `toml:"max_item_size"`
+	TimeSettings
+}
+
+// TimeSettings say how times are written, where guessing is not good
+// enough (see docs/data-access.md, "Times"); their values are checked by
+// the data access layer.
+type TimeSettings struct {
+	TimeFormat string `toml:"time_format"` // a Go layout, a strftime pattern or a name (rfc2822, twitter, ...)
+	TimeUnit   string `toml:"time_unit"`   // s, ms, us, 100ns, ns
+	TimeEpoch  string `toml:"time_epoch"`  // unix, 1601, 2001
+	TimeZone   string `toml:"time_zone"`   // of times written without one: "Europe/Berlin", "+02:00"
+	// FixEncoding "latin1" repairs UTF-8 written as Latin-1 characters
+	// (Facebook, Instagram).
+	FixEncoding string `toml:"fix_encoding"`
 }
 
 // Kind is one [sources.NAME.kinds.KIND] table.
@@ -45,6 +59,7 @@ type Kind struct {
 	Title string     `toml:"title"`
 	URL   string     `toml:"url"`
 	Text  string     `toml:"text"`
+	TimeSettings
 }
 
 // GapsWanted reports whether doctor should look for gaps (the default).

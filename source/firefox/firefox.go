@@ -23,7 +23,7 @@ ORDER BY v.visit_date, v.id`
 var Decoder = &dal.Decoder{
 	Name: "firefox", Version: 1,
 	Kinds: map[string]dal.KindSpec{
-		"visits": {Key: []string{"url", "visit_date"}, Time: "visit_date", Title: "title", URL: "url"},
+		"visits": {Key: []string{"url", "visit_date"}, Time: "visit_date", TimeUnit: "us", Title: "title", URL: "url"},
 	},
 	Records: func(ctx context.Context, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
 		return dal.SQLRecords(ctx, path, map[string]string{"visits": Visits})
