@@ -73,7 +73,7 @@ func (e *enveloper) fill(it *Item, raw []byte, lazy bool) error {
 	v := lookup(raw, e.time)
 	t, ok, err := e.tr.read(v)
 	if err != nil {
-		return &timeError{member: e.time.String(), err: err}
+		return &timeError{member: e.time.String(), value: v, err: err}
 	}
 	if ok {
 		it.Time = t
@@ -110,11 +110,35 @@ func firstString(vals [][]byte) string {
 }
 
 // timeError is an item's time that cannot be read. Its message names the
-// member; GroupErrors counts the items of one file that fail alike.
+// member and shows the value, apart from the reason, so that GroupErrors
+// can count the items of one file that fail alike.
 type timeError struct {
 	member string
+	value  []byte
 	err    error
 }
 
-func (e *timeError) Error() string { return fmt.Sprintf("time member %q: %v", e.member, e.err) }
+func (e *timeError) Error() string {
+	return fmt.Sprintf("time member %q = %s: %v", e.member, shortValue(e.value), e.err)
+}
+
+// shortValue renders a JSON value for a message: compact, at most about
+// 60 bytes (a cut string stays a valid JSON string).
+func shortValue(v []byte) string {
+	const n = 60
+	if len(v) <= n {
+		return string(v)
+	}
+	if v[0] == '"' {
+		s := unquote(v[1 : len(v)-1])
+		for i := range s {
+			if i >= n-5 {
+				s = s[:i] + "…"
+				break
+			}
+		}
+		return string(appendJSONString(nil, s))
+	}
+	return string(v[:n]) + "…"
+}
 func (e *timeError) Unwrap() error { return e.err }

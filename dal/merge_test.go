@@ -160,7 +160,7 @@ func TestInvalidItemJSON(t *testing.T) {
 	if len(res.Items) != 1 || len(errs) != 2 {
 		t.Fatalf("items %s errors %v", describeItems(res), errs)
 	}
-	if !strings.HasPrefix(errs[0].Error(), p+": item 1 (items): invalid JSON") || !strings.Contains(errs[1].Error(), `item 2 (items): time member "t": not a time in any known format (set time_format): "soon"`) {
+	if !strings.HasPrefix(errs[0].Error(), p+": item 1 (items): invalid JSON") || !strings.Contains(errs[1].Error(), `item 2 (items): time member "t" = "soon": not a time in any known format (set time_format)`) {
 		t.Errorf("errors %v", errs)
 	}
 }

@@ -229,7 +229,7 @@ var errTimeFormat = errors.New("not a time")
 func (r *timeReader) read(v []byte) (time.Time, bool, error) {
 	t, ok, err := r.readAny(v)
 	if ok && (t.Year() < 1678 || t.Year() > 2261) {
-		return time.Time{}, false, fmt.Errorf("%w: %s is out of range (years 1678 to 2261)", errTimeFormat, v)
+		return time.Time{}, false, fmt.Errorf("%w: out of range (years 1678 to 2261)", errTimeFormat)
 	}
 	return t, ok, err
 }
@@ -246,7 +246,7 @@ func (r *timeReader) readAny(v []byte) (time.Time, bool, error) {
 			}
 			return r.number(string(v))
 		}
-		return time.Time{}, false, fmt.Errorf("%w: %s is neither text nor a number", errTimeFormat, v)
+		return time.Time{}, false, fmt.Errorf("%w: neither text nor a number", errTimeFormat)
 	}
 	s := strings.TrimSpace(unquote(v[1 : len(v)-1]))
 	if s == "" {
@@ -286,7 +286,7 @@ func (r *timeReader) text(s string) (time.Time, bool, error) {
 	if r.layout != "" {
 		t, err := time.ParseInLocation(r.layout, s, r.loc)
 		if err != nil {
-			return time.Time{}, false, fmt.Errorf("%w in the format %q: %q", errTimeFormat, r.layout, s)
+			return time.Time{}, false, fmt.Errorf("%w in the format %q", errTimeFormat, r.layout)
 		}
 		return t.UTC(), true, nil
 	}
@@ -301,7 +301,7 @@ func (r *timeReader) text(s string) (time.Time, bool, error) {
 			return t, true, nil
 		}
 	}
-	return time.Time{}, false, fmt.Errorf("%w in any known format (set time_format): %q", errTimeFormat, s)
+	return time.Time{}, false, fmt.Errorf("%w in any known format (set time_format)", errTimeFormat)
 }
 
 func (r *timeReader) auto(s string) (time.Time, bool) {
@@ -344,7 +344,7 @@ func mailZone(s string) string {
 func (r *timeReader) number(s string) (time.Time, bool, error) {
 	d, ok := parseDecimal(s)
 	if !ok {
-		return time.Time{}, false, fmt.Errorf("%w: cannot read %s as a number", errTimeFormat, s)
+		return time.Time{}, false, fmt.Errorf("%w: not a number", errTimeFormat)
 	}
 	exp := r.exp
 	if r.guess {
@@ -352,7 +352,7 @@ func (r *timeReader) number(s string) (time.Time, bool, error) {
 	}
 	sec, nsec, ok := d.seconds(exp)
 	if !ok || sec > maxSeconds || sec < -maxSeconds {
-		return time.Time{}, false, fmt.Errorf("%w: %s is out of range (years 1678 to 2261)", errTimeFormat, s)
+		return time.Time{}, false, fmt.Errorf("%w: out of range (years 1678 to 2261)", errTimeFormat)
 	}
 	return time.Unix(sec+r.epoch, nsec).UTC(), true, nil
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"sort"
 	"sync"
 	"time"
 
@@ -84,7 +83,7 @@ func (rd Reader) examine(ctx context.Context, t Target) (Checkup, error) {
 			c.Gaps = append(c.Gaps, Gap(gp))
 		}
 	}
-	sort.Strings(c.Errors)
+	c.Errors = dal.GroupErrors(c.Errors)
 	return c, nil
 }
 
