@@ -114,16 +114,16 @@ func TestContinuationRules(t *testing.T) {
 		lines []string // the file's lines
 		want  string
 	}{
-		{[]string{`: 1:0;echo a \\`, `b`}, `{"command":"echo a \\\nb","time":1,"duration":0}`},               // typed "\" then newline: one backslash dropped
-		{[]string{`: 1:0;echo a \`, `b`}, `{"command":"echo a \nb","time":1,"duration":0}`},                    // one backslash: continued
-		{[]string{`: 1:0;echo three\\\\`, `z`}, `{"command":"echo three\\\\\\\nz","time":1,"duration":0}`}, // four: continued too
-		{[]string{`: 1:0;echo two\\ `}, `{"command":"echo two\\\\","time":1,"duration":0}`},                 // the writer's space, removed
-		{[]string{`: 1:0;echo sp\  `}, `{"command":"echo sp\\ ","time":1,"duration":0}`},                      // one space of two
-		{[]string{`: 1:0;echo plain   `}, `{"command":"echo plain   ","time":1,"duration":0}`},                   // no backslash: spaces kept
-		{[]string{`\: 17:0;x`}, `{"command":": 17:0;x"}`},                                                       // plain format, escaped colon
-		{[]string{`: 100:105;make`}, `{"command":"make","time":100,"duration":5}`},                               // a finish time
+		{[]string{`: 1:0;echo a \\`, `b`}, `{"command":"echo a \\\nb","time":1,"duration":0}`},                            // typed "\" then newline: one backslash dropped
+		{[]string{`: 1:0;echo a \`, `b`}, `{"command":"echo a \nb","time":1,"duration":0}`},                               // one backslash: continued
+		{[]string{`: 1:0;echo three\\\\`, `z`}, `{"command":"echo three\\\\\\\nz","time":1,"duration":0}`},                // four: continued too
+		{[]string{`: 1:0;echo two\\ `}, `{"command":"echo two\\\\","time":1,"duration":0}`},                               // the writer's space, removed
+		{[]string{`: 1:0;echo sp\  `}, `{"command":"echo sp\\ ","time":1,"duration":0}`},                                  // one space of two
+		{[]string{`: 1:0;echo plain   `}, `{"command":"echo plain   ","time":1,"duration":0}`},                            // no backslash: spaces kept
+		{[]string{`\: 17:0;x`}, `{"command":": 17:0;x"}`},                                                                 // plain format, escaped colon
+		{[]string{`: 100:105;make`}, `{"command":"make","time":100,"duration":5}`},                                        // a finish time
 		{[]string{`: 1:0;for i\`, `: 2:0;not a header`}, `{"command":"for i\n: 2:0;not a header","time":1,"duration":0}`}, // a header inside an entry is text
-		{[]string{`: 1:0;tail\`}, `{"command":"tail\n","time":1,"duration":0}`},                                 // continued at the end: kept
+		{[]string{`: 1:0;tail\`}, `{"command":"tail\n","time":1,"duration":0}`},                                           // continued at the end: kept
 	} {
 		in := strings.Join(c.lines, "\n") + "\n"
 		p := dectest.WriteSnap(t, t.TempDir(), 0, "txt", []byte(in))
