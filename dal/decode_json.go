@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
+
+	"github.com/hoard-dev/hoard/jsonpath"
 )
 
 // openErr opens a snapshot, turning a failure into a ReadError.
@@ -54,10 +57,7 @@ func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record,
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx, known: spec.known}
 		w.s.maxItem = spec.ItemLimit()
 		defer w.s.release()
-		for _, p := range spec.Items {
-			w.paths = append(w.paths, parsePath(p))
-			w.kinds = append(w.kinds, p)
-		}
+		w.paths, w.kinds = itemPaths(spec)
 		w.found = make([]bool, len(w.paths))
 		err := w.document()
 		if err == nil {
@@ -67,6 +67,25 @@ func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record,
 			yield(Record{}, err)
 		}
 	}
+}
+
+// itemPaths returns the item collections a spec names, with their kinds:
+// each of Items is a kind named by its path, and a kind whose settings
+// give an Items path reads that path under its own name.
+func itemPaths(spec *Spec) ([]Path, []string) {
+	var paths []Path
+	var kinds []string
+	for _, p := range spec.Items {
+		paths = append(paths, parsePath(p))
+		kinds = append(kinds, p)
+	}
+	for _, k := range spec.namedKinds() {
+		if p := spec.ForKind(k).Items; p != "" && !slices.Contains(spec.Items, k) {
+			paths = append(paths, parsePath(p))
+			kinds = append(kinds, k)
+		}
+	}
+	return paths, kinds
 }
 
 // errStopped ends a walk when the consumer stops iterating.
@@ -91,6 +110,14 @@ func (w *jsonWalker) document() error {
 	if err != nil {
 		return w.s.errAt(w.s.pos, err)
 	}
+	js := false
+	if isIdentStart(c) {
+		if js = w.s.jsPrefix(); js {
+			if c, err = w.s.peek(); err != nil {
+				return w.s.errAt(w.s.pos, fmt.Errorf("nothing after the JavaScript assignment: %w", err))
+			}
+		}
+	}
 	if len(w.paths) == 0 {
 		if c != '[' {
 			return w.topLevelHint(c)
@@ -107,11 +134,15 @@ func (w *jsonWalker) document() error {
 			return err
 		}
 	}
+	if js {
+		w.s.semicolon()
+	}
 	return w.s.done()
 }
 
 // walk looks for the collections cands (indexes into w.paths) whose first
-// depth segments match the current position.
+// depth segments match the current position. A segment "[]" steps into
+// every element of the array there.
 func (w *jsonWalker) walk(depth int, cands []int) error {
 	for _, j := range cands {
 		if len(w.paths[j]) == depth {
@@ -120,6 +151,18 @@ func (w *jsonWalker) walk(depth int, cands []int) error {
 		}
 	}
 	c, err := w.s.peek()
+	if err == nil && c == '[' {
+		var each []int
+		for _, j := range cands {
+			if w.paths[j][depth] == jsonpath.Each {
+				each = append(each, j)
+				w.found[j] = true // the array is there, if empty
+			}
+		}
+		if len(each) > 0 {
+			return w.s.elements(func() error { return w.walk(depth+1, each) })
+		}
+	}
 	if err != nil || c != '{' {
 		return w.s.skip()
 	}

@@ -37,7 +37,7 @@ type Decoder struct {
 
 // The format decoders, chosen by extension when a spec names no decoder.
 var (
-	JSON   = &Decoder{Name: "json", Version: 1, Exts: []string{"json"}, Records: jsonRecords}
+	JSON   = &Decoder{Name: "json", Version: 2, Exts: []string{"json", "js"}, Records: jsonRecords}
 	JSONL  = &Decoder{Name: "jsonl", Version: 1, Exts: []string{"jsonl", "ndjson"}, Records: jsonlRecords}
 	CSV    = &Decoder{Name: "csv", Version: 1, Exts: []string{"csv"}, Records: csvRecords(',')}
 	TSV    = &Decoder{Name: "tsv", Version: 1, Exts: []string{"tsv"}, Records: csvRecords('\t')}
@@ -140,13 +140,10 @@ func checkKind(prefix string, k KindSpec) error {
 }
 
 // checkPath checks one path setting; only item collections may step into
-// every element of an array.
+// every element of an array ("chats.list[].messages").
 func checkPath(name, s string, many bool) error {
 	if err := jsonpath.Check(s, many); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
-	}
-	if parsePath(s).HasEach() {
-		return fmt.Errorf("%s = %q: paths through arrays (\"[]\") are not read yet; name the array itself", name, s)
 	}
 	return nil
 }

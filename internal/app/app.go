@@ -139,7 +139,7 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		FixEncoding: r.FixEncoding,
 	}
 	for kind, k := range r.Kinds {
-		spec.Kinds[kind] = dal.Overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
+		spec.Kinds[kind] = dal.Overlay(spec.Kinds[kind], dal.KindSpec{Items: k.Items, Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
 			TimeFormat: k.TimeFormat, TimeUnit: k.TimeUnit, TimeEpoch: k.TimeEpoch, TimeZone: k.TimeZone,
 			FixEncoding: k.FixEncoding})
 	}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sensorDB writes a SQLite database like a sensor app's: n readings whose
@@ -78,5 +81,106 @@ readings = "SELECT id, ts, celsius FROM readings"
 	if err := runItems(context.Background(), g, readOpts{Sources: []string{"sensor"}, Format: "jsonl"}); err != nil ||
 		!strings.Contains(out.String(), `{"source":"sensor","kind":"readings","key":"1","time":"2023-11-01T23:01:00Z"`) || strings.Count(out.String(), `"time":`) != 2178 {
 		t.Errorf("with time_format: %v\n%s\n%s", err, out.String(), errb.String())
+	}
+}
+
+// copyTo copies a file into dir under name.
+func copyTo(t *testing.T, src, dir, name string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readItems runs hoard items SOURCE on the config at cfg and returns the
+// items as decoded JSON lines and stderr; it fails the test on an error.
+func readItems(t *testing.T, cfg, source string, extra ...string) ([]map[string]any, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	g := &Globals{ConfigPath: cfg, Stdout: &out, Stderr: &errb}
+	if err := runItems(context.Background(), g, readOpts{Sources: []string{source}, Format: "jsonl", NoCache: len(extra) > 0}); err != nil {
+		t.Fatalf("%s: %v\n%s", source, err, errb.String())
+	}
+	var items []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		items = append(items, m)
+	}
+	return items, errb.String()
+}
+
+// TestNestedAndJSExports reads a Telegram-like full export (messages of
+// every chat: chats.list[].messages; local times with time_zone) and a
+// Twitter-like archive (JSON behind "window.YTD.tweets.part0 = ", times
+// in Twitter's format), configured as a user would.
+func TestNestedAndJSExports(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	copyTo(t, "testdata/real/telegram-result.json", filepath.Join(root, "telegram"), "20240101T000000Z.json")
+	copyTo(t, "testdata/real/twitter-tweets.js", filepath.Join(root, "twitter"), "20240101T000000Z.js")
+	copyTo(t, "testdata/real/twitter-tweets-part1.js", filepath.Join(root, "twitter"), "20240101T000000Z_001.js")
+	cfg := filepath.Join(root, "hoard.toml")
+	os.WriteFile(cfg, []byte(`root = "`+root+`"
+
+[sources.telegram]
+exporter = "file"
+path = "/dev/null"
+
+[sources.telegram.kinds.messages]
+items = "chats.list[].messages"
+# message ids are per chat: with the sender and the time they are unique
+key = ["from_id", "date_unixtime", "id"]
+time = "date"
+time_zone = "Europe/Berlin"
+
+[sources.telegram.kinds.contacts]
+items = "contacts.list"
+key = "phone_number"
+title = "first_name"
+
+[sources.twitter]
+exporter = "file"
+path = "/dev/null"
+key = "tweet.id_str"
+time = "tweet.created_at"
+text = "tweet.full_text"
+`), 0o644)
+	for _, noCache := range []bool{false, true} {
+		extra := []string{}
+		if noCache {
+			extra = append(extra, "--no-cache")
+		}
+		items, _ := readItems(t, cfg, "telegram", extra...)
+		if len(items) != 5 {
+			t.Fatalf("telegram: %d items, want 4 messages (two with id 11, in two chats) and a contact: %v", len(items), items)
+		}
+		kinds := map[string]int{}
+		for _, it := range items {
+			kinds[it["kind"].(string)]++
+			if it["kind"] != "messages" {
+				continue
+			}
+			raw := it["raw"].(map[string]any)
+			unix, _ := strconv.ParseInt(raw["date_unixtime"].(string), 10, 64)
+			if want := time.Unix(unix, 0).UTC().Format(time.RFC3339); it["time"] != want {
+				t.Errorf("message %v: time %v, want %s (its date_unixtime): time_zone not applied", raw["id"], it["time"], want)
+			}
+		}
+		if kinds["messages"] != 4 || kinds["contacts"] != 1 || items[0]["title"] != "Jürgen" {
+			t.Errorf("telegram kinds %v, first %v", kinds, items[0])
+		}
+		tw, _ := readItems(t, cfg, "twitter", extra...)
+		if len(tw) != 3 || tw[0]["time"] != "2018-05-09T08:00:00Z" || tw[1]["time"] != "2019-11-11T10:22:58Z" || tw[2]["time"] != "2019-11-11T19:05:00Z" ||
+			tw[1]["text"] != "Backups are a gift to your future self 💾 #data" || tw[1]["key"] != "1193851832447655936" {
+			t.Errorf("twitter items %v", tw)
+		}
 	}
 }

@@ -54,6 +54,9 @@ type TimeSettings struct {
 
 // Kind is one [sources.NAME.kinds.KIND] table.
 type Kind struct {
+	// Items is the path of the kind's items inside a document
+	// ("chats.list[].messages"), read under the kind's name.
+	Items string     `toml:"items"`
 	Key   StringList `toml:"key"`
 	Time  string     `toml:"time"`
 	Title string     `toml:"title"`
@@ -77,6 +80,11 @@ func (r Read) validate() error {
 	for _, k := range sortedKeys(r.Kinds) {
 		if err := checkPaths("kinds."+k+".", r.Kinds[k]); err != nil {
 			return err
+		}
+		if p := r.Kinds[k].Items; p != "" {
+			if err := jsonpath.Check(p, true); err != nil {
+				return fmt.Errorf("kinds.%s.items: %w", k, err)
+			}
 		}
 	}
 	for _, k := range sortedKeys(r.Queries) {
