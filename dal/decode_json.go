@@ -22,17 +22,30 @@ func openErr(path string) (io.ReadCloser, error) {
 	return rc, nil
 }
 
-// openOrYield opens a snapshot for a decoder; on failure it yields the
-// error (naming the file) and reports false. The caller closes the reader.
-// Reads end with ctx's error once ctx is done, so that no single value,
-// however large, keeps a read going after SIGINT or SIGTERM.
-func openOrYield(ctx context.Context, path string, yield func(Record, error) bool) (*input, bool) {
-	rc, err := openErr(path)
-	if err != nil {
-		yield(Record{}, err)
-		return nil, false
+// StreamFunc is a decoder's Stream: it reads a snapshot's uncompressed
+// bytes from r, naming the snapshot name in its errors.
+type StreamFunc func(ctx context.Context, r io.Reader, name string, spec *Spec) iter.Seq2[Record, error]
+
+// RecordsOf returns the Records function of a decoder that streams: it
+// opens the snapshot (decompressing it) and streams it. Reads end with
+// ctx's error once ctx is done, so that no single value, however large,
+// keeps a read going after SIGINT or SIGTERM.
+func RecordsOf(stream StreamFunc) func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+	return func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+		return func(yield func(Record, error) bool) {
+			rc, err := openErr(path)
+			if err != nil {
+				yield(Record{}, err)
+				return
+			}
+			defer rc.Close()
+			for rec, err := range stream(ctx, rc, path, spec) {
+				if !yield(rec, err) {
+					return
+				}
+			}
+		}
 	}
-	return newInput(ctx, rc), true
 }
 
 // unwrapPath drops a "path: " prefix that an error already carries, since
@@ -45,15 +58,12 @@ func unwrapPath(err error, path string) error {
 	return err
 }
 
-// jsonRecords yields the items of a JSON document: the elements of each
-// collection named by spec.Items, or of the top-level array.
-func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+// jsonStream yields the items of a JSON document: the elements of each
+// collection named by spec.Items (or a kind's Items), or of the top-level
+// array.
+func jsonStream(ctx context.Context, r io.Reader, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(ctx, path, yield)
-		if !ok {
-			return
-		}
-		defer rc.Close()
+		rc := newInput(ctx, r)
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx, known: spec.known}
 		w.s.maxItem = spec.ItemLimit()
 		defer w.s.release()
@@ -280,15 +290,11 @@ func (w *jsonWalker) topLevelHint(c byte) error {
 	return &ReadError{File: w.s.file, Err: fmt.Errorf("the document is an object, not an array: set items = [...] to the item collections (%s)", hint)}
 }
 
-// jsonlRecords yields one record per non-blank line; a bad line is an
+// jsonlStream yields one record per non-blank line; a bad line is an
 // error and the next line is read.
-func jsonlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+func jsonlStream(ctx context.Context, r io.Reader, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(ctx, path, yield)
-		if !ok {
-			return
-		}
-		defer rc.Close()
+		rc := newInput(ctx, r)
 		br := bufio.NewReaderSize(rc, chunkSize)
 		var long []byte
 		limit := spec.ItemLimit()

@@ -23,6 +23,10 @@ func OpenRecords(ctx context.Context, path string) (io.ReadCloser, error) {
 	return newInput(ctx, rc), nil
 }
 
+// WithContext returns r whose reads end with ctx's error once ctx is
+// done (checked every few MiB): what a decoder's Stream reads through.
+func WithContext(ctx context.Context, r io.Reader) io.Reader { return newInput(ctx, r) }
+
 // ReadLine reads one line from br without its newline, gathering a line
 // longer than br's buffer in *long. A line longer than limit bytes is
 // read to its end and dropped: ReadLine then returns no bytes and big is

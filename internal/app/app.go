@@ -136,12 +136,19 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		Title: r.Title, URL: r.URL, Text: r.Text, Merge: r.Merge, Kinds: exporterKinds(src),
 		MaxItemSize: int64(r.MaxItemSize),
 		TimeFormat:  r.TimeFormat, TimeUnit: r.TimeUnit, TimeEpoch: r.TimeEpoch, TimeZone: r.TimeZone,
-		FixEncoding: r.FixEncoding,
+		FixEncoding: r.FixEncoding, Members: r.Members,
 	}
 	for kind, k := range r.Kinds {
-		spec.Kinds[kind] = dal.Overlay(spec.Kinds[kind], dal.KindSpec{Items: k.Items, Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
+		ks := dal.KindSpec{Items: k.Items, Members: k.Members, Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
 			TimeFormat: k.TimeFormat, TimeUnit: k.TimeUnit, TimeEpoch: k.TimeEpoch, TimeZone: k.TimeZone,
-			FixEncoding: k.FixEncoding})
+			FixEncoding: k.FixEncoding}
+		if k.Decoder != "" {
+			if ks.Decoder = Sources.Decoder(k.Decoder); ks.Decoder == nil {
+				return spec, fmt.Errorf("%s: [sources.%s.kinds.%s]: decoder = %q: unknown%s (decoders: %s)", at("kinds", kind, "decoder"), src.Name, kind, k.Decoder,
+					suggest.Hint(k.Decoder, Sources.DecoderNames()), strings.Join(Sources.DecoderNames(), ", "))
+			}
+		}
+		spec.Kinds[kind] = dal.Overlay(spec.Kinds[kind], ks)
 	}
 	name := decoderName(src)
 	if name != "" {

@@ -184,3 +184,53 @@ text = "tweet.full_text"
 		}
 	}
 }
+
+// TestTakeoutArchiveSource reads a Takeout-like zip (made by Info-ZIP's
+// zip) as a configured source: kinds choose members by glob, through the
+// index and without it; the member cut short is reported with the
+// archive's and the member's names, the other members' items printed.
+func TestTakeoutArchiveSource(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	copyTo(t, "../../dal/testdata/archive/takeout-20240315T101500Z-001.zip", filepath.Join(root, "takeout"), "20240315T101500Z.zip")
+	cfg := filepath.Join(root, "hoard.toml")
+	os.WriteFile(cfg, []byte(`root = "`+root+`"
+
+[sources.takeout]
+exporter = "file"
+path = "/dev/null"
+
+[sources.takeout.kinds.activity]
+members = "Takeout/My Activity/*/MyActivity.json"
+key = ["header", "time", "title"]
+time = "time"
+url = "titleUrl"
+
+[sources.takeout.kinds.chrome]
+members = "**/BrowserHistory.json"
+items = "Browser History"
+key = ["url", "time_usec"]
+time = "time_usec"
+time_unit = "us"
+`), 0o644)
+	var outs, errs []string
+	for _, noCache := range []bool{false, true} {
+		var out, errb bytes.Buffer
+		g := &Globals{ConfigPath: cfg, Stdout: &out, Stderr: &errb}
+		err := runItems(context.Background(), g, readOpts{Sources: []string{"takeout"}, Format: "jsonl", NoCache: noCache, Search: "zürich"})
+		if exitCodeOf(err) != ExitFailure {
+			t.Fatalf("%v", err)
+		}
+		outs, errs = append(outs, out.String()), append(errs, errb.String())
+	}
+	if outs[0] != outs[1] || errs[0] != errs[1] {
+		t.Errorf("cached and uncached differ:\n%s%s\n%s%s", outs[0], errs[0], outs[1], errs[1])
+	}
+	if n := strings.Count(outs[0], "\n"); n != 2 || !strings.Contains(outs[0], `"time":"2020-06-27T09:29:59.000001Z"`) || !strings.Contains(outs[0], `"kind":"activity"`) {
+		t.Errorf("search results:\n%s", outs[0])
+	}
+	want := `hoard: ` + filepath.Join(root, "takeout", "20240315T101500Z.zip") + `: member "Takeout/My Activity/Maps/MyActivity.json": line 1, byte 1: unexpected end of file inside the value starting here (truncated?) (in item 1 of items)`
+	if strings.TrimSpace(errs[0]) != want {
+		t.Errorf("stderr:\n%s\nwant\n%s", errs[0], want)
+	}
+}

@@ -36,6 +36,9 @@ type Read struct {
 	// MaxItemSize bounds one item ("512MiB" or a number of bytes); 0:
 	// the data access layer's default (dal.DefaultMaxItemSize).
 	MaxItemSize bytesize.Size `toml:"max_item_size"`
+	// Members are globs of the archive members read with the
+	// source-wide settings, for kinds that name none.
+	Members StringList `toml:"members"`
 	TimeSettings
 }
 
@@ -56,12 +59,18 @@ type TimeSettings struct {
 type Kind struct {
 	// Items is the path of the kind's items inside a document
 	// ("chats.list[].messages"), read under the kind's name.
-	Items string     `toml:"items"`
-	Key   StringList `toml:"key"`
-	Time  string     `toml:"time"`
-	Title string     `toml:"title"`
-	URL   string     `toml:"url"`
-	Text  string     `toml:"text"`
+	Items string `toml:"items"`
+	// Members are globs of the archive members holding the kind's items
+	// ("Takeout/*/MyActivity.json"); Decoder reads them (default: by
+	// each member's extension). Checked by the data access layer and the
+	// glue.
+	Members StringList `toml:"members"`
+	Decoder string     `toml:"decoder"`
+	Key     StringList `toml:"key"`
+	Time    string     `toml:"time"`
+	Title   string     `toml:"title"`
+	URL     string     `toml:"url"`
+	Text    string     `toml:"text"`
 	TimeSettings
 }
 

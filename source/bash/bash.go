@@ -6,16 +6,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/shellhist"
 )
 
 // Decoder yields one "commands" record per command; see shellhist.Command.
-var Decoder = &dal.Decoder{
-	Name: "bash", Version: 2, Kinds: shellhist.Defaults,
-	Records: shellhist.Records(func() shellhist.Parser { return &bashParser{} }),
-}
+var Decoder = shellhist.Decoder("bash", 2, func() shellhist.Parser { return &bashParser{} })
 
 // Source describes bash history.
 var Source = &source.Source{

@@ -7,16 +7,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/shellhist"
 )
 
 // Decoder yields one "commands" record per command; see shellhist.Command.
-var Decoder = &dal.Decoder{
-	Name: "fish", Version: 2, Kinds: shellhist.Defaults,
-	Records: shellhist.Records(func() shellhist.Parser { return &fishParser{} }),
-}
+var Decoder = shellhist.Decoder("fish", 2, func() shellhist.Parser { return &fishParser{} })
 
 // Source describes fish history.
 var Source = &source.Source{

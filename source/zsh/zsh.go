@@ -9,16 +9,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/shellhist"
 )
 
 // Decoder yields one "commands" record per command; see shellhist.Command.
-var Decoder = &dal.Decoder{
-	Name: "zsh", Version: 2, Kinds: shellhist.Defaults,
-	Records: shellhist.Records(func() shellhist.Parser { return &zshParser{} }),
-}
+var Decoder = shellhist.Decoder("zsh", 2, func() shellhist.Parser { return &zshParser{} })
 
 // Source describes zsh history.
 var Source = &source.Source{

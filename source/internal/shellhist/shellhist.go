@@ -81,21 +81,22 @@ type Parser interface {
 	Flush() []Command
 }
 
-// Records returns a decoder's Records function that reads a history file
-// line by line with a fresh parser from newParser.
-func Records(newParser func() Parser) func(context.Context, string, *dal.Spec) iter.Seq2[dal.Record, error] {
-	return func(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
+// Stream returns a decoder's Stream function that reads a history line by
+// line with a fresh parser from newParser.
+func Stream(newParser func() Parser) dal.StreamFunc {
+	return func(ctx context.Context, in io.Reader, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
 		return func(yield func(dal.Record, error) bool) {
-			rc, err := dal.OpenRecords(ctx, path)
-			if err != nil {
-				yield(dal.Record{}, err)
-				return
-			}
-			defer rc.Close()
 			r := &lineReader{p: newParser(), path: path, yield: yield, limit: spec.ItemLimit()}
-			r.run(ctx, bufio.NewReaderSize(rc, 256<<10))
+			r.run(ctx, bufio.NewReaderSize(dal.WithContext(ctx, in), 256<<10))
 		}
 	}
+}
+
+// Decoder returns a shell's decoder: its Stream reads with parsers from
+// newParser, its Records opens the file and streams it.
+func Decoder(name string, version int, newParser func() Parser) *dal.Decoder {
+	s := Stream(newParser)
+	return &dal.Decoder{Name: name, Version: version, Kinds: Defaults, Stream: s, Records: dal.RecordsOf(s)}
 }
 
 // lineReader feeds a parser and yields what it completes.
