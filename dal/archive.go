@@ -374,7 +374,7 @@ func (a *archiveReader) decode(ctx context.Context, name, slash string, rc io.Re
 // subSpec returns the settings a target's member is read with, and the
 // kinds that records without a kind of their own become.
 func (a *archiveReader) subSpec(t target) (*Spec, []string) {
-	sub := &Spec{Source: a.spec.Source, Decoder: t.dec, Queries: a.spec.Queries, MaxItemSize: a.spec.MaxItemSize}
+	sub := &Spec{Source: a.spec.Source, Decoder: t.dec, Queries: a.spec.Queries, QueryFallbacks: a.spec.QueryFallbacks, MaxItemSize: a.spec.MaxItemSize}
 	var plain []string
 	for _, k := range t.kinds {
 		if k == "" {

@@ -79,6 +79,11 @@ type Spec struct {
 	Items []string
 	// Queries maps a kind to an SQL query for SQLite snapshots.
 	Queries map[string]string
+	// QueryFallbacks maps a kind to more queries for SQLite snapshots,
+	// tried in order when the kind's query does not fit a snapshot's
+	// schema (a table or column it names does not exist): one source
+	// spans the versions of an app that changed its schema.
+	QueryFallbacks map[string][]string
 	// Key are the paths whose values identify an item across snapshots.
 	// With one path the key is the value (a string unquoted, anything
 	// else as JSON); with several it is a JSON array of the values, a

@@ -173,13 +173,14 @@ func (s Spec) Fingerprint() string {
 	// how keys and fields are read; a change here rebuilds every cache
 	fmt.Fprintf(h, "repeated member names: the last counts\n")
 	writeKinds(h, "kind", s.Kinds)
-	qs := make([]string, 0, len(s.Queries))
-	for k := range s.Queries {
+	versions := s.queryVersions()
+	qs := make([]string, 0, len(versions))
+	for k := range versions {
 		qs = append(qs, k)
 	}
 	sort.Strings(qs)
 	for _, k := range qs {
-		fmt.Fprintf(h, "query %q %q\n", k, s.Queries[k])
+		fmt.Fprintf(h, "query %q %q\n", k, versions[k])
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }

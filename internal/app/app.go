@@ -132,12 +132,13 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		return fmt.Sprintf("%s:%d", a.Config.Path, a.Config.Line(append([]string{"sources", src.Name}, key...)...))
 	}
 	spec := dal.Spec{
-		Source: src.Name, Items: r.Items, Queries: r.Queries, Key: r.Key, Time: r.Time,
+		Source: src.Name, Items: r.Items, Key: r.Key, Time: r.Time,
 		Title: r.Title, URL: r.URL, Text: r.Text, Merge: r.Merge, Kinds: exporterKinds(src),
 		MaxItemSize: int64(r.MaxItemSize),
 		TimeFormat:  r.TimeFormat, TimeUnit: r.TimeUnit, TimeEpoch: r.TimeEpoch, TimeZone: r.TimeZone,
 		FixEncoding: r.FixEncoding, Members: r.Members,
 	}
+	spec.Queries, spec.QueryFallbacks = SplitQueries(r.Queries)
 	for kind, k := range r.Kinds {
 		ks := dal.KindSpec{Items: k.Items, Members: k.Members, Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
 			TimeFormat: k.TimeFormat, TimeUnit: k.TimeUnit, TimeEpoch: k.TimeEpoch, TimeZone: k.TimeZone,
@@ -161,6 +162,29 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		return spec, fmt.Errorf("%s: [sources.%s]: %w", at(validationKey(err)...), src.Name, err)
 	}
 	return spec, nil
+}
+
+// SplitQueries turns each kind's queries into the kind's query and its
+// fallbacks (tried when the first does not fit a snapshot's schema).
+func SplitQueries[L ~[]string](queries map[string]L) (map[string]string, map[string][]string) {
+	if len(queries) == 0 {
+		return nil, nil
+	}
+	first := map[string]string{}
+	var more map[string][]string
+	for k, qs := range queries {
+		if len(qs) == 0 {
+			continue
+		}
+		first[k] = qs[0]
+		if len(qs) > 1 {
+			if more == nil {
+				more = map[string][]string{}
+			}
+			more[k] = append([]string(nil), qs[1:]...)
+		}
+	}
+	return first, more
 }
 
 // decoderName is the decoder a source's snapshots are read with.

@@ -53,7 +53,7 @@ then 1.`,
 			if err != nil {
 				return err
 			}
-			o.Spec.Queries = q
+			o.Spec.Queries, o.Spec.QueryFallbacks = app.SplitQueries(q)
 			if o.Spec.Decoder, err = decoderFlag(decoder); err != nil {
 				return err
 			}
@@ -93,18 +93,19 @@ func runItems(ctx context.Context, g *Globals, o readOpts) error {
 	return runRead(ctx, g, o)
 }
 
-// parseQueries reads --query KIND=SQL flags.
-func parseQueries(flags []string) (map[string]string, error) {
+// parseQueries reads --query KIND=SQL flags; several for one kind are
+// tried in order (one per version of an app's schema).
+func parseQueries(flags []string) (map[string][]string, error) {
 	if len(flags) == 0 {
 		return nil, nil
 	}
-	q := map[string]string{}
+	q := map[string][]string{}
 	for _, f := range flags {
 		kind, sql, ok := strings.Cut(f, "=")
 		if !ok || strings.TrimSpace(kind) == "" || strings.TrimSpace(sql) == "" {
 			return nil, usageErr("--query %q: use KIND=SQL, e.g. --query 'visits=SELECT * FROM visits'", f)
 		}
-		q[strings.TrimSpace(kind)] = sql
+		q[strings.TrimSpace(kind)] = append(q[strings.TrimSpace(kind)], sql)
 	}
 	return q, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/internal/app"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -194,7 +195,8 @@ func TestItemsDirSQLiteQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := readOpts{Dir: dir, Format: "csv"}
-	o.Spec.Key, o.Spec.Time, o.Spec.Queries = []string{"ts"}, "ts", q
+	o.Spec.Key, o.Spec.Time = []string{"ts"}, "ts"
+	o.Spec.Queries, o.Spec.QueryFallbacks = app.SplitQueries(q)
 	if err := runItems(context.Background(), g, o); err != nil || strings.Count(out.String(), "measurements,") != 2 || !strings.Contains(out.String(), `{""ts"":1700000060,""v"":21}`) {
 		t.Errorf("%v\n%s\n%s", err, out, errb)
 	}

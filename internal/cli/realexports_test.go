@@ -234,3 +234,72 @@ time_unit = "us"
 		t.Errorf("stderr:\n%s\nwant\n%s", errs[0], want)
 	}
 }
+
+// execSQL makes a SQLite database at path with stmts.
+func execSQL(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// TestSchemaChangingSensor: a sensor app moved its readings from
+// measurements(timestamp s, value) to readings(ts_ms, celsius, sensor);
+// one kind lists a query per schema, the first that fits each snapshot is
+// used, and the union spans both versions. A database that fits neither
+// is an error saying why each query failed.
+func TestSchemaChangingSensor(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := filepath.Join(root, "sensor")
+	os.MkdirAll(dir, 0o755)
+	execSQL(t, filepath.Join(dir, "20240101T000000Z.db"),
+		"CREATE TABLE measurements (timestamp INTEGER, value REAL)",
+		"INSERT INTO measurements VALUES (1700000000, 20.5), (1700000060, 20.75)")
+	execSQL(t, filepath.Join(dir, "20240201T000000Z.db"),
+		"CREATE TABLE readings (ts_ms INTEGER, celsius REAL, sensor TEXT)",
+		"INSERT INTO readings VALUES (1700000060000, 20.75, NULL), (1700000120250, 21, 'kitchen')")
+	execSQL(t, filepath.Join(dir, "20240301T000000Z.db"), "CREATE TABLE other (x)")
+	cfg := filepath.Join(root, "hoard.toml")
+	os.WriteFile(cfg, []byte(`root = "`+root+`"
+
+[sources.sensor]
+exporter = "file"
+path = "/dev/null"
+key = "t"
+time = "t"
+time_unit = "ms"
+
+[sources.sensor.queries]
+readings = [
+  "SELECT ts_ms AS t, celsius, sensor FROM readings",
+  "SELECT timestamp * 1000 AS t, value AS celsius, NULL AS sensor FROM measurements",
+]
+`), 0o644)
+	var out, errb bytes.Buffer
+	g := &Globals{ConfigPath: cfg, Stdout: &out, Stderr: &errb}
+	err := runItems(context.Background(), g, readOpts{Sources: []string{"sensor"}, Format: "csv"})
+	if exitCodeOf(err) != ExitFailure {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	got := out.String()
+	for _, want := range []string{`readings,1700000000000,2023-11-14T22:13:20Z`, `readings,1700000060000,2023-11-14T22:14:20Z`, `readings,1700000120250,2023-11-14T22:15:20.25Z`, `""sensor"":""kitchen""`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %s:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "\n"); n != 4 {
+		t.Errorf("%d lines, want a header and 3 readings:\n%s", n, got)
+	}
+	want := `20240301T000000Z.db: query readings: none of the 2 queries fits this database (query 1: SQL logic error: no such table: readings (1); query 2: SQL logic error: no such table: measurements (1))`
+	if !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr %s\nwant %s", errb.String(), want)
+	}
+}

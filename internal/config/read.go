@@ -22,11 +22,13 @@ type Read struct {
 	// caller, which knows the decoders.
 	Decoder string `toml:"decoder"`
 	// Queries maps a kind to the SQL query that reads it from a SQLite
-	// snapshot: [sources.NAME.queries] visits = "SELECT ...".
-	Queries map[string]string `toml:"queries"`
-	Title   string            `toml:"title"` // path of the item's title (default: title, name, subject)
-	URL     string            `toml:"url"`   // path of the item's URL (default: url, link, href, permalink)
-	Text    string            `toml:"text"`  // path of the item's text (default: text, body, content, ...)
+	// snapshot: [sources.NAME.queries] visits = "SELECT ...", or to
+	// several, one per version of the app's schema, the first that fits
+	// a snapshot being used: visits = ["SELECT ... new", "SELECT ... old"].
+	Queries map[string]StringList `toml:"queries"`
+	Title   string                `toml:"title"` // path of the item's title (default: title, name, subject)
+	URL     string                `toml:"url"`   // path of the item's URL (default: url, link, href, permalink)
+	Text    string                `toml:"text"`  // path of the item's text (default: text, body, content, ...)
 	// Kinds sets key, time, title, url and text for one kind of item,
 	// over the source-wide keys: [sources.NAME.kinds.starred].
 	Kinds map[string]Kind `toml:"kinds"`
@@ -97,8 +99,13 @@ func (r Read) validate() error {
 		}
 	}
 	for _, k := range sortedKeys(r.Queries) {
-		if strings.TrimSpace(r.Queries[k]) == "" {
+		if len(r.Queries[k]) == 0 {
 			return fmt.Errorf("queries.%s is empty: give the SQL query that reads that kind", k)
+		}
+		for _, q := range r.Queries[k] {
+			if strings.TrimSpace(q) == "" {
+				return fmt.Errorf("queries.%s is empty: give the SQL query that reads that kind", k)
+			}
 		}
 	}
 	return nil
