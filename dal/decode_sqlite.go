@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -184,6 +185,20 @@ func queryKind(ctx context.Context, db *sql.DB, path, kind string, queries []str
 	return true
 }
 
+// appendReal renders a real as JSON: the shortest digits that read back
+// as the same float64, written out in full (788918400.123456, not
+// 7.88918400123456e+08) unless it is tiny or huge, as JavaScript does;
+// infinities, which JSON cannot hold, become null.
+func appendReal(buf []byte, v float64) []byte {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return append(buf, "null"...)
+	}
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		return strconv.AppendFloat(buf, v, 'g', -1, 64)
+	}
+	return strconv.AppendFloat(buf, v, 'f', -1, 64)
+}
+
 // schemaMisfit reports whether a query failed because the database does
 // not have a table or column it names: another version of the schema.
 func schemaMisfit(err error) bool {
@@ -207,7 +222,7 @@ func rowObject(buf []byte, names []string, vals []any) []byte {
 		case int64:
 			buf = strconv.AppendInt(buf, v, 10)
 		case float64:
-			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+			buf = appendReal(buf, v)
 		case bool:
 			buf = strconv.AppendBool(buf, v)
 		case string:

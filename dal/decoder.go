@@ -47,7 +47,7 @@ var (
 	JSONL  = streaming(&Decoder{Name: "jsonl", Version: 1, Exts: []string{"jsonl", "ndjson"}, Stream: jsonlStream})
 	CSV    = streaming(&Decoder{Name: "csv", Version: 1, Exts: []string{"csv"}, Stream: csvStream(',')})
 	TSV    = streaming(&Decoder{Name: "tsv", Version: 1, Exts: []string{"tsv"}, Stream: csvStream('\t')})
-	SQLite = &Decoder{Name: "sqlite", Version: 1, Exts: []string{"sqlite", "sqlite3", "db"}, Records: sqliteRecords}
+	SQLite = &Decoder{Name: "sqlite", Version: 2, Exts: []string{"sqlite", "sqlite3", "db"}, Records: sqliteRecords}
 	XML    = streaming(&Decoder{Name: "xml", Version: 2, Exts: []string{"xml", "rss", "atom", "opml"}, Stream: xmlStream})
 	// REST reads the snapshots of the rest exporter (snapshot/restfmt);
 	// its kinds are the endpoints' names. It has no extension of its own.

@@ -6,8 +6,10 @@ import (
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/bash"
 	"github.com/hoard-dev/hoard/source/chromium"
+	"github.com/hoard-dev/hoard/source/fennec"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
+	"github.com/hoard-dev/hoard/source/safari"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -19,4 +21,6 @@ var Sources = source.NewRegistry(
 	fish.Source,
 	firefox.Source,
 	chromium.Source,
+	safari.Source,
+	fennec.Source,
 )

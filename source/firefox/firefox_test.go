@@ -96,3 +96,43 @@ func TestFixtureExact(t *testing.T) {
 		t.Errorf("after %s: %d items (%v), want %d starting with it", at.Format(time.RFC3339Nano), len(got), err, len(res.Items)-3)
 	}
 }
+
+// TestFenixExact reads a places.sqlite shaped after Firefox for Android's
+// (Fenix: visit_date in milliseconds, moz_historyvisits.is_local): the
+// decoder uses the Fenix query for it and gives every visit its time to
+// the millisecond, where reading it as the desktop's microseconds would
+// put it in January 1970.
+func TestFenixExact(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("testdata/fenix/places.sqlite.zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
+	res := dectest.Merge(t, dir, dal.Spec{Source: "fenix", Decoder: Decoder})
+	if errs := res.Errors(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := dectest.ExpectedLines(t, "testdata/fenix/expected.json")
+	if len(res.Items) != len(want) {
+		t.Fatalf("%d visits, want %d", len(res.Items), len(want))
+	}
+	for i, w := range want {
+		var exp struct {
+			URL       string `json:"url"`
+			VisitDate int64  `json:"visit_date"`
+			IsLocal   int    `json:"is_local"`
+		}
+		dectest.Unmarshal(t, w, &exp)
+		var raw struct {
+			VisitDate   int64 `json:"visit_date"`
+			VisitDateMS int64 `json:"visit_date_ms"`
+			IsLocal     int   `json:"is_local"`
+		}
+		it := res.Items[i]
+		dectest.Unmarshal(t, it.Raw, &raw)
+		if !it.Time.Equal(time.UnixMilli(exp.VisitDate)) || it.URL != exp.URL || raw.VisitDateMS != exp.VisitDate || raw.VisitDate != exp.VisitDate*1000 || raw.IsLocal != exp.IsLocal {
+			t.Errorf("visit %d: %s %q %s; want %s %q", i+1, it.Time.Format(time.RFC3339Nano), it.URL, it.Raw, time.UnixMilli(exp.VisitDate).UTC().Format(time.RFC3339Nano), exp.URL)
+		}
+	}
+}
