@@ -150,6 +150,15 @@ func TestItemsUsage(t *testing.T) {
 		{readOpts{Sources: []string{"reddit"}, Spec: spec("id")}, "go with --dir"},
 		{readOpts{Dir: "/x", Spec: specMerge("all")}, "merge"},
 		{readOpts{Dir: "/x", Spec: dal.Spec{Key: []string{".id"}}}, `--key: invalid path ".id"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Title: "a..b"}}, `--title: invalid path "a..b"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{URL: "u[].x"}}, `--url: path "u[].x"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Text: "."}}, `--text: invalid path "."`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{TimeUnit: "h"}}, `--time-unit "h": use s, ms, us, 100ns or ns`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{TimeZone: "Mars"}}, `--time-zone "Mars"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{TimeFormat: "%Q"}}, `--time-format "%Q": unknown strftime directive`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Members: []string{"a/[b"}}}, `--members "a/[b": invalid pattern`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{FixEncoding: "utf16"}}, `--fix-encoding "utf16"`},
+		{readOpts{Sources: []string{"reddit"}, Spec: dal.Spec{Text: "body"}}, "--title, --url, --text"},
 		{readOpts{Search: "* !!!"}, `--search "* !!!": no word to search for`},
 	} {
 		err := runItems(context.Background(), g, tt.o)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hoard-dev/hoard/dal"
 )
 
 // sensorDB writes a SQLite database like a sensor app's: n readings whose
@@ -301,5 +303,44 @@ readings = [
 	want := `20240301T000000Z.db: query readings: none of the 2 queries fits this database (query 1: SQL logic error: no such table: readings (1); query 2: SQL logic error: no such table: measurements (1))`
 	if !strings.Contains(errb.String(), want) {
 		t.Errorf("stderr %s\nwant %s", errb.String(), want)
+	}
+}
+
+// TestDirParity: with --dir, --text makes an SMS body searchable (SMS
+// Backup & Restore keeps it in an attribute no default names), and the
+// advice in read errors names flags, not config keys.
+func TestDirParity(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "sms-20240101120000.xml"), []byte(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="2" backup_set="a1" backup_date="1704110400000" type="full">
+  <sms protocol="0" address="+491700000000" date="1704067200123" type="1" subject="null" body="Treffen wir uns am Bahnhof? 🚉" toa="null" sc_toa="null" service_center="null" read="1" status="-1" locked="0" date_sent="1704067199000" sub_id="1" readable_date="01.01.2024 01:00:00" contact_name="Jürgen" />
+  <sms protocol="0" address="+491700000000" date="1704067260456" type="2" subject="null" body="Ja, um 8" toa="null" sc_toa="null" service_center="null" read="1" status="-1" locked="0" date_sent="0" sub_id="1" readable_date="01.01.2024 01:01:00" contact_name="Jürgen" />
+</smses>
+`), 0o644)
+	var out, errb bytes.Buffer
+	g := &Globals{Stdout: &out, Stderr: &errb}
+	o := readOpts{Dir: dir, Format: "jsonl", Search: "bahnhof"}
+	o.Spec = dal.Spec{Items: []string{"smses.sms"}, Key: []string{"@date"}, Time: "@date", TimeUnit: "ms", Text: "@body", Title: "@contact_name"}
+	if err := runItems(context.Background(), g, o); err != nil || strings.Count(out.String(), "\n") != 1 ||
+		!strings.Contains(out.String(), `"time":"2024-01-01T00:00:00.123Z","title":"Jürgen","text":"Treffen wir uns am Bahnhof? 🚉"`) {
+		t.Errorf("--text: %v\n%s%s", err, out.String(), errb.String())
+	}
+
+	dbDir := t.TempDir()
+	execSQL(t, filepath.Join(dbDir, "20240101T000000Z.db"), "CREATE TABLE t (x)")
+	for _, c := range []struct {
+		dir  string
+		spec dal.Spec
+		want string
+	}{
+		{dbDir, dal.Spec{}, "a SQLite snapshot needs queries: give --query KIND=SQL, one per kind"},
+		{dir, dal.Spec{Key: []string{"@date"}}, "an XML snapshot needs --items naming the item elements"},
+	} {
+		out.Reset()
+		errb.Reset()
+		err := runItems(context.Background(), g, readOpts{Dir: c.dir, Format: "jsonl", Spec: c.spec})
+		if exitCodeOf(err) != ExitFailure || !strings.Contains(errb.String(), c.want) || strings.Contains(errb.String(), "sources.NAME") || strings.Contains(errb.String(), "items = [") {
+			t.Errorf("%v\n%s\nwant %q", err, errb.String(), c.want)
+		}
 	}
 }
