@@ -67,7 +67,7 @@ type Globals struct {
 // commands are hoard's subcommands, in the order of `hoard --help`.
 var commands = []func(*Globals) *cobra.Command{
 	newUpCmd, newInitCmd, newRunCmd, newStatusCmd, newItemsCmd, newQueryCmd, newDoctorCmd,
-	newSourcesCmd, newCaptureCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd,
+	newSourcesCmd, newCaptureCmd, newImportCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd,
 }
 
 // NewRoot builds the command tree.
