@@ -292,3 +292,17 @@ func TestMatchGlob(t *testing.T) {
 		t.Error("a bad pattern passed")
 	}
 }
+
+// TestMemberKindsOnlyInArchives: a plain JSON snapshot in a source whose
+// kinds name archive members (a Records.json imported beside takeouts) is
+// not read with those kinds' items paths.
+func TestMemberKindsOnlyInArchives(t *testing.T) {
+	dir := t.TempDir()
+	writeSnap(t, dir, 0, "zip", string(zipOf(t, map[string]string{"T/Records.json": `{"locations":[{"t":1}]}`})))
+	p := writeSnap(t, dir, 1, "json", `[{"t":2}]`)
+	spec := Spec{Kinds: map[string]KindSpec{"location": {Members: []string{"T/Records.json"}, Items: "locations", Key: []string{"t"}}}}
+	res := mergeDir(t, dir, spec)
+	if errs := res.Errors(); len(errs) > 0 || len(res.Items) != 2 || res.Items[0].Kind != "location" || res.Items[1].Kind != DefaultKind {
+		t.Errorf("items %s errors %v (%s)", describeItems(res), errs, p)
+	}
+}

@@ -81,7 +81,9 @@ func jsonStream(ctx context.Context, r io.Reader, path string, spec *Spec) iter.
 
 // itemPaths returns the item collections a spec names, with their kinds:
 // each of Items is a kind named by its path, and a kind whose settings
-// give an Items path reads that path under its own name.
+// give an Items path reads that path under its own name. Kinds that name
+// archive members are read from those members only (the archive decoder
+// passes their Items on, without the members).
 func itemPaths(spec *Spec) ([]Path, []string) {
 	var paths []Path
 	var kinds []string
@@ -90,7 +92,8 @@ func itemPaths(spec *Spec) ([]Path, []string) {
 		kinds = append(kinds, p)
 	}
 	for _, k := range spec.namedKinds() {
-		if p := spec.ForKind(k).Items; p != "" && !slices.Contains(spec.Items, k) {
+		ks := spec.ForKind(k)
+		if p := ks.Items; p != "" && len(ks.Members) == 0 && !slices.Contains(spec.Items, k) {
 			paths = append(paths, parsePath(p))
 			kinds = append(kinds, k)
 		}
