@@ -326,6 +326,18 @@ func TestDirParity(t *testing.T) {
 		t.Errorf("--text: %v\n%s%s", err, out.String(), errb.String())
 	}
 
+	// the same through the command line's flags
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"items", "--dir", dir, "--items", "smses.sms", "--key", "@date", "--time", "@date", "--time-unit", "ms",
+		"--text", "@body", "--title", "@contact_name", "--url", "@address", "--search", "bahnhof", "--format", "jsonl"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 0 || stdout.String() != strings.Replace(out.String(), `"title":"Jürgen",`, `"title":"Jürgen","url":"+491700000000",`, 1) {
+		t.Errorf("flags: exit %d\n%s%s\nwant\n%s", code, stdout.String(), stderr.String(), out.String())
+	}
+	stdout.Reset()
+	if code := Main([]string{"items", "--dir", dir, "--time-zone", "Nowhere/Land"}, strings.NewReader(""), &stdout, &stderr); code != ExitUsage || !strings.Contains(stderr.String(), `--time-zone "Nowhere/Land"`) {
+		t.Errorf("a bad --time-zone: exit %d %s", code, stderr.String())
+	}
+
 	dbDir := t.TempDir()
 	execSQL(t, filepath.Join(dbDir, "20240101T000000Z.db"), "CREATE TABLE t (x)")
 	for _, c := range []struct {

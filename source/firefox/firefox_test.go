@@ -89,8 +89,12 @@ func TestFixtureExact(t *testing.T) {
 				i+1, it.Time.Format(time.RFC3339Nano), it.URL, it.Title, it.Raw, time.UnixMicro(exp.VisitDate).UTC().Format(time.RFC3339Nano), exp.VisitDate, exp.URL, title)
 		}
 	}
-	// --after a visit's exact time keeps that visit.
-	at := res.Items[3].Time
+	// --after a visit's exact time (sqlite3's visit_date) keeps that visit.
+	var fourth struct {
+		VisitDate int64 `json:"visit_date"`
+	}
+	dectest.Unmarshal(t, want[3], &fourth)
+	at := time.UnixMicro(fourth.VisitDate)
 	got, err := dal.Select(context.Background(), []*dal.Result{res}, dal.Query{After: at})
 	if err != nil || len(got) != len(res.Items)-3 || !got[0].Time.Equal(at) {
 		t.Errorf("after %s: %d items (%v), want %d starting with it", at.Format(time.RFC3339Nano), len(got), err, len(res.Items)-3)
