@@ -41,7 +41,7 @@ func FuzzJSON(f *testing.F) {
 		p := fuzzFile(t, dir, "json", doc)
 		var recs [][]byte
 		var errs []error
-		for r, err := range jsonRecords(t.Context(), p, &spec) {
+		for r, err := range JSON.Records(t.Context(), p, &spec) {
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -76,7 +76,7 @@ func FuzzJSONL(f *testing.F) {
 	f.Add([]byte("{\"a\":\n}\n{"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for r, err := range jsonlRecords(t.Context(), fuzzFile(t, dir, "jsonl", data), &Spec{}) {
+		for r, err := range JSONL.Records(t.Context(), fuzzFile(t, dir, "jsonl", data), &Spec{}) {
 			if err == nil && (bytes.IndexByte(r.Raw, '\n') >= 0 || len(r.Raw) == 0 || isSpace(r.Raw[0]) || isSpace(r.Raw[len(r.Raw)-1])) {
 				t.Fatalf("record %q spans lines or has spaces", r.Raw)
 			}

@@ -22,12 +22,13 @@ import (
 // document cannot be read past a syntax error.
 func Members(ctx context.Context, path string, spec *Spec, array string, kind func(member string) string) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(ctx, path, yield)
-		if !ok {
+		f, err := openErr(path)
+		if err != nil {
+			yield(Record{}, err)
 			return
 		}
-		defer rc.Close()
-		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx}
+		defer f.Close()
+		w := &jsonWalker{s: newStream(newInput(ctx, f), path), yield: yield, ctx: ctx}
 		if spec != nil {
 			w.s.maxItem = spec.ItemLimit()
 		}

@@ -182,7 +182,8 @@ type merger struct {
 	ranges bool
 	seeds  [2]maphash.Seed // key hash, key check hash
 	shards [shardCount]shard
-	times  perKind[Path] // time path of each kind, for Ranges
+	times  perKind[timeField] // time of each kind, for Ranges
+	fix    perKind[bool]      // kinds whose text is repaired (FixEncoding)
 	env    *envelopers
 	lazy   bool
 	// scanAll turns off the known-version fast path (tests compare both).
@@ -194,7 +195,8 @@ type merger struct {
 func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
 	m := &merger{spec: spec, snaps: snaps, files: make([]FileStat, len(snaps)),
 		ranges: opt.Ranges && spec.HasTime(),
-		times:  newPerKind(spec, func(ks KindSpec) Path { return parsePath(ks.Time) })}
+		times:  newPerKind(spec, newTimeField),
+		fix:    newPerKind(spec, func(ks KindSpec) bool { return ks.FixEncoding == FixLatin1 })}
 	for i := range m.seeds {
 		m.seeds[i] = maphash.MakeSeed()
 	}
@@ -293,6 +295,9 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 			continue
 		}
 		st.Records++
+		if m.fix.of(rec.Kind) {
+			rec.Raw = fixLatin1(rec.Raw)
+		}
 		if h := *last; h.e != nil && len(rec.Raw) == h.n && unsafe.SliceData(rec.Raw) == h.p {
 			*last = hit{}
 			h.sh.mu.Lock()
@@ -324,11 +329,11 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 // Options.Ranges; false when it has none (or an unreadable one, or its
 // kind has no time).
 func (m *merger) recordTime(kind string, raw []byte) (int64, bool) {
-	tp := m.times.of(kind)
-	if len(tp) == 0 {
+	tf := m.times.of(kind)
+	if len(tf.path) == 0 {
 		return 0, false
 	}
-	t, ok, _ := parseTime(lookup(raw, tp))
+	t, ok, _ := tf.r.read(lookup(raw, tf.path))
 	return t.UnixNano(), ok
 }
 
@@ -387,6 +392,16 @@ func (rs ranges) store(st *FileStat) {
 	}
 }
 
+// timeField is where a kind's time is and how it is written.
+type timeField struct {
+	path Path
+	r    *timeReader
+}
+
+func newTimeField(ks KindSpec) timeField {
+	return timeField{path: parsePath(ks.Time), r: newTimeReader(ks.timeSettings())}
+}
+
 // find returns the entry of key k (kind, NUL, key); the shard is locked.
 func (sh *shard) find(h, check uint64, k []byte) *entry {
 	e := sh.m[h]
@@ -400,6 +415,9 @@ func (sh *shard) find(h, check uint64, k []byte) *entry {
 // starts with, if b starts with that version's bytes, and notes the entry
 // in last; else 0.
 func (m *merger) known(k *keyer, scratch *[]byte, last *hit, kind string, b []byte) int {
+	if m.fix.of(kind) {
+		return 0 // the held version is repaired: the input never starts with it
+	}
 	// b runs on past the item: its key is read as the first of repeated
 	// names, which is the right key whenever b starts with a held version
 	// (the only case that counts here: that version was keyed whole).

@@ -165,7 +165,7 @@ func TestInvalidItemJSON(t *testing.T) {
 	if len(res.Items) != 1 || len(errs) != 2 {
 		t.Fatalf("items %s errors %v", describeItems(res), errs)
 	}
-	if !strings.HasPrefix(errs[0].Error(), p+": item 1 (items): invalid JSON") || !strings.Contains(errs[1].Error(), `item 2 (items): time member "t": cannot read "soon"`) {
+	if !strings.HasPrefix(errs[0].Error(), p+": item 1 (items): invalid JSON") || !strings.Contains(errs[1].Error(), `item 2 (items): time member "t" = "soon": not a time in any known format (set time_format)`) {
 		t.Errorf("errors %v", errs)
 	}
 }
@@ -274,7 +274,7 @@ func TestRangesProperty(t *testing.T) {
 			recs, _ := records(t, "json", f.Snapshot.Path, spec)
 			for _, rec := range recs {
 				_, raw, _ := strings.Cut(rec, " ")
-				tm, ok, _ := parseTime(lookup([]byte(raw), Path{"t"}))
+				tm, ok, _ := newTimeReader(spec.ForKind(DefaultKind).timeSettings()).read(lookup([]byte(raw), Path{"t"}))
 				if !ok {
 					continue
 				}

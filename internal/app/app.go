@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	_ "time/tzdata" // time_zone names work on machines without a zone database
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/export"
@@ -139,12 +140,24 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		return fmt.Sprintf("%s:%d", a.Config.Path, a.Config.Line(append([]string{"sources", src.Name}, key...)...))
 	}
 	spec := dal.Spec{
-		Source: src.Name, Items: r.Items, Queries: r.Queries, Key: r.Key, Time: r.Time,
+		Source: src.Name, Items: r.Items, Key: r.Key, Time: r.Time,
 		Title: r.Title, URL: r.URL, Text: r.Text, Merge: r.Merge, Kinds: exporterKinds(src),
 		MaxItemSize: int64(r.MaxItemSize),
+		TimeFormat:  r.TimeFormat, TimeUnit: r.TimeUnit, TimeEpoch: r.TimeEpoch, TimeZone: r.TimeZone,
+		FixEncoding: r.FixEncoding, Members: r.Members,
 	}
+	spec.Queries, spec.QueryFallbacks = SplitQueries(r.Queries)
 	for kind, k := range r.Kinds {
-		spec.Kinds[kind] = overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text})
+		ks := dal.KindSpec{Items: k.Items, Members: k.Members, Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
+			TimeFormat: k.TimeFormat, TimeUnit: k.TimeUnit, TimeEpoch: k.TimeEpoch, TimeZone: k.TimeZone,
+			FixEncoding: k.FixEncoding}
+		if k.Decoder != "" {
+			if ks.Decoder = Sources.Decoder(k.Decoder); ks.Decoder == nil {
+				return spec, fmt.Errorf("%s: [sources.%s.kinds.%s]: decoder = %q: unknown%s (decoders: %s)", at("kinds", kind, "decoder"), src.Name, kind, k.Decoder,
+					suggest.Hint(k.Decoder, Sources.DecoderNames()), strings.Join(Sources.DecoderNames(), ", "))
+			}
+		}
+		spec.Kinds[kind] = dal.Overlay(spec.Kinds[kind], ks)
 	}
 	name := decoderName(src)
 	if name != "" {
@@ -157,6 +170,29 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		return spec, fmt.Errorf("%s: [sources.%s]: %w", at(validationKey(err)...), src.Name, err)
 	}
 	return spec, nil
+}
+
+// SplitQueries turns each kind's queries into the kind's query and its
+// fallbacks (tried when the first does not fit a snapshot's schema).
+func SplitQueries[L ~[]string](queries map[string]L) (map[string]string, map[string][]string) {
+	if len(queries) == 0 {
+		return nil, nil
+	}
+	first := map[string]string{}
+	var more map[string][]string
+	for k, qs := range queries {
+		if len(qs) == 0 {
+			continue
+		}
+		first[k] = qs[0]
+		if len(qs) > 1 {
+			if more == nil {
+				more = map[string][]string{}
+			}
+			more[k] = append([]string(nil), qs[1:]...)
+		}
+	}
+	return first, more
 }
 
 // decoderName is the decoder a source's snapshots are read with.
@@ -191,22 +227,6 @@ func exporterKinds(src *config.Source) map[string]dal.KindSpec {
 		}
 	}
 	return kinds
-}
-
-// overlay returns top with its empty fields taken from base.
-func overlay(base, top dal.KindSpec) dal.KindSpec {
-	if len(top.Key) == 0 {
-		top.Key = base.Key
-	}
-	for _, f := range []struct {
-		dst *string
-		v   string
-	}{{&top.Time, base.Time}, {&top.Title, base.Title}, {&top.URL, base.URL}, {&top.Text, base.Text}} {
-		if *f.dst == "" {
-			*f.dst = f.v
-		}
-	}
-	return top
 }
 
 // validationKey guesses which key a dal.Spec.Validate error is about, to

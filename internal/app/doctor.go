@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -87,7 +86,7 @@ func (rd Reader) examine(ctx context.Context, t Target) (Checkup, error) {
 			}
 		}
 	}
-	sort.Strings(c.Errors)
+	c.Errors = dal.GroupErrors(c.Errors)
 	return c, nil
 }
 

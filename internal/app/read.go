@@ -8,7 +8,6 @@ import (
 	"iter"
 	"path/filepath"
 	"runtime"
-	"sort"
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/index"
@@ -351,17 +350,7 @@ func indexItems(ctx context.Context, x *index.Index, q index.Query, path string,
 	}
 }
 
-// Dedupe sorts problems and drops repeats.
-func Dedupe(problems []string) []string {
-	out := append([]string(nil), problems...)
-	sort.Strings(out)
-	n := 0
-	for i, p := range out {
-		if i > 0 && p == out[i-1] {
-			continue
-		}
-		out[n] = p
-		n++
-	}
-	return out[:n]
-}
+// Dedupe sorts problems, drops repeats and reports each cause once per
+// file, with a count (dal.GroupErrors): 2,178 readings with the same
+// unreadable time are one line, not 2,178.
+func Dedupe(problems []string) []string { return dal.GroupErrors(problems) }

@@ -41,7 +41,10 @@ type Entry struct {
 	Bytes       int64     `json:"bytes,omitempty"`        // uncompressed
 	StoredBytes int64     `json:"stored_bytes,omitempty"` // on disk
 	SHA256      string    `json:"sha256,omitempty"`       // of the uncompressed bytes
-	Error       string    `json:"error,omitempty"`        // redacted
+	// Original is the file a snapshot was imported from (hoard import, a
+	// watch source), by its absolute path.
+	Original string `json:"original,omitempty"`
+	Error    string `json:"error,omitempty"` // redacted
 }
 
 // Journal is the file of entries. It is safe for concurrent use by many

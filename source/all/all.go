@@ -7,6 +7,7 @@ import (
 	"github.com/hoard-dev/hoard/source/bash"
 	"github.com/hoard-dev/hoard/source/bluesky"
 	"github.com/hoard-dev/hoard/source/chromium"
+	"github.com/hoard-dev/hoard/source/fennec"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
@@ -18,6 +19,7 @@ import (
 	"github.com/hoard-dev/hoard/source/monzo"
 	"github.com/hoard-dev/hoard/source/pinboard"
 	"github.com/hoard-dev/hoard/source/reddit"
+	"github.com/hoard-dev/hoard/source/safari"
 	"github.com/hoard-dev/hoard/source/spotify"
 	"github.com/hoard-dev/hoard/source/strava"
 	"github.com/hoard-dev/hoard/source/zsh"
@@ -32,6 +34,8 @@ var Sources = source.NewRegistry(
 	firefox.Source,
 	chromium.Source,
 	git.Source,
+	safari.Source,
+	fennec.Source,
 	// web APIs and sites
 	github.Source,
 	reddit.Source,

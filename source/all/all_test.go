@@ -1,7 +1,6 @@
 package all
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,8 +61,8 @@ func TestEverySourceIsComplete(t *testing.T) {
 			t.Errorf("%s: no docs page: %v", s.Name, err)
 		}
 		for kind, k := range s.Decoder.Kinds {
-			if b, _ := json.Marshal(k); len(k.Key) == 0 {
-				t.Errorf("%s: kind %s has no key (%s)", s.Name, kind, b)
+			if len(k.Key) == 0 {
+				t.Errorf("%s: kind %s has no key (%+v)", s.Name, kind, k)
 			}
 		}
 	}
