@@ -58,6 +58,17 @@ func normISO(s string) string {
 	return date + "T" + clock + zone
 }
 
+// StampOf returns the stamp (YYYYMMDDTHHMMSSZ) of the time a snapshot's
+// file name holds, or "" when it holds none.
+func StampOf(path string) string {
+	i := strings.LastIndexByte(path, '/')
+	pn, err := parseName(path[i+1:])
+	if err != nil {
+		return ""
+	}
+	return FormatStamp(pn.Time)
+}
+
 // parsedName is what a file name tells about a snapshot.
 type parsedName struct {
 	Time   time.Time
