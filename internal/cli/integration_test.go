@@ -325,6 +325,7 @@ func TestRunLockedSource(t *testing.T) {
 [sources.slow]
 exporter = "command"
 command = ["sh", "-c", "touch started; while [ ! -e go ]; do sleep 0.02; done; rm go started; echo data"]
+keep_identical = true
 `)
 	first := e.cmd("run", "slow")
 	if err := first.Start(); err != nil {

@@ -152,7 +152,7 @@ func runExit(results []runResult) error {
 			unrecorded++
 		}
 		switch r.Outcome {
-		case journal.OK:
+		case journal.OK, journal.Unchanged:
 		case journal.Locked:
 			locked++
 		default:

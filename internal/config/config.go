@@ -50,6 +50,7 @@ type Config struct {
 	Order   []string           // source names in file order
 	Notify  []string           // top-level notify command; nil if none
 	Daemon  Daemon             // the [daemon] table, defaults filled
+	Storage                    // host, after_run and the [s3] table (storage.go)
 }
 
 // Source is one [sources.NAME] table.
@@ -70,6 +71,7 @@ type fileShape struct {
 	Sources map[string]toml.Primitive `toml:"sources"`
 	Notify  []string                  `toml:"notify"`
 	Daemon  daemonShape               `toml:"daemon"`
+	storageShape
 }
 
 // common holds the keys every source accepts.
@@ -82,6 +84,8 @@ type common struct {
 	Secrets     string             `toml:"secrets"`
 	Read
 	Schedule
+	KeepIdentical bool `toml:"keep_identical"`
+	PerHost       bool `toml:"per_host"`
 }
 
 // Load reads and validates the config at path. params supplies the
@@ -114,8 +118,8 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if c.Root, err = paths.ExpandFrom(dir, shape.Root); err != nil {
-		return nil, fmt.Errorf("%s: root: %w", path, err)
+	if err := c.applyStorage(shape.storageShape, shape.Root, dir); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", path, lines.line(storageKey(err)...), err)
 	}
 	for _, key := range md.Keys() {
 		if len(key) == 2 && key[0] == "sources" {
@@ -124,7 +128,7 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 	}
 	var errs []error
 	for _, name := range c.Order {
-		src, err := parseSource(&md, name, shape.Sources[name], params, lines.line("sources", name), dir)
+		src, err := parseSource(&md, name, shape.Sources[name], params, lines.line("sources", name), dir, c.Host)
 		var te *typeError
 		switch {
 		case errors.As(err, &te):
@@ -158,12 +162,12 @@ func Parse(path string, data []byte, params ParamsFunc) (*Config, error) {
 
 func hint(key toml.Key) string {
 	if len(key) == 1 {
-		return " (top-level keys: root, notify, daemon, sources)"
+		return " (top-level keys: root, host, notify, after_run, daemon, s3, sources)"
 	}
 	return ""
 }
 
-func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params ParamsFunc, line int, dir string) (*Source, error) {
+func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params ParamsFunc, line int, dir, host string) (*Source, error) {
 	if err := snapshot.ValidateSourceName(name); err != nil {
 		return nil, err
 	}
@@ -181,7 +185,14 @@ func parseSource(md *toml.MetaData, name string, prim toml.Primitive, params Par
 	if err := md.PrimitiveDecode(prim, p); err != nil {
 		return nil, &typeError{err}
 	}
-	src := &Source{Source: export.Source{Name: name, Exporter: cm.Exporter, Params: p, Retries: 1}, Line: line, Read: cm.Read, Schedule: cm.Schedule}
+	src := &Source{Source: export.Source{Name: name, Exporter: cm.Exporter, Params: p, Retries: 1, KeepIdentical: cm.KeepIdentical},
+		Line: line, Read: cm.Read, Schedule: cm.Schedule}
+	if cm.PerHost {
+		if cm.Read.Merge == "latest" {
+			return nil, errors.New(`per_host = true needs merge = "union": the newest snapshot of one machine does not hold the others' data`)
+		}
+		src.Host = host
+	}
 	return src, src.applyCommon(cm, dir)
 }
 
