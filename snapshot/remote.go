@@ -98,13 +98,12 @@ func SplitRemote(p string) (bucket, key string, err error) {
 	if !bucketRE.MatchString(bucket) || strings.Contains(bucket, "..") {
 		return "", "", fmt.Errorf("%q: %q is not a bucket name (3 to 63 lower-case letters, digits, '.' and '-')", p, bucket)
 	}
-	key = strings.Trim(path.Clean("/"+key), "/")
 	for _, part := range strings.Split(key, "/") {
 		if part == ".." {
 			return "", "", fmt.Errorf("%q: '..' is not allowed in a key", p)
 		}
 	}
-	return bucket, key, nil
+	return bucket, strings.Trim(path.Clean("/"+key), "/"), nil
 }
 
 // CleanPath cleans a local path (filepath.Clean) or an s3:// address (its
