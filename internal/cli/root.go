@@ -68,6 +68,7 @@ type Globals struct {
 var commands = []func(*Globals) *cobra.Command{
 	newUpCmd, newInitCmd, newRunCmd, newStatusCmd, newItemsCmd, newQueryCmd, newDoctorCmd,
 	newSourcesCmd, newCaptureCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd,
+	newVerifyCmd, newPruneCmd,
 }
 
 // NewRoot builds the command tree.
