@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hoard-dev/hoard/internal/paths"
+	"github.com/hoard-dev/hoard/internal/pathtmpl"
 	"github.com/hoard-dev/hoard/snapshot"
 )
 
@@ -89,6 +90,12 @@ func (c *Config) applyStorage(sh storageShape, root, dir string) error {
 	if sh.AfterRun != nil {
 		if err := validateCommand(sh.AfterRun); err != nil {
 			return keyError{[]string{"after_run"}, errors.New(`after_run: give a program and its arguments, e.g. after_run = ["restic", "backup", "{root}"]`)}
+		}
+		vars := map[string]string{"root": c.Root, "host": c.Host}
+		for _, arg := range sh.AfterRun {
+			if _, err := pathtmpl.Expand(arg, vars); err != nil {
+				return keyError{[]string{"after_run"}, fmt.Errorf("after_run: %w", err)}
+			}
 		}
 		c.AfterRun = sh.AfterRun
 	}

@@ -68,6 +68,7 @@ func TestStorageErrors(t *testing.T) {
 		{"s3 table on a directory", "root = \"/r\"\n[s3]\nsecrets = \"/s\"\n", `hoard.toml:2: [s3] is only read when root is an s3:// address`},
 		{"bad host", "root = \"/r\"\nhost = \"../up\"\n", `hoard.toml:2: host = "../up"`},
 		{"empty after_run", "root = \"/r\"\nafter_run = []\n", `hoard.toml:2: after_run: give a program`},
+		{"after_run placeholder", "root = \"/r\"\nafter_run = [\"restic\", \"{repo}\"]\n", `hoard.toml:2: after_run: unknown placeholder {repo}`},
 		{"unknown s3 key", "root = \"s3://bucket\"\n[s3]\nsecrets = \"/s\"\nbucket = \"x\"\n", `hoard.toml:4: unknown key "s3.bucket"`},
 		{"per_host latest", "root = \"/r\"\n" + src + "per_host = true\nmerge = \"latest\"\n", `per_host = true needs merge = "union"`},
 	}
