@@ -80,6 +80,7 @@ then 1.`,
 	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL, one query per kind (repeatable)")
 	f.StringVar(&o.Spec.Source, "name", "", "with --dir: the source name shown in items (default: the directory's name)")
 	f.StringVar(&maxItem, "max-item-size", "", "with --dir: the largest item read, e.g. 1GiB (default 256MiB); a larger one is an error")
+	f.BoolVar(&o.PerHost, "per-host", false, "with --dir: also read DIR's subdirectories, one per machine (a per_host source), as one history")
 	o.addQueryFlags(cmd)
 	return cmd
 }
@@ -87,8 +88,8 @@ then 1.`,
 // runItems prints the merged items of one source or directory.
 func runItems(ctx context.Context, g *Globals, o readOpts) error {
 	sp := o.Spec
-	if o.Dir == "" && (len(sp.Key) > 0 || len(sp.Items) > 0 || sp.Time != "" || sp.Merge != "" || sp.Decoder != nil || sp.Source != "" || len(sp.Queries) > 0) {
-		return usageErr("--key, --items, --time, --merge, --decoder, --query and --name go with --dir; for a configured source set them in its [sources.NAME] table")
+	if o.Dir == "" && (len(sp.Key) > 0 || len(sp.Items) > 0 || sp.Time != "" || sp.Merge != "" || sp.Decoder != nil || sp.Source != "" || len(sp.Queries) > 0 || o.PerHost) {
+		return usageErr("--key, --items, --time, --merge, --decoder, --query, --name and --per-host go with --dir; for a configured source set them in its [sources.NAME] table")
 	}
 	return runRead(ctx, g, o)
 }

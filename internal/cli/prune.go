@@ -80,6 +80,7 @@ Exit codes: 0 done, 1 a source could not be pruned, 2 usage error,
 	f.StringVar(&o.read.Spec.Time, "time", "", "with --dir: path of the item's time field")
 	f.StringVar(&decoder, "decoder", "", "with --dir: a format or a built-in source's decoder; default: by extension")
 	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL (repeatable)")
+	f.BoolVar(&o.read.PerHost, "per-host", false, "with --dir: DIR's subdirectories are machines' (a per_host source): read them all, prune none")
 	return cmd
 }
 
