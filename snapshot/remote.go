@@ -34,7 +34,7 @@ type Remote interface {
 	// Dir set and Key ending in "/".
 	List(ctx context.Context, bucket, prefix string, recursive bool) ([]Object, error)
 	// Open reads an object; a missing one is an error that errors.Is
-	// fs.ErrNotExist.
+	// fs.ErrNotExist. Errors of every method name the bucket and key.
 	Open(ctx context.Context, bucket, key string) (io.ReadCloser, error)
 	// Create stores size bytes from r under key only if no object has
 	// that key, in one request that either stores all of them or none
@@ -185,7 +185,7 @@ func listRemote(dir string, tree bool) (Listing, error) {
 	}
 	objs, err := m.remote.List(ctx, bucket, prefix, tree)
 	if err != nil {
-		return Listing{}, fmt.Errorf("listing %s: %w", dir, err)
+		return Listing{}, err // the remote's errors name the bucket and key
 	}
 	var l Listing
 	for _, o := range objs {
@@ -226,7 +226,7 @@ func remoteSources(root string) ([]string, error) {
 	}
 	objs, err := m.remote.List(ctx, bucket, prefix, false)
 	if err != nil {
-		return nil, fmt.Errorf("listing %s: %w", root, err)
+		return nil, err
 	}
 	var names []string
 	for _, o := range objs {
@@ -248,7 +248,7 @@ func openRemote(p string) (io.ReadCloser, error) {
 	body, err := m.remote.Open(ctx, bucket, key)
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("%s: %w", p, err)
+		return nil, err
 	}
 	d, err := NewDecompressor(body, CodecOf(p))
 	if err != nil {
@@ -285,7 +285,7 @@ func removeRemote(p string) error {
 	ctx, cancel := remoteCtx()
 	defer cancel()
 	if err := m.remote.Remove(ctx, bucket, key); err != nil {
-		return fmt.Errorf("removing %s: %w", p, err)
+		return err
 	}
 	return nil
 }

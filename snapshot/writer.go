@@ -276,7 +276,7 @@ func (p *Pending) commitRemote() (Result, error) {
 			return res, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return Result{}, fmt.Errorf("cannot store snapshot %s: %w", remoteAddr(bucket, objKey), err)
+			return Result{}, fmt.Errorf("cannot store the snapshot: %w", err)
 		}
 	}
 	return Result{}, fmt.Errorf("more than %d snapshots named %q in one second", maxSeq, p.namer(0))

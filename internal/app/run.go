@@ -70,6 +70,13 @@ func (r *Runner) run(ctx context.Context, src export.Source, ext string, exp exp
 		Secrets: secrets, SecretsPath: src.Secrets, State: export.NewState(r.Layout.Cursor(src.Name)),
 		Target: target,
 	}
+	if dir, err := target.Dir(); err == nil && snapshot.IsRemote(dir) {
+		// Reach the bucket before exporting: bad credentials or a missing
+		// bucket fail the run at once, not after the export.
+		if _, err := snapshot.ListDir(dir); err != nil {
+			return export.Result{Start: time.Now(), End: time.Now(), Attempts: 1, Err: err}
+		}
+	}
 	if !src.KeepIdentical {
 		job.Previous = r.previous(src.Name, target, ext)
 	}

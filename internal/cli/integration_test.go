@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/s3test"
 	"github.com/hoard-dev/hoard/snapshot"
 	_ "modernc.org/sqlite"
 )
@@ -38,6 +39,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	s3test.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

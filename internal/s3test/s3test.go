@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -180,10 +181,19 @@ func start() (*Server, error) {
 	}
 	s := &Server{Endpoint: fmt.Sprintf("127.0.0.1:%d", port), AccessKey: "hoardtestaccess", SecretKey: "hoard-test-secret-key-0123456789", Region: "us-east-1", Data: data}
 	cmd := exec.Command(bin, "--port", s.Endpoint, "--access", s.AccessKey, "--secret", s.SecretKey, "--region", s.Region, "posix", data)
-	var logs bytes.Buffer
+	var logs syncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.SysProcAttr = &unix.SysProcAttr{Pdeathsig: unix.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	// The server dies with the test process: Pdeathsig fires when the
+	// thread that started it ends, so it is started from a goroutine
+	// locked to its thread that lives as long as the process.
+	cmd.SysProcAttr = &unix.SysProcAttr{Pdeathsig: unix.SIGKILL, Setpgid: true}
+	started := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		started <- cmd.Start()
+		select {} // keep the thread
+	}()
+	if err := <-started; err != nil {
 		return nil, err
 	}
 	srvProc = cmd
@@ -192,9 +202,6 @@ func start() (*Server, error) {
 		if c, err := net.DialTimeout("tcp", s.Endpoint, time.Second); err == nil {
 			c.Close()
 			return s, nil
-		}
-		if cmd.ProcessState != nil {
-			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -209,4 +216,22 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// syncBuffer collects the server's output from its two pipes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
