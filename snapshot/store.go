@@ -240,7 +240,10 @@ func sortSnapshots(s []Snapshot) {
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
-		return a.Path < b.Path // the same name in two hosts' directories
+		if a.Host != b.Host { // the same name in two hosts' directories
+			return a.Host < b.Host
+		}
+		return a.Path < b.Path
 	})
 }
 
