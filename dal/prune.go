@@ -3,12 +3,15 @@ package dal
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -117,7 +120,11 @@ func Redundant(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Pr
 	if len(p.Removed()) == 0 {
 		return p, nil
 	}
-	if err := check(ctx, spec, snaps, p, all, versions.count(), mopt); err != nil {
+	// Only a digest of every merged item is kept for the comparison, so
+	// that memory holds one merge at a time.
+	want := digestMerge(all)
+	all = nil
+	if err := check(ctx, spec, snaps, p, want, versions.count(), mopt); err != nil {
 		for i := range p.Verdicts {
 			p.Verdicts[i].Remove, p.Verdicts[i].Reason = false, "kept: the check of the pruning failed"
 		}
@@ -273,7 +280,7 @@ func (j *judgement) verdict(i int) (bool, string) {
 // check computes the merges without the removed snapshots and compares
 // them with the merges of all, for both merge styles, and the number of
 // distinct item versions both ways.
-func check(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, p *Pruning, all *Result, allVersions int, mopt Options) error {
+func check(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, p *Pruning, want []itemDigest, allVersions int, mopt Options) error {
 	var kept []snapshot.Snapshot
 	for i, v := range p.Verdicts {
 		if !v.Remove {
@@ -286,7 +293,7 @@ func check(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, p *Pruning
 	if err != nil {
 		return err
 	}
-	if err := sameMerge(all, without); err != nil {
+	if err := sameDigests(want, without); err != nil {
 		return fmt.Errorf("%w (union: %v): nothing is removed", ErrNotLossless, err)
 	}
 	if n := versions.count(); n != allVersions {
@@ -336,6 +343,56 @@ func sameMerge(a, b *Result) error {
 			case errText(x.Err) != errText(y.Err):
 				return fmt.Errorf("%s %q: error %q with, %q without", x.Kind, x.Key, errText(x.Err), errText(y.Err))
 			}
+		}
+	}
+	return nil
+}
+
+// itemDigest is the SHA-256 of everything sameMerge compares of one item.
+type itemDigest [sha256.Size]byte
+
+// digestMerge returns the digest of each merged item, in order (the
+// invalid ones after the others).
+func digestMerge(r *Result) []itemDigest {
+	var out []itemDigest
+	for _, list := range [][]Merged{r.Items, r.Invalid} {
+		for i := range list {
+			out = append(out, digestItem(r, &list[i]))
+		}
+	}
+	return out
+}
+
+func digestItem(r *Result, it *Merged) itemDigest {
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(it.Kind), []byte(it.Key), it.Raw, it.Invalid, []byte(it.Time.UTC().Format(time.RFC3339Nano)),
+		[]byte(it.FirstSeen.UTC().Format(time.RFC3339)), []byte(it.LastSeen.UTC().Format(time.RFC3339)),
+		[]byte(at(r, it.First)), []byte(at(r, it.Last)), []byte(errText(it.Err))} {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(part)))
+		h.Write(n[:])
+		h.Write(part)
+	}
+	var d itemDigest
+	h.Sum(d[:0])
+	return d
+}
+
+// sameDigests compares a merge with the digests of another: the same
+// items, in the same order, the same in every field sameMerge compares.
+func sameDigests(want []itemDigest, b *Result) error {
+	got := digestMerge(b)
+	if len(got) != len(want) {
+		return fmt.Errorf("%d items with, %d without", len(want), len(got))
+	}
+	n := len(b.Items)
+	for i := range got {
+		if got[i] != want[i] {
+			it := &b.Items[min(i, n-1)]
+			if i >= n {
+				it = &b.Invalid[i-n]
+			}
+			return fmt.Errorf("item %d (%s %q, seen %v to %v without) differs", i+1, it.Kind, it.Key, it.FirstSeen, it.LastSeen)
 		}
 	}
 	return nil

@@ -89,3 +89,34 @@ func isZombie(pid int) bool {
 	fields := strings.Fields(string(b))
 	return len(fields) > 2 && fields[2] == "Z"
 }
+
+// The after_run examples of docs/storage.md load, and expand as the page
+// says ({{ and }} are literal braces: borg gets its own placeholders).
+func TestAfterRunExamples(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/storage.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "after_run = [") {
+			continue
+		}
+		n++
+		a, err := load(t, "root = \"/r\"\n"+line+"\n")
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		h, ok := a.AfterRun()
+		if !ok || strings.Contains(strings.Join(h.Argv, " "), "{root}") {
+			t.Errorf("%s: expanded to %q", line, h.Argv)
+		}
+		if strings.Contains(line, "borg") && !strings.Contains(strings.Join(h.Argv, " "), "'{hostname}-{now}'") {
+			t.Errorf("borg example expands to %q", h.Argv)
+		}
+	}
+	if n < 3 {
+		t.Errorf("found %d after_run examples in docs/storage.md", n)
+	}
+}
