@@ -418,24 +418,27 @@ type versionIndex struct {
 	seeds  [2]maphash.Seed
 	shards [64]struct {
 		mu   sync.Mutex
-		last map[[2]uint64]int32
+		last map[[2]uint64]version
 	}
 	invalid []int32 // by snapshot; written by the one worker reading it
+}
+
+// version is what is known of one distinct item version.
+type version struct {
+	last    int32 // the last snapshot holding it
+	invalid bool  // not valid JSON (checked once, when first met)
 }
 
 func newVersionIndex(snaps int) *versionIndex {
 	v := &versionIndex{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, invalid: make([]int32, snaps)}
 	for i := range v.shards {
-		v.shards[i].last = map[[2]uint64]int32{}
+		v.shards[i].last = map[[2]uint64]version{}
 	}
 	return v
 }
 
 // add notes that snapshot snap holds rec.
 func (v *versionIndex) add(snap int, rec Record) {
-	if !validJSON(rec.Raw) {
-		v.invalid[snap]++
-	}
 	var h [2]uint64
 	for i, seed := range v.seeds {
 		var mh maphash.Hash
@@ -447,10 +450,24 @@ func (v *versionIndex) add(snap int, rec Record) {
 	}
 	sh := &v.shards[h[0]%uint64(len(v.shards))]
 	sh.mu.Lock()
-	if last, ok := sh.last[h]; !ok || int32(snap) > last {
-		sh.last[h] = int32(snap)
+	ver, seen := sh.last[h]
+	if seen && int32(snap) > ver.last {
+		ver.last = int32(snap)
+		sh.last[h] = ver
 	}
 	sh.mu.Unlock()
+	if !seen { // validated once per distinct version, outside the lock
+		ver = version{last: int32(snap), invalid: !validJSON(rec.Raw)}
+		sh.mu.Lock()
+		if prev, ok := sh.last[h]; ok && prev.last > ver.last {
+			ver.last = prev.last // another worker met it meanwhile, later
+		}
+		sh.last[h] = ver
+		sh.mu.Unlock()
+	}
+	if ver.invalid {
+		v.invalid[snap]++
+	}
 }
 
 func (v *versionIndex) count() int {
@@ -465,8 +482,8 @@ func (v *versionIndex) count() int {
 func (v *versionIndex) lasts() []int {
 	var out []int
 	for i := range v.shards {
-		for _, last := range v.shards[i].last {
-			out = append(out, int(last))
+		for _, ver := range v.shards[i].last {
+			out = append(out, int(ver.last))
 		}
 	}
 	sort.Ints(out)
