@@ -12,8 +12,10 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/index"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/lock"
+	"github.com/hoard-dev/hoard/snapshot"
 )
 
 // order writes the exporter's next output: the items ids, in that order
@@ -101,6 +103,18 @@ func TestPruneApply(t *testing.T) {
 		if _, err := os.Stat(f.Trash); err != nil {
 			t.Errorf("trash: %v", err)
 		}
+	}
+	// The index finds the removed snapshots and rebuilds the source.
+	x, err := index.Open(context.Background(), s.a.Layout.Index())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts2, _ := s.a.Targets([]string{"feed"})
+	l, _ := snapshot.ListDir(ts2[0].Dir)
+	st, err := x.Refresh(context.Background(), index.Source{Spec: s.a.Spec("feed"), Snaps: l.Snapshots})
+	x.Close()
+	if err != nil || !st.Rebuilt || !strings.Contains(st.Reason, "snapshot removed") {
+		t.Errorf("refresh after prune: %+v %v; want a rebuild for a removed snapshot", st, err)
 	}
 	if after := s.readAll(false); after != before {
 		t.Errorf("read through the index after pruning differs:\nbefore:\n%s\nafter:\n%s", before, after)

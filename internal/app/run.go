@@ -112,10 +112,12 @@ func (r *Runner) previous(source string, target export.StoreTarget, ext string) 
 	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
-		if e.Source != source || e.Path != newest.Path || !journal.IsRun(e.Outcome) {
+		// The record of the file's writing: a success, or a run whose
+		// snapshot was saved but whose state was not (it has the digest).
+		if e.Source != source || e.Path != newest.Path || !journal.IsRun(e.Outcome) || e.SHA256 == "" {
 			continue
 		}
-		if !journal.Succeeded(e.Outcome) || e.SHA256 == "" || (e.StoredBytes > 0 && e.StoredBytes != newest.Size) {
+		if e.StoredBytes > 0 && e.StoredBytes != newest.Size {
 			return nil
 		}
 		return &snapshot.Result{Path: newest.Path, Bytes: e.Bytes, StoredBytes: newest.Size, SHA256: e.SHA256}
