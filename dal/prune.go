@@ -103,11 +103,22 @@ func Redundant(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Pr
 	if len(snaps) == 0 {
 		return p, nil
 	}
-	mopt := Options{Workers: opt.Workers, Ranges: opt.KeepGaps, LazyText: true}
+	// The snapshots' time ranges (for KeepGaps) are gathered by the
+	// version index, which reads each distinct version's time once,
+	// rather than by the merge, which would read every record's.
+	mopt := Options{Workers: opt.Workers, LazyText: true}
 	versions := newVersionIndex(len(snaps))
+	if opt.KeepGaps && spec.HasTime() {
+		versions.withRanges(&spec)
+	}
 	all, err := merge(ctx, spec, snaps, mopt, versions.add)
 	if err != nil {
 		return nil, err
+	}
+	if versions.ranges != nil {
+		for i := range all.Files {
+			all.Files[i].Ranges = versions.ranges[i]
+		}
 	}
 	p.Items, p.Versions = len(all.Items)+len(all.Invalid), versions.count()
 	j := judge(all, versions, opt)
@@ -287,7 +298,6 @@ func check(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, p *Pruning
 			kept = append(kept, snaps[i])
 		}
 	}
-	mopt.Ranges = false
 	versions := newVersionIndex(len(kept))
 	without, err := merge(ctx, spec, kept, mopt, versions.add)
 	if err != nil {
@@ -421,12 +431,24 @@ type versionIndex struct {
 		last map[[2]uint64]version
 	}
 	invalid []int32 // by snapshot; written by the one worker reading it
+	// With withRanges: each snapshot's time range per kind (as
+	// Options.Ranges gives them), written by the worker reading it.
+	ranges []map[string]TimeRange
+	times  perKind[Path]
 }
 
 // version is what is known of one distinct item version.
 type version struct {
 	last    int32 // the last snapshot holding it
 	invalid bool  // not valid JSON (checked once, when first met)
+	timed   bool  // its time was read (withRanges)
+	t       time.Time
+}
+
+// withRanges makes the index gather each snapshot's time ranges.
+func (v *versionIndex) withRanges(spec *Spec) {
+	v.ranges = make([]map[string]TimeRange, len(v.invalid))
+	v.times = newPerKind(spec, func(ks KindSpec) Path { return parsePath(ks.Time) })
 }
 
 func newVersionIndex(snaps int) *versionIndex {
@@ -456,8 +478,15 @@ func (v *versionIndex) add(snap int, rec Record) {
 		sh.last[h] = ver
 	}
 	sh.mu.Unlock()
-	if !seen { // validated once per distinct version, outside the lock
+	if !seen { // validated (and its time read) once per distinct version, outside the lock
 		ver = version{last: int32(snap), invalid: !validJSON(rec.Raw)}
+		if v.ranges != nil {
+			if tp := v.times.of(rec.Kind); len(tp) > 0 {
+				var ok bool
+				ver.t, ok, _ = parseTime(lookup(rec.Raw, tp))
+				ver.timed = ok
+			}
+		}
 		sh.mu.Lock()
 		if prev, ok := sh.last[h]; ok && prev.last > ver.last {
 			ver.last = prev.last // another worker met it meanwhile, later
@@ -467,6 +496,21 @@ func (v *versionIndex) add(snap int, rec Record) {
 	}
 	if ver.invalid {
 		v.invalid[snap]++
+	}
+	if ver.timed {
+		m := v.ranges[snap]
+		if m == nil {
+			m = map[string]TimeRange{}
+			v.ranges[snap] = m
+		}
+		r, ok := m[rec.Kind]
+		if !ok || ver.t.Before(r.Min) {
+			r.Min = ver.t
+		}
+		if !ok || ver.t.After(r.Max) {
+			r.Max = ver.t
+		}
+		m[rec.Kind] = r
 	}
 }
 

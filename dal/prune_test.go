@@ -320,3 +320,29 @@ func openTestDB(t *testing.T, path string) *sql.DB {
 	}
 	return db
 }
+
+// The time ranges the version index gathers (each distinct version's
+// time read once) are those the merge computes record by record.
+func TestPruneRangesMatchMerge(t *testing.T) {
+	for seed := range uint64(30) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		dir := t.TempDir()
+		randomSource(t, r, dir, seed%2 == 0)
+		l, _ := snapshot.ListDir(dir)
+		spec := Spec{Source: "p", Items: []string{"saved"}, Key: []string{"id"}, Time: "t", Merge: Union}
+		want, err := Merge(context.Background(), spec, l.Snapshots, Options{Ranges: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := newVersionIndex(len(l.Snapshots))
+		v.withRanges(&spec)
+		if _, err := merge(context.Background(), spec, l.Snapshots, Options{}, v.add); err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range want.Files {
+			if fmt.Sprint(f.Ranges) != fmt.Sprint(v.ranges[i]) && !(len(f.Ranges) == 0 && len(v.ranges[i]) == 0) {
+				t.Fatalf("seed %d, snapshot %d: ranges %v, merge's %v", seed, i, v.ranges[i], f.Ranges)
+			}
+		}
+	}
+}
