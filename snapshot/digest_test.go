@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,5 +86,35 @@ func TestDigestFindsDamage(t *testing.T) {
 				t.Errorf("Digest of a damaged file: %v, want an error naming it", err)
 			}
 		})
+	}
+}
+
+// Files written by the xz and bzip2 tools (as other archivers leave them)
+// are decoded whole: their digest is their content's, and a flipped byte
+// fails their checksum or CRC.
+func TestDigestXzBzip2(t *testing.T) {
+	content := []byte(strings.Repeat("an archived line of history, ünïcödé\n", 8000))
+	want := sha256.Sum256(content)
+	for _, tool := range []struct{ name, ext string }{{"xz", ".xz"}, {"bzip2", ".bz2"}} {
+		if _, err := exec.LookPath(tool.name); err != nil {
+			t.Logf("skipping %s: the %s tool is not installed (.ci/run installs it)", tool.ext, tool.name)
+			continue
+		}
+		cmd := exec.Command(tool.name, "-c")
+		cmd.Stdin = strings.NewReader(string(content))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "20200101T000000Z.txt"+tool.ext)
+		os.WriteFile(p, out, 0o600)
+		if sum, n, err := Digest(p); err != nil || sum != hex.EncodeToString(want[:]) || n != int64(len(content)) {
+			t.Errorf("%s: %s %d %v", tool.ext, sum, n, err)
+		}
+		out[len(out)/2] ^= 0x10
+		os.WriteFile(p, out, 0o600)
+		if _, _, err := Digest(p); err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s with a flipped byte: %v, want an error naming the file", tool.ext, err)
+		}
 	}
 }

@@ -73,7 +73,8 @@ for src in synth firefox; do
   rm -rf "$OUT/apply-$src" && mkdir "$OUT/apply-$src" && ln "$OUT/$src"/* "$OUT/apply-$src/"
   if [ $src = synth ]; then F=("${SYNF[@]}"); else F=("${FFF[@]}"); fi
   before=$("$OUT/hoard" items --dir "$OUT/apply-$src" --name $src "${F[@]}" | sha256sum)
-  "$OUT/hoard" prune --dir "$OUT/apply-$src" "${F[@]}" --apply --delete | head -1
+  "$OUT/hoard" prune --dir "$OUT/apply-$src" "${F[@]}" --apply --delete > "$OUT/apply.txt"
+  head -1 "$OUT/apply.txt"
   after=$("$OUT/hoard" items --dir "$OUT/apply-$src" --name $src "${F[@]}" | sha256sum)
   [ "$before" = "$after" ] && echo "$src: items after prune --apply: identical ($(ls "$OUT/apply-$src" | wc -l) files left)" || { echo "$src: ITEMS DIFFER after prune"; exit 1; }
 done
