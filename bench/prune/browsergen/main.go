@@ -61,9 +61,8 @@ type gen struct {
 }
 
 var (
-	hosts  = []string{"en.wikipedia.org", "github.com", "news.ycombinator.com", "www.youtube.com", "docs.python.org", "stackoverflow.com", "www.reddit.com", "ja.wikipedia.org", "www.bbc.co.uk", "developer.mozilla.org", "pkg.go.dev", "www.openstreetmap.org", "zürich.example.ch", "mail.example.com", "www.amazon.de"}
-	words  = []string{"history", "Café", "naïve", "日本語", "データ", "emoji 🎉", "“quoted”", "Zürich", "Ελληνικά", "русский", "release notes", "how to", "SQLite WAL", "Go generics", "recipe", "weather", "map", "issue #1234", "pull request", "README"}
-	tables = []string{"moz_places", "moz_historyvisits", "moz_origins"}
+	hosts = []string{"en.wikipedia.org", "github.com", "news.ycombinator.com", "www.youtube.com", "docs.python.org", "stackoverflow.com", "www.reddit.com", "ja.wikipedia.org", "www.bbc.co.uk", "developer.mozilla.org", "pkg.go.dev", "www.openstreetmap.org", "zürich.example.ch", "mail.example.com", "www.amazon.de"}
+	words = []string{"history", "Café", "naïve", "日本語", "データ", "emoji 🎉", "“quoted”", "Zürich", "Ελληνικά", "русский", "release notes", "how to", "SQLite WAL", "Go generics", "recipe", "weather", "map", "issue #1234", "pull request", "README"}
 )
 
 func (g *gen) title() string {
