@@ -79,6 +79,11 @@ var ErrNotLossless = errors.New("the merged result without these snapshots would
 // decoder: what they hold cannot be compared, so none may be removed.
 var ErrNoDecoder = errors.New("no decoder")
 
+type noDecoderError struct{ msg string }
+
+func (e noDecoderError) Error() string        { return e.msg }
+func (e noDecoderError) Is(target error) bool { return target == ErrNoDecoder }
+
 // Redundant decides which of snaps (a source's snapshots in time order,
 // as snapshot.ListDir or ListTree return them) can be removed without
 // changing what reading the source yields with spec, by either merge
@@ -92,7 +97,7 @@ func Redundant(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Pr
 	}
 	for _, s := range snaps {
 		if _, err := decoderFor(&spec, s); err != nil {
-			return nil, fmt.Errorf("%s: %w (%w): nothing can be pruned", s.Path, ErrNoDecoder, err)
+			return nil, noDecoderError{fmt.Sprintf("%s: %v: what its snapshots hold cannot be compared, so none is removed", s.Path, err)}
 		}
 	}
 	spec.Merge = Union

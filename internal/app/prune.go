@@ -49,8 +49,11 @@ type PruneReport struct {
 	Items      int            `json:"items_compared"`
 	Versions   int            `json:"versions_compared"`
 	Applied    bool           `json:"applied"`
-	// Error: the source was not pruned (no decoder, locked, the check
-	// failed) or a removal failed; what was done before is in Removed.
+	// Skipped: the source is never pruned (its snapshots have no
+	// decoder); not an error.
+	Skipped string `json:"skipped,omitempty"`
+	// Error: the source was not pruned (locked, the check failed) or a
+	// removal failed; what was done before is in Removed.
 	Error string `json:"error,omitempty"`
 }
 
@@ -98,6 +101,10 @@ func (p *Pruner) prune(ctx context.Context, t Target) PruneReport {
 		opt.Candidate = func(s snapshot.Snapshot) bool { return s.Host == host && host != "" }
 	}
 	plan, err := dal.Redundant(ctx, t.Spec, snaps, opt)
+	if errors.Is(err, dal.ErrNoDecoder) {
+		r.Skipped = err.Error()
+		return r
+	}
 	if err != nil {
 		r.Error = err.Error()
 		return r

@@ -291,3 +291,26 @@ func TestPerHostSameStampThroughIndex(t *testing.T) {
 	}
 	s.readAll(false) // a second refresh finds nothing to do and no conflict
 }
+
+// A source whose snapshots have no decoder is skipped, not pruned, and
+// that is no error.
+func TestPruneSkipsSourceWithoutDecoder(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "rtm")
+	os.MkdirAll(dir, 0o700)
+	for _, stamp := range []string{"20240101T000000Z", "20240102T000000Z", "20240103T000000Z"} {
+		os.WriteFile(filepath.Join(dir, stamp+".ical"), []byte("BEGIN:VCALENDAR\n"), 0o600)
+	}
+	a, err := load(t, fmt.Sprintf("root = %q\n[sources.rtm]\nexporter = \"command\"\ncommand = [\"true\"]\nextension = \"ical\"\n", root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := a.Targets(nil)
+	rs, err := a.Pruner(true, false).Prune(context.Background(), ts)
+	if err != nil || !strings.Contains(rs[0].Skipped, `no decoder for extension "ical"`) || len(rs[0].Removed) != 0 || app.PruneErrors(rs) != nil {
+		t.Errorf("%+v %v", rs, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+		t.Errorf("%d files left", len(entries))
+	}
+}

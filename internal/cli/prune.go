@@ -144,6 +144,9 @@ func printPrune(w io.Writer, rs []app.PruneReport, o pruneOpts, p *app.Pruner) {
 		}
 		fmt.Fprintf(w, "%s: %d snapshot(s), %d %s, %s freed (%d items and %d item versions compared)\n",
 			r.Source, r.Snapshots, len(r.Removed), verb, humanBytes(r.BytesFreed), r.Items, r.Versions)
+		if r.Skipped != "" {
+			fmt.Fprintf(w, "  skipped: %s\n", r.Skipped)
+		}
 		if r.Error != "" {
 			fmt.Fprintf(w, "  not pruned: %s\n", r.Error)
 		}
