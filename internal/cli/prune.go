@@ -50,8 +50,9 @@ rename on the same file system; else a copy, fsynced, then removal), from
 where they can be put back or deleted; --apply --delete deletes them. Every
 removal is recorded in the journal with its reason.
 
-Exit codes: 0 done, 1 a source could not be pruned, 2 usage error,
-3 a source is being exported right now (try again later).`,
+Exit codes: 0 done (sources without a decoder are reported as skipped), 1 a
+source could not be pruned (being exported right now: try again later; or a
+removal failed), 2 usage error.`,
 		Example: `  hoard prune                    # what would go, for every source
   hoard prune firefox --apply    # move firefox's redundant snapshots to the trash
   hoard prune --dir ~/exports/old-reddit --items saved --key id --apply --delete`,
