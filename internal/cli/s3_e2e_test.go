@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hoard-dev/hoard/internal/s3test"
+	"github.com/klauspost/compress/zstd"
 	"github.com/minio/minio-go/v7"
 )
 
@@ -28,6 +30,19 @@ func TestS3Root(t *testing.T) {
 	secrets := filepath.Join(e.home, "s3.toml")
 	os.WriteFile(secrets, []byte(fmt.Sprintf("access_key_id = %q\nsecret_access_key = %q\n", srv.AccessKey, srv.SecretKey)), 0o600)
 	data := filepath.Join(e.home, "out.jsonl")
+	// A Firefox database, saved uncompressed: SQLite snapshots in the
+	// bucket are fetched to a temporary file to be read.
+	places := filepath.Join(e.home, "places.sqlite")
+	b, err := os.ReadFile("../../source/firefox/testdata/places.sqlite.zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zstd.NewReader(bytes.NewReader(b))
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(places, raw, 0o600)
 	cfg := filepath.Join(e.home, ".config/hoard/hoard.toml")
 	os.MkdirAll(filepath.Dir(cfg), 0o700)
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`root = "s3://%s/exports"
@@ -43,7 +58,11 @@ extension = "jsonl"
 compression = "zstd"
 key = "id"
 time = "t"
-`, bucket, srv.Endpoint, srv.Region, secrets, data)), 0o600)
+
+[sources.ff]
+exporter = "firefox"
+path = %q
+`, bucket, srv.Endpoint, srv.Region, secrets, data, places)), 0o600)
 	var all strings.Builder
 	run := func(args ...string) (string, int) {
 		t.Helper()
@@ -80,8 +99,11 @@ time = "t"
 		}
 	}
 	keys := objects()
-	if len(keys) != 3 || !strings.HasPrefix(keys[0], "exports/feed/") || !strings.HasSuffix(keys[0], ".jsonl.zst") {
+	if len(keys) != 4 || !strings.HasPrefix(keys[0], "exports/feed/") || !strings.HasSuffix(keys[0], ".jsonl.zst") || !strings.HasSuffix(keys[3], ".sqlite") {
 		t.Fatalf("objects %v", keys)
+	}
+	if out, code := run("items", "ff", "--no-cache", "--format", "jsonl"); code != 0 || strings.Count(out, "\n") != 17 || !strings.Contains(out, "Café") {
+		t.Errorf("firefox visits from the bucket: %d\n%s", code, out)
 	}
 	out, code := run("items", "feed", "--format", "jsonl")
 	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, `"first_seen"`) {
@@ -91,16 +113,16 @@ time = "t"
 	if out, code := run("items", "feed", "--no-cache"); code != 0 || out != items {
 		t.Errorf("uncached read differs: %s", out)
 	}
-	if out, code := run("status", "--json"); code != 0 || !strings.Contains(out, `"snapshots": 3`) {
+	if out, code := run("status", "--json"); code != 0 || !strings.Contains(out, `"snapshots": 3`) || !strings.Contains(out, `"snapshots": 1`) {
 		t.Errorf("status: %s", out)
 	}
-	if out, code := run("verify"); code != 0 || !strings.Contains(out, "feed: ok") || !strings.Contains(out, "3 as written") {
+	if out, code := run("verify"); code != 0 || !strings.Contains(out, "feed: ok") || !strings.Contains(out, "3 as written") || !strings.Contains(out, "ff: ok") {
 		t.Errorf("verify: %d %s", code, out)
 	}
 	if out, code := run("prune", "--apply"); code != 0 || !strings.Contains(out, "1 removed") {
 		t.Errorf("prune: %d %s", code, out)
 	}
-	if keys := objects(); len(keys) != 2 {
+	if keys := objects(); len(keys) != 3 {
 		t.Errorf("after prune: %v", keys)
 	}
 	trash, _ := os.ReadDir(filepath.Join(e.home, ".local/state/hoard/trash/feed"))
@@ -117,7 +139,7 @@ time = "t"
 	c, _ := srv.Client()
 	k := objects()[0]
 	obj, _ := c.GetObject(context.Background(), bucket, k, minio.GetObjectOptions{})
-	b, _ := io.ReadAll(obj)
+	b, _ = io.ReadAll(obj)
 	obj.Close()
 	b[len(b)/2] ^= 1
 	c.RemoveObject(context.Background(), bucket, k, minio.RemoveObjectOptions{})
