@@ -403,8 +403,10 @@ func sameDigests(want []itemDigest, b *Result) error {
 	n := len(b.Items)
 	for i := range got {
 		if got[i] != want[i] {
-			it := &b.Items[min(i, n-1)]
-			if i >= n {
+			var it *Merged
+			if i < n {
+				it = &b.Items[i]
+			} else {
 				it = &b.Invalid[i-n]
 			}
 			return fmt.Errorf("item %d (%s %q, seen %v to %v without) differs", i+1, it.Kind, it.Key, it.FirstSeen, it.LastSeen)

@@ -346,3 +346,28 @@ func TestPruneRangesMatchMerge(t *testing.T) {
 		}
 	}
 }
+
+// sameDigests names the first item that differs, items or invalid ones.
+func TestSameDigests(t *testing.T) {
+	dir := t.TempDir()
+	writeSnap(t, dir, 0, "json", `[{"id":1},{"id":2,"x":tru}]`)
+	writeSnap(t, dir, 1, "json", `[{"id":1,"v":2},{"id":2,"x":fals}]`)
+	l, _ := snapshot.ListDir(dir)
+	spec := Spec{Key: []string{"id"}}
+	a, b := mergeOf(t, spec, l.Snapshots), mergeOf(t, spec, l.Snapshots[:1])
+	if err := sameDigests(digestMerge(a), a); err != nil {
+		t.Errorf("a merge differs from itself: %v", err)
+	}
+	if err := sameDigests(digestMerge(a), b); err == nil || !strings.Contains(err.Error(), `item 1 (items "1"`) {
+		t.Errorf("err %v", err)
+	}
+	onlyInvalid := &Result{Invalid: a.Invalid, Files: a.Files}
+	want := digestMerge(onlyInvalid)
+	want[0][0] ^= 1
+	if err := sameDigests(want, onlyInvalid); err == nil || !strings.Contains(err.Error(), `item 1 (items "2"`) {
+		t.Errorf("invalid items: %v", err)
+	}
+	if err := sameMerge(a, b); err == nil {
+		t.Error("sameMerge found no difference")
+	}
+}
