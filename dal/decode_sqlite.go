@@ -106,9 +106,10 @@ func OpenSQLite(path string) (db *sql.DB, cleanup func(), err error) {
 }
 
 // plainFile returns a path holding the uncompressed bytes of path: path
-// itself, or a temporary copy that remove deletes.
+// itself, or a temporary copy that remove deletes (also of a snapshot in
+// object storage, which SQLite cannot open where it is).
 func plainFile(path string) (string, func(), error) {
-	if snapshot.CodecOf(path) == snapshot.None {
+	if snapshot.CodecOf(path) == snapshot.None && !snapshot.IsRemote(path) {
 		return path, func() {}, nil
 	}
 	in, err := openSnapshot(path)

@@ -131,6 +131,11 @@ func (r *Result) Errors() []error {
 // It returns an error only for an invalid spec or a cancelled context;
 // problems with files and items are in the Result.
 func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Options) (*Result, error) {
+	return merge(ctx, spec, snaps, opt, nil)
+}
+
+// merge is Merge with a hook that sees every record (nil: none).
+func merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Options, onRecord func(int, Record)) (*Result, error) {
 	if spec.Merge == "" {
 		spec.Merge = Union
 	}
@@ -142,6 +147,7 @@ func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Option
 	}
 	m := newMerger(&spec, snaps, opt)
 	m.lazy, m.progress = opt.LazyText, opt.Progress
+	m.onRecord = onRecord
 	m.run(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -190,6 +196,9 @@ type merger struct {
 	scanAll  bool
 	progress func(done int)
 	done     atomic.Int64 // snapshots read
+	// onRecord, when set, sees every record read, from every worker
+	// (prune.go counts the versions of items with it).
+	onRecord func(snap int, rec Record)
 }
 
 func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
@@ -297,6 +306,9 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 		st.Records++
 		if m.fix.of(rec.Kind) {
 			rec.Raw = fixLatin1(rec.Raw)
+		}
+		if m.onRecord != nil {
+			m.onRecord(i, rec)
 		}
 		if h := *last; h.e != nil && len(rec.Raw) == h.n && unsafe.SliceData(rec.Raw) == h.p {
 			*last = hit{}

@@ -91,6 +91,14 @@ type Source struct {
 	Timeout     time.Duration  // per attempt; 0 means DefaultTimeout
 	Secrets     string         // path of the secrets file, "" if none
 	Params      any            // the kind's own keys; nil for kinds without any
+	// KeepIdentical keeps an output byte-identical to the source's newest
+	// snapshot as a new snapshot (keep_identical = true); by default such
+	// a run writes no file and is recorded as unchanged.
+	KeepIdentical bool
+	// Host is the subdirectory of the source's directory its snapshots go
+	// to (per_host = true: this machine's name), "" for the source's
+	// directory itself.
+	Host string
 }
 
 // DefaultTimeout bounds one attempt of a source with no timeout set.

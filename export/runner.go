@@ -27,11 +27,36 @@ type StoreTarget struct {
 	Source string
 	Ext    string
 	Codec  snapshot.Codec
+	// Host, when set, is the subdirectory of the source's directory the
+	// snapshots go to (a per-host source: ROOT/<source>/<host>/).
+	Host string
+}
+
+// Dir returns the directory the target's snapshots go to.
+func (t StoreTarget) Dir() (string, error) {
+	dir, err := t.Store.Dir(t.Source)
+	if err != nil || t.Host == "" {
+		return dir, err
+	}
+	if err := snapshot.ValidateSourceName(t.Host); err != nil {
+		return "", fmt.Errorf("host: %w", err)
+	}
+	return snapshot.Join(dir, t.Host), nil
 }
 
 // Create implements Target.
 func (t StoreTarget) Create(at time.Time) (*snapshot.Pending, error) {
-	return t.Store.Create(t.Source, at, t.Ext, t.Codec)
+	if t.Host == "" {
+		return t.Store.Create(t.Source, at, t.Ext, t.Codec)
+	}
+	dir, err := t.Dir()
+	if err != nil {
+		return nil, err
+	}
+	if err := snapshot.ValidateExt(t.Ext); err != nil {
+		return nil, err
+	}
+	return snapshot.Create(dir, snapshot.StampName(at, t.Ext, t.Codec), t.Codec)
 }
 
 // Job is one export to run: which exporter, where to, how persistently.
@@ -44,6 +69,13 @@ type Job struct {
 	Secrets     secret.Secrets
 	SecretsPath string
 	State       *State // nil means a state that is never saved
+	// Previous is the source's newest snapshot as its writer recorded it
+	// (path, uncompressed size and SHA-256); nil: none, or every output
+	// is to be kept. An attempt whose output has the same size and
+	// SHA-256, and whose snapshot file still holds exactly those bytes,
+	// writes no file: its result is Unchanged, with Previous as its
+	// snapshot.
+	Previous *snapshot.Result
 }
 
 // Attempt describes one try of a job, for observers.
@@ -54,7 +86,13 @@ type Attempt struct {
 	bytes  atomic.Int64
 	pages  atomic.Int64
 	items  atomic.Int64
+	same   atomic.Bool
 }
+
+// Unchanged reports, once the attempt ended, whether its output repeated
+// the job's Previous snapshot (so no file was written, and the snapshot
+// AttemptEnded receives is that one).
+func (a *Attempt) Unchanged() bool { return a.same.Load() }
 
 // Bytes returns the uncompressed bytes written so far. It is safe to call
 // from another goroutine while the attempt runs.
@@ -84,10 +122,13 @@ type Observer interface {
 // Result is the outcome of a job.
 type Result struct {
 	Snapshot *snapshot.Result // nil unless the job succeeded
-	Attempts int
-	Start    time.Time
-	End      time.Time
-	Err      error // nil on success; redacted
+	// Unchanged: the output was byte for byte Job.Previous, so no file
+	// was written; Snapshot is Job.Previous.
+	Unchanged bool
+	Attempts  int
+	Start     time.Time
+	End       time.Time
+	Err       error // nil on success; redacted
 }
 
 // Runner runs jobs: attempts with backoff, per-attempt timeout, streaming
@@ -125,6 +166,7 @@ func (r *Runner) Run(ctx context.Context, job Job) Result {
 		snap, err := r.attempt(ctx, job, a, red)
 		if err == nil {
 			res.Snapshot, res.End, res.Err = snap, r.now(), nil
+			res.Unchanged = job.Previous != nil && snap == job.Previous
 			return res
 		}
 		res.Err = red.Error(err)
@@ -150,6 +192,7 @@ func (r *Runner) attempt(ctx context.Context, job Job, a *Attempt, red *secret.R
 		r.Observer.AttemptStarted(a)
 	}
 	snap, err := r.tryOnce(ctx, job, a, red)
+	a.same.Store(err == nil && snap != nil && snap == job.Previous)
 	if r.Observer != nil {
 		r.Observer.AttemptEnded(a, snap, red.Error(err))
 	}
@@ -183,6 +226,16 @@ func (r *Runner) tryOnce(ctx context.Context, job Job, a *Attempt, red *secret.R
 	if err != nil {
 		return nil, explainCancel(actx, err, job.Timeout)
 	}
+	if same, err := r.unchanged(p, job); err != nil {
+		return nil, err
+	} else if same {
+		p.Abort()
+		// The data the staged state stands for is on disk: in Previous.
+		if err := state.commit(); err != nil {
+			return job.Previous, fmt.Errorf("the output is identical to %s, but saving the incremental state failed (the next run will fetch some data again): %w", job.Previous.Path, err)
+		}
+		return job.Previous, nil
+	}
 	res, err := p.Commit()
 	if err != nil {
 		return nil, err
@@ -191,6 +244,34 @@ func (r *Runner) tryOnce(ctx context.Context, job Job, a *Attempt, red *secret.R
 		return &res, fmt.Errorf("snapshot %s is saved, but saving the incremental state failed (the next run will fetch some data again): %w", res.Path, err)
 	}
 	return &res, nil
+}
+
+// unchanged reports whether the attempt's output repeats job.Previous:
+// the same size and SHA-256, and the previous file still holds exactly
+// those bytes (it is read back and hashed, so that a damaged or replaced
+// file is never taken as a copy of the data: then a new snapshot is
+// written, and a warning logged).
+func (r *Runner) unchanged(p *snapshot.Pending, job Job) (bool, error) {
+	prev := job.Previous
+	if prev == nil {
+		return false, nil
+	}
+	sum, n, err := p.Sum()
+	if err != nil {
+		return false, err
+	}
+	if sum != prev.SHA256 || n != prev.Bytes {
+		return false, nil
+	}
+	got, gn, err := snapshot.Digest(prev.Path)
+	if err != nil || got != prev.SHA256 || gn != prev.Bytes {
+		if err == nil {
+			err = fmt.Errorf("it holds %d bytes with SHA-256 %s, not the %d bytes with SHA-256 %s its writer recorded", gn, got, prev.Bytes, prev.SHA256)
+		}
+		r.log().Warn("the newest snapshot does not hold what the journal says: writing a new snapshot", "source", job.Source, "path", prev.Path, "error", err)
+		return false, nil
+	}
+	return true, nil
 }
 
 // ErrTimeout is wrapped by the error of an attempt that ran out of time.

@@ -66,6 +66,16 @@ func StampOf(name string) (time.Time, bool) {
 	return pn.Time, err == nil
 }
 
+// StampOfPath returns the stamp (YYYYMMDDTHHMMSSZ) of the time a
+// snapshot's file name holds, or "" when it holds none.
+func StampOfPath(path string) string {
+	t, ok := StampOf(path[strings.LastIndexByte(path, '/')+1:])
+	if !ok {
+		return ""
+	}
+	return FormatStamp(t)
+}
+
 // parsedName is what a file name tells about a snapshot.
 type parsedName struct {
 	Time   time.Time

@@ -24,8 +24,9 @@ import (
 
 // Snapshot describes one stored export file.
 type Snapshot struct {
-	Path  string    // full path of the file
+	Path  string    // full path of the file (or s3:// address)
 	Name  string    // base name
+	Host  string    // the subdirectory it is in, for a per-host source listed with ListTree; "" otherwise
 	Time  time.Time // UTC time from the name
 	Seq   int       // collision sequence within one second (0 for the first)
 	Ext   string    // extension without codec suffix, e.g. "json" (may be "")
@@ -53,8 +54,9 @@ type Store struct {
 	root string
 }
 
-// New returns the store at root. It does not create the directory.
-func New(root string) *Store { return &Store{root: filepath.Clean(root)} }
+// New returns the store at root, a directory or an s3:// address (whose
+// bucket is mounted, see Mount). It does not create the directory.
+func New(root string) *Store { return &Store{root: CleanPath(root)} }
 
 // Root returns the exports root directory.
 func (s *Store) Root() string { return s.root }
@@ -88,12 +90,15 @@ func (s *Store) Dir(source string) (string, error) {
 	if err := ValidateSourceName(source); err != nil {
 		return "", err
 	}
-	return filepath.Join(s.root, source), nil
+	return Join(s.root, source), nil
 }
 
 // Sources returns the names of the source directories that exist in the
 // root, sorted. A missing root is not an error: it has no sources.
 func (s *Store) Sources() ([]string, error) {
+	if IsRemote(s.root) {
+		return remoteSources(s.root)
+	}
 	entries, err := os.ReadDir(s.root)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -124,11 +129,67 @@ func (s *Store) List(source string) (Listing, error) {
 	return l, err
 }
 
+// ListSource returns the snapshots of one source in time order, with
+// those of its host subdirectories when perHost (see ListTree).
+func (s *Store) ListSource(source string, perHost bool) (Listing, error) {
+	if !perHost {
+		return s.List(source)
+	}
+	dir, err := s.Dir(source)
+	if err != nil {
+		return Listing{}, err
+	}
+	l, err := ListTree(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Listing{}, nil
+	}
+	return l, err
+}
+
+// ListTree lists the snapshots of a per-host source: those in dir and
+// those in each of its subdirectories (one per machine, ROOT/<source>/<host>/,
+// Snapshot.Host naming it), as one list in time order. Snapshots of
+// different hosts with the same stamp are ordered by host, so the order is
+// the same on every machine. Hidden files and directories are skipped.
+func ListTree(dir string) (Listing, error) {
+	if IsRemote(dir) {
+		return listRemote(dir, true)
+	}
+	l, err := ListDir(dir)
+	if err != nil {
+		return l, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return Listing{}, err
+	}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		sub, err := ListDir(filepath.Join(dir, e.Name()))
+		if err != nil {
+			l.Undatable = append(l.Undatable, Undatable{Path: filepath.Join(dir, e.Name()), Err: err})
+			continue
+		}
+		for i := range sub.Snapshots {
+			sub.Snapshots[i].Host = e.Name()
+		}
+		l.Snapshots = append(l.Snapshots, sub.Snapshots...)
+		l.Undatable = append(l.Undatable, sub.Undatable...)
+	}
+	sortSnapshots(l.Snapshots)
+	return l, nil
+}
+
 // ListDir lists any directory of snapshots, e.g. one made by arctee. Hidden
 // files (temporary files among them) and subdirectories are skipped. A
 // symbolic link to a file is listed with the file's size and time; a
 // broken link is reported as undatable.
 func ListDir(dir string) (Listing, error) {
+	if IsRemote(dir) {
+		return listRemote(dir, false)
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return Listing{}, err
@@ -176,13 +237,22 @@ func sortSnapshots(s []Snapshot) {
 		if a.Seq != b.Seq {
 			return a.Seq < b.Seq
 		}
-		return a.Name < b.Name
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		if a.Host != b.Host { // the same name in two hosts' directories
+			return a.Host < b.Host
+		}
+		return a.Path < b.Path
 	})
 }
 
 // Open opens a snapshot for reading its uncompressed content. The caller
 // closes the result, which closes the file too. Errors name the file.
 func Open(path string) (io.ReadCloser, error) {
+	if IsRemote(path) {
+		return openRemote(path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

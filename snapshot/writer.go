@@ -73,6 +73,13 @@ type Pending struct {
 	pl    pipeline
 	n     int64
 	done  bool
+	// sealed: the stream is complete (hashed, compressed, flushed);
+	// sealErr is what sealing it returned.
+	sealed  bool
+	sealErr error
+	// remote is set when dir is an s3:// address: f is then a spool file
+	// on the local disk, uploaded by Commit.
+	remote *mount
 }
 
 // Create starts a new snapshot in the store for source, named from t.
@@ -89,14 +96,27 @@ func (s *Store) Create(source string, t time.Time, ext string, c Codec) (*Pendin
 
 // Create starts a new snapshot in dir, creating dir (mode 0700) if needed.
 // Stale temporary files left in dir by killed writers are removed first.
+//
+// dir may be an s3:// address whose bucket is mounted: the snapshot is
+// then written to a temporary file in the mount's spool directory, and
+// Commit uploads it whole, under a name no object has (see Remote.Create).
 func Create(dir string, namer Namer, c Codec) (*Pending, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	tmpDir := dir
+	var remote *mount
+	if IsRemote(dir) {
+		m, _, _, err := remoteOf(dir)
+		if err != nil {
+			return nil, err
+		}
+		remote, tmpDir = &m, m.spool
+	}
+	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create snapshot directory: %w", err)
 	}
-	removeStaleTemps(dir)
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	removeStaleTemps(tmpDir)
+	f, err := os.CreateTemp(tmpDir, tempPrefix+"*")
 	if err != nil {
-		return nil, fmt.Errorf("cannot create a file in %s: %w", dir, err)
+		return nil, fmt.Errorf("cannot create a file in %s: %w", tmpDir, err)
 	}
 	// The lock tells removeStaleTemps that a live writer owns the file.
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
@@ -104,7 +124,7 @@ func Create(dir string, namer Namer, c Codec) (*Pending, error) {
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("cannot lock %s: %w", f.Name(), err)
 	}
-	p := &Pending{dir: dir, namer: namer, f: f, sum: sha256.New()}
+	p := &Pending{dir: dir, namer: namer, f: f, sum: sha256.New(), remote: remote}
 	p.buf = bufio.NewWriterSize(f, 256<<10)
 	if p.comp, err = newCompressor(p.buf, c); err != nil {
 		f.Close()
@@ -117,8 +137,8 @@ func Create(dir string, namer Namer, c Codec) (*Pending, error) {
 
 // Write streams b into the snapshot.
 func (p *Pending) Write(b []byte) (int, error) {
-	if p.done {
-		return 0, errors.New("snapshot: write after commit or abort")
+	if p.done || p.sealed {
+		return 0, errors.New("snapshot: write after commit, abort or sum")
 	}
 	if err := p.pl.failed(); err != nil {
 		return 0, fmt.Errorf("writing %s: %w", p.f.Name(), err)
@@ -131,8 +151,8 @@ func (p *Pending) Write(b []byte) (int, error) {
 // ReadFrom streams r into the snapshot until EOF, reading straight into the
 // writer's buffers (io.Copy uses it).
 func (p *Pending) ReadFrom(r io.Reader) (int64, error) {
-	if p.done {
-		return 0, errors.New("snapshot: write after commit or abort")
+	if p.done || p.sealed {
+		return 0, errors.New("snapshot: write after commit, abort or sum")
 	}
 	n, err := p.pl.readFrom(r)
 	p.n += n
@@ -145,6 +165,20 @@ func (p *Pending) ReadFrom(r io.Reader) (int64, error) {
 // Written returns the number of uncompressed bytes written so far.
 func (p *Pending) Written() int64 { return p.n }
 
+// Sum ends the stream (nothing more may be written) and returns the
+// SHA-256 (hex) and size of the uncompressed bytes, before Commit or
+// Abort: a runner compares them with the newest snapshot's to skip a
+// byte-identical one.
+func (p *Pending) Sum() (sha256 string, n int64, err error) {
+	if p.done {
+		return "", 0, errors.New("snapshot: sum after commit or abort")
+	}
+	if err := p.seal(); err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(p.sum.Sum(nil)), p.n, nil
+}
+
 // Commit flushes, fsyncs, and gives the file its final name without ever
 // replacing an existing file (a taken name moves on to the next collision
 // sequence), then fsyncs the directory. After Commit returns nil the
@@ -152,6 +186,9 @@ func (p *Pending) Written() int64 { return p.n }
 func (p *Pending) Commit() (Result, error) {
 	if p.done {
 		return Result{}, errors.New("snapshot: commit after commit or abort")
+	}
+	if p.remote != nil {
+		return p.commitRemote()
 	}
 	if err := p.flush(); err != nil {
 		p.Abort()
@@ -175,20 +212,74 @@ func (p *Pending) Commit() (Result, error) {
 	return res, nil
 }
 
+// seal completes the stream once: the last block hashed, the compressed
+// stream closed, the buffer flushed to the file.
+func (p *Pending) seal() error {
+	if p.sealed {
+		return p.sealErr
+	}
+	p.sealed = true
+	switch {
+	case p.pl.finish() != nil:
+		p.sealErr = fmt.Errorf("writing %s: %w", p.f.Name(), p.pl.failed())
+	default:
+		if err := p.comp.Close(); err != nil {
+			p.sealErr = fmt.Errorf("compressing %s: %w", p.f.Name(), err)
+		} else if err := p.buf.Flush(); err != nil {
+			p.sealErr = fmt.Errorf("writing %s: %w", p.f.Name(), err)
+		}
+	}
+	return p.sealErr
+}
+
 func (p *Pending) flush() error {
-	if err := p.pl.finish(); err != nil {
-		return fmt.Errorf("writing %s: %w", p.f.Name(), err)
-	}
-	if err := p.comp.Close(); err != nil {
-		return fmt.Errorf("compressing %s: %w", p.f.Name(), err)
-	}
-	if err := p.buf.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", p.f.Name(), err)
+	if err := p.seal(); err != nil {
+		return err
 	}
 	if err := p.f.Sync(); err != nil {
 		return fmt.Errorf("fsync %s: %w", p.f.Name(), err)
 	}
 	return nil
+}
+
+// commitRemote uploads the spool file under the first name that no
+// object has, then removes it. After it returns nil the object is stored
+// (an S3 PUT is durable once it succeeds).
+func (p *Pending) commitRemote() (Result, error) {
+	defer p.Abort() // removes the spool file
+	if err := p.seal(); err != nil {
+		return Result{}, err
+	}
+	info, err := p.f.Stat()
+	if err != nil {
+		return Result{}, err
+	}
+	size := info.Size()
+	if size > MaxRemoteSize {
+		return Result{}, fmt.Errorf("snapshot of %d bytes in %s: %w", size, p.dir, errRemoteTooLarge)
+	}
+	bucket, key, err := SplitRemote(p.dir)
+	if err != nil {
+		return Result{}, err
+	}
+	ctx, cancel := remoteCtx()
+	defer cancel()
+	for seq := 0; seq <= maxSeq; seq++ {
+		name := p.namer(seq)
+		if name == "" || strings.ContainsAny(name, "/\x00") || strings.HasPrefix(name, ".") {
+			return Result{}, fmt.Errorf("invalid snapshot file name %q", name)
+		}
+		objKey := strings.TrimPrefix(key+"/"+name, "/")
+		err := p.remote.remote.Create(ctx, bucket, objKey, io.NewSectionReader(p.f, 0, size), size)
+		if err == nil {
+			res := Result{Path: remoteAddr(bucket, objKey), Bytes: p.n, StoredBytes: size, SHA256: hex.EncodeToString(p.sum.Sum(nil))}
+			return res, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return Result{}, fmt.Errorf("cannot store the snapshot: %w", err)
+		}
+	}
+	return Result{}, fmt.Errorf("more than %d snapshots named %q in one second", maxSeq, p.namer(0))
 }
 
 // claimName moves the temporary file to the first free final name.
@@ -219,7 +310,9 @@ func (p *Pending) Abort() error {
 	}
 	p.done = true
 	p.pl.finish()
-	p.comp.Close()
+	if !p.sealed {
+		p.comp.Close()
+	}
 	p.f.Close()
 	return os.Remove(p.f.Name())
 }

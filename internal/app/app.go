@@ -83,6 +83,11 @@ func New(cfg *config.Config, layout paths.Layout) (*App, error) {
 		}
 		a.specs[name] = spec
 	}
+	if cfg.S3 != nil {
+		if err := mountS3(cfg, layout); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(errs) > 0 {
 		return nil, &ConfigError{errors.Join(errs...)}
 	}

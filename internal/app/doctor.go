@@ -20,6 +20,18 @@ type Checkup struct {
 	Errors    []string   `json:"errors,omitempty"`
 	Gaps      []Gap      `json:"gaps,omitempty"`
 	Undatable []string   `json:"undatable,omitempty"`
+	// Storage is the check of the files against the journal (App.CheckStorage):
+	// files missing or of another size than written, and the last
+	// `hoard verify`. Absent for a directory read without a config.
+	Storage *StorageCheck `json:"storage,omitempty"`
+}
+
+// StorageCheck is the doctor's summary of `hoard verify`: a quick check
+// (no file read) and the result of the last full verification.
+type StorageCheck struct {
+	Missing    []string      `json:"missing,omitempty"`
+	Damaged    []FileProblem `json:"damaged,omitempty"`
+	LastVerify *LastVerify   `json:"last_verify,omitempty"` // nil: never verified
 }
 
 // Gap is a stretch of time no snapshot covers (see dal.Gap).
@@ -34,7 +46,8 @@ type Gap struct {
 // Attention reports whether the source needs the user: no snapshots yet,
 // an error, a gap or an undatable file.
 func (c *Checkup) Attention() bool {
-	return c.Snapshots == 0 || len(c.Errors) > 0 || len(c.Gaps) > 0 || len(c.Undatable) > 0
+	bad := c.Storage != nil && (len(c.Storage.Missing) > 0 || len(c.Storage.Damaged) > 0 || (c.Storage.LastVerify != nil && c.Storage.LastVerify.Problems > 0))
+	return c.Snapshots == 0 || len(c.Errors) > 0 || len(c.Gaps) > 0 || len(c.Undatable) > 0 || bad
 }
 
 // WantsGaps reports whether gaps are looked for in a target: union-merged

@@ -24,6 +24,10 @@ type Target struct {
 	// GapKinds, when set, are the only kinds gaps are looked for in (a
 	// built-in source's WindowKinds).
 	GapKinds []string
+	// PerHost: the source keeps each machine's snapshots in a
+	// subdirectory of Dir (per_host = true); they are read as one
+	// history, with the snapshots in Dir itself.
+	PerHost bool
 }
 
 // Targets returns the targets of the named configured sources (all of
@@ -36,7 +40,7 @@ func (a *App) Targets(names []string) ([]Target, error) {
 	ts := make([]Target, 0, len(names))
 	for _, n := range names {
 		src := a.Config.Sources[n]
-		ts = append(ts, Target{Spec: a.specs[n], Dir: filepath.Join(a.Config.Root, n), NoGaps: !gapsWanted(src), GapKinds: gapKinds(src)})
+		ts = append(ts, Target{Spec: a.specs[n], Dir: snapshot.Join(a.Config.Root, n), NoGaps: !gapsWanted(src), GapKinds: gapKinds(src), PerHost: src.Host != ""})
 	}
 	return ts, nil
 }
@@ -56,7 +60,11 @@ func DirTarget(dir string, spec dal.Spec) (Target, error) {
 // list lists a target's snapshots; undatable files become warnings. A
 // directory that does not exist yet has no snapshots.
 func (t Target) list() ([]snapshot.Snapshot, []string, error) {
-	l, err := snapshot.ListDir(t.Dir)
+	list := snapshot.ListDir
+	if t.PerHost {
+		list = snapshot.ListTree
+	}
+	l, err := list(t.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}

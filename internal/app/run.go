@@ -69,17 +69,72 @@ func (r *Runner) run(ctx context.Context, src export.Source, ext string, exp exp
 			return export.Result{Start: time.Now(), End: time.Now(), Err: err}
 		}
 	}
+	target := export.StoreTarget{Store: r.Store, Source: src.Name, Ext: ext, Codec: src.Compression, Host: src.Host}
 	job := export.Job{
 		Source: src.Name, Exporter: exp, Attempts: src.Retries, Timeout: src.AttemptTimeout(),
 		Secrets: secrets, SecretsPath: src.Secrets, State: export.NewState(r.Layout.Cursor(src.Name)),
-		Target: export.StoreTarget{Store: r.Store, Source: src.Name, Ext: ext, Codec: src.Compression},
+		Target: target,
+	}
+	if dir, err := target.Dir(); err == nil && snapshot.IsRemote(dir) {
+		// Reach the bucket before exporting: bad credentials or a missing
+		// bucket fail the run at once, not after the export.
+		if _, err := snapshot.ListDir(dir); err != nil {
+			return export.Result{Start: time.Now(), End: time.Now(), Attempts: 1, Err: err}
+		}
+	}
+	if !src.KeepIdentical {
+		job.Previous = r.previous(src.Name, target, ext)
 	}
 	return r.Runner.Run(ctx, job)
+}
+
+// previous returns the source's newest snapshot in the target's
+// directory as the journal recorded its writing (SHA-256 and size), so
+// that a run with byte-identical output writes no new file. It returns
+// nil when there is none, when the journal does not know that file (a
+// capture, a copy, a journal lost), when its size on disk is not what
+// was written, or when its extension is not the one a run writes now.
+// The runner still reads the file back before it trusts it.
+func (r *Runner) previous(source string, target export.StoreTarget, ext string) *snapshot.Result {
+	if r.Journal == nil {
+		return nil
+	}
+	dir, err := target.Dir()
+	if err != nil {
+		return nil
+	}
+	l, err := snapshot.ListDir(dir)
+	if err != nil || len(l.Snapshots) == 0 {
+		return nil
+	}
+	newest := l.Snapshots[len(l.Snapshots)-1]
+	if newest.Ext != ext {
+		return nil
+	}
+	entries, _, err := r.Journal.ReadAll()
+	if err != nil {
+		return nil
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		// The record of the file's writing: a success, or a run whose
+		// snapshot was saved but whose state was not (it has the digest).
+		if e.Source != source || e.Path != newest.Path || !journal.IsRun(e.Outcome) || e.SHA256 == "" {
+			continue
+		}
+		if e.StoredBytes > 0 && e.StoredBytes != newest.Size {
+			return nil
+		}
+		return &snapshot.Result{Path: newest.Path, Bytes: e.Bytes, StoredBytes: newest.Size, SHA256: e.SHA256}
+	}
+	return nil
 }
 
 // Outcome classifies a result for the journal.
 func Outcome(res export.Result) string {
 	switch {
+	case res.Err == nil && res.Unchanged:
+		return journal.Unchanged
 	case res.Err == nil:
 		return journal.OK
 	case errors.Is(res.Err, lock.ErrLocked):
@@ -100,6 +155,9 @@ func (r *Runner) record(source string, res export.Result) Result {
 	e := journal.Entry{Source: source, Start: res.Start.UTC(), End: res.End.UTC(), Outcome: Outcome(res), Attempts: res.Attempts}
 	if res.Snapshot != nil {
 		e.Path, e.Bytes, e.StoredBytes, e.SHA256 = res.Snapshot.Path, res.Snapshot.Bytes, res.Snapshot.StoredBytes, res.Snapshot.SHA256
+	}
+	if res.Unchanged && res.Snapshot != nil {
+		e.Confirmed = snapshot.StampOfPath(res.Snapshot.Path)
 	}
 	if res.Err != nil {
 		e.Error = res.Err.Error() // already redacted by the runner

@@ -26,7 +26,11 @@ type SourceStatus struct {
 	Snapshots   int        `json:"snapshots"`
 	Bytes       int64      `json:"bytes"`
 	Newest      *time.Time `json:"newest_snapshot,omitempty"`
-	Undatable   []string   `json:"undatable_files,omitempty"`
+	// Confirmed is when the newest snapshot's content was last seen
+	// again by a run whose output was identical (outcome "unchanged"):
+	// the data is current as of then, though the file is older.
+	Confirmed *time.Time `json:"newest_confirmed,omitempty"`
+	Undatable []string   `json:"undatable_files,omitempty"`
 	// Health, for configured sources.
 	State    string     `json:"state,omitempty"` // "ok", "never run", "no success yet", or the problems joined by commas
 	Problems []string   `json:"problems"`
@@ -38,6 +42,8 @@ type SourceStatus struct {
 	Interval float64    `json:"interval_seconds,omitempty"`
 	NextRun  *time.Time `json:"next_run,omitempty"`
 	WhenPath string     `json:"when_present,omitempty"`
+
+	newestPath string // of the newest snapshot, to match the journal's
 }
 
 // Status reports on every configured source, and on the directories of
@@ -94,7 +100,8 @@ func collectStatus(root string, layout paths.Layout, cfg *config.Config, now tim
 	rows := make([]SourceStatus, 0, len(names))
 	for _, n := range names {
 		row := SourceStatus{Source: n, Configured: isConf[n], Problems: []string{}}
-		if err := row.fromFiles(store); err != nil {
+		perHost := !isConf[n] || cfg.Sources[n].Host != "" // an unknown directory may hold hosts' subdirectories
+		if err := row.fromFiles(store, perHost); err != nil {
 			return nil, err
 		}
 		row.fromJournal(summaries[n])
@@ -106,18 +113,19 @@ func collectStatus(root string, layout paths.Layout, cfg *config.Config, now tim
 	return rows, nil
 }
 
-func (r *SourceStatus) fromFiles(store *snapshot.Store) error {
-	l, err := store.List(r.Source)
+func (r *SourceStatus) fromFiles(store *snapshot.Store, perHost bool) error {
+	l, err := store.ListSource(r.Source, perHost)
 	if err != nil {
 		return err
 	}
+	r.newestPath = ""
 	r.Snapshots = len(l.Snapshots)
 	for _, s := range l.Snapshots {
 		r.Bytes += s.Size
 	}
 	if n := len(l.Snapshots); n > 0 {
 		t := l.Snapshots[n-1].Time
-		r.Newest = &t
+		r.Newest, r.newestPath = &t, l.Snapshots[n-1].Path
 	}
 	for _, u := range l.Undatable {
 		r.Undatable = append(r.Undatable, u.Path)
@@ -136,6 +144,9 @@ func (r *SourceStatus) fromJournal(s *journal.Summary) {
 	if e := s.LastSuccess; e != nil {
 		t := e.End
 		r.LastSuccess = &t
+		if e.Outcome == journal.Unchanged && e.Path == r.newestPath && r.newestPath != "" {
+			r.Confirmed = &t
+		}
 	}
 	r.Failures = s.Failures
 }

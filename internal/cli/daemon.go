@@ -139,8 +139,9 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 	defer notifier.Close()
 	reload, stopNow, stopSignals := daemonSignals()
 	defer stopSignals()
+	hooks := &app.HookRunner{Out: &logLines{log: log, source: "after_run"}, Result: hookResult(log, notifier)}
 	d, err := daemon.New(cfg, daemon.Options{
-		Runner:   daemonRunner{apps: apps, log: log, rep: rep},
+		Runner:   daemonRunner{apps: apps, log: log, rep: rep, hooks: hooks, ctx: ctx},
 		Log:      log,
 		History:  journalHistory(jr, log),
 		Load:     load,
@@ -157,6 +158,7 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 	if err := d.Run(ctx, reload, stopNow); err != nil {
 		return err
 	}
+	hookErr := hooks.Wait() // the after_run command of the last runs
 	if !o.Once {
 		return nil
 	}
@@ -164,7 +166,28 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 	for _, p := range d.Pass() {
 		results = append(results, toRunResult(p.Source, p.Result))
 	}
-	return runExit(results)
+	if err := runExit(results); err != nil {
+		return err
+	}
+	if hookErr != nil {
+		return &ExitError{Code: ExitFailure, Err: hookErr}
+	}
+	return nil
+}
+
+// hookResult logs each after_run outcome and notifies its failures (and
+// its recovery) through the notify command, once per change.
+func hookResult(log *slog.Logger, n *notify.Notifier) func(app.Hook, error) {
+	return func(h app.Hook, err error) {
+		msg := notify.Message{Source: "after_run", Time: time.Now(), Problems: []string{}}
+		if err != nil {
+			log.Error("AFTER_RUN FAILED", "command", h.Argv[0], "error", err)
+			msg.Problems, msg.LastError, msg.Failures = []string{health.Failing}, err.Error(), 1
+		} else {
+			log.Info("after_run done", "command", h.Argv[0])
+		}
+		n.Update(h.Notify, msg)
+	}
 }
 
 // loadedApps keeps the app of each config the daemon loaded (at start and
@@ -320,9 +343,11 @@ func journalHistory(jr *journal.Journal, log *slog.Logger) func() (map[string]he
 // (rep set), progress and the exporter's lines, prefixed with the source's
 // name, go to the reporter.
 type daemonRunner struct {
-	apps *loadedApps
-	log  *slog.Logger
-	rep  *reporter // nil: logs only
+	apps  *loadedApps
+	log   *slog.Logger
+	rep   *reporter // nil: logs only
+	hooks *app.HookRunner
+	ctx   context.Context // the command's: after_run outlives the daemon's runs
 }
 
 func (r daemonRunner) Run(ctx context.Context, cfg *config.Config, src *config.Source) app.Result {
@@ -340,7 +365,11 @@ func (r daemonRunner) Run(ctx context.Context, cfg *config.Config, src *config.S
 	if err != nil {
 		return app.Result{Result: export.Result{Start: time.Now(), End: time.Now(), Err: err}}
 	}
-	return newRunner(a, stderr, obs, r.log, false).Run(ctx, src.Source, a.Extension(src.Name), exp)
+	res := newRunner(a, stderr, obs, r.log, false).Run(ctx, src.Source, a.Extension(src.Name), exp)
+	if h, ok := a.AfterRun(); ok && app.Outcome(res.Result) == journal.OK && r.hooks != nil {
+		r.hooks.Trigger(r.ctx, h, src.Name)
+	}
+	return res
 }
 
 // prefixLines writes each whole line written to it to w with a prefix

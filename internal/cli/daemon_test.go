@@ -172,11 +172,15 @@ jitter = "0s"
 	if code != 0 || !strings.Contains(stderr, "catch-up: missed at") {
 		t.Fatalf("start after two days: exit %d\n%s", code, stderr)
 	}
-	if n := len(e.snapshots("daily")); n != 2 {
-		t.Errorf("%d snapshots after the catch-up, want 2", n)
+	// The catch-up run's output was the same: no new file, a success.
+	if n := len(e.snapshots("daily")); n != 1 {
+		t.Errorf("%d snapshots after the catch-up, want still 1", n)
+	}
+	if entries := e.journal(); countOutcome(entries, "daily", journal.OK) != 1 || countOutcome(entries, "daily", journal.Unchanged) != 1 {
+		t.Errorf("journal after the catch-up: %+v, want one ok and one unchanged run", entries)
 	}
 	out, _, _ := e.run("status", "--json")
-	if !strings.Contains(out, `"state": "ok"`) || !strings.Contains(out, `"schedule": "@daily"`) {
+	if !strings.Contains(out, `"state": "ok"`) || !strings.Contains(out, `"schedule": "@daily"`) || !strings.Contains(out, `"outcome": "unchanged"`) {
 		t.Errorf("status after catch-up:\n%s", out)
 	}
 }
@@ -221,8 +225,10 @@ exporter = "command"
 command = ["sh", "-c", "echo data"]
 schedule = "every 1s"
 jitter = "0s"
+keep_identical = true
 [sources.slow]
 exporter = "command"
+keep_identical = true
 command = ["sh", "-c", "if [ -e second ]; then touch started; while [ ! -e go ]; do sleep 0.02; done; fi; touch second; echo done"]
 schedule = "every 1s"
 jitter = "0s"
@@ -411,7 +417,7 @@ jitter = "0s"
 func TestUpWithoutTerminal(t *testing.T) {
 	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
-	e.writeConfig("[sources.a]\nexporter = \"command\"\ncommand = [\"echo\", \"x\"]\n")
+	e.writeConfig("[sources.a]\nexporter = \"command\"\ncommand = [\"echo\", \"x\"]\nkeep_identical = true\n")
 	stdout, stderr, code := e.run("up")
 	if code != 0 || !strings.Contains(stderr, "not a terminal") || !strings.Contains(stdout, "STATE") {
 		t.Errorf("up: exit %d\n%s\n%s", code, stdout, stderr)

@@ -64,6 +64,13 @@ func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
 	if err != nil {
 		return err
 	}
+	a, err := g.loadApp()
+	if err != nil {
+		return err
+	}
+	if err := a.CheckStorage(ctx, reports); err != nil {
+		return err
+	}
 	if o.JSON {
 		enc := json.NewEncoder(g.Stdout)
 		enc.SetIndent("", "  ")
@@ -106,5 +113,27 @@ func printCheckups(w io.Writer, reports []app.Checkup, loc *time.Location) {
 		for _, u := range c.Undatable {
 			fmt.Fprintf(w, "  undatable: %s\n", u)
 		}
+		printStorage(w, c.Storage)
+	}
+}
+
+// printStorage prints the storage check of a source.
+func printStorage(w io.Writer, sc *app.StorageCheck) {
+	if sc == nil {
+		return
+	}
+	for _, m := range sc.Missing {
+		fmt.Fprintf(w, "  missing: %s (the journal says it was written; it is not there)\n", m)
+	}
+	for _, d := range sc.Damaged {
+		fmt.Fprintf(w, "  damaged: %s: %s\n", d.Path, d.Problem)
+	}
+	switch lv := sc.LastVerify; {
+	case lv == nil:
+		fmt.Fprintln(w, "  never verified: run 'hoard verify' to read every snapshot back")
+	case lv.Problems > 0:
+		fmt.Fprintf(w, "  last verify (%s): %d problem(s) in %d snapshot(s): run 'hoard verify' for details\n", lv.Time.UTC().Format("2006-01-02 15:04"), lv.Problems, lv.Checked)
+	default:
+		fmt.Fprintf(w, "  last verify (%s): %d snapshot(s) read back, all intact\n", lv.Time.UTC().Format("2006-01-02 15:04"), lv.Checked)
 	}
 }

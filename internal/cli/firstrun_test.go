@@ -157,7 +157,10 @@ func TestUpOnTerminalIsFriendly(t *testing.T) {
 	if strings.Count(out, "bash: saved ") != 1 || strings.Contains(out, "export saved") {
 		t.Errorf("each export is reported once, as hoard run does:\n%s", out)
 	}
-	// The same up with its output to a file logs, for the record.
+	// The same up with its output to a file logs, for the record. (The
+	// history grows, so that this run saves a snapshot rather than finding
+	// it unchanged.)
+	os.WriteFile(filepath.Join(e.home, ".bash_history"), []byte("ls\npwd\n"), 0o600)
 	e.writeConfig("[sources.bash]\nexporter = \"bash\"\npath = \"" + filepath.Join(e.home, ".bash_history") + "\"\n")
 	logs := e.ptyRun("xterm", func(s string) bool { return strings.Contains(s, "export saved") }, "up", "--log-format", "text")
 	if !logLine.MatchString(logs) {
@@ -172,7 +175,7 @@ var controlSeq = regexp.MustCompile("\x1b|\r[^\n]")
 func TestNoControlSequencesForDumbTerminals(t *testing.T) {
 	t.Parallel() // a real process with its own environment
 	e := newEnv(t)
-	e.writeConfig("[sources.slow]\nexporter = \"command\"\ncommand = [\"sh\", \"-c\", \"echo start; sleep 1.5; echo end\"]\n")
+	e.writeConfig("[sources.slow]\nexporter = \"command\"\ncommand = [\"sh\", \"-c\", \"echo start; sleep 1.5; date +%s%N\"]\n") // each run's output differs: each saves
 	for _, term := range []string{"dumb", "xterm"} {
 		out := strings.ReplaceAll(e.ptyRun(term, nil, "run", "slow"), "\r\n", "\n")
 		if !strings.Contains(out, "slow: saved ") {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/s3test"
 	"github.com/hoard-dev/hoard/snapshot"
 	_ "modernc.org/sqlite"
 )
@@ -38,6 +39,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	s3test.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -325,6 +327,7 @@ func TestRunLockedSource(t *testing.T) {
 [sources.slow]
 exporter = "command"
 command = ["sh", "-c", "touch started; while [ ! -e go ]; do sleep 0.02; done; rm go started; echo data"]
+keep_identical = true
 `)
 	first := e.cmd("run", "slow")
 	if err := first.Start(); err != nil {

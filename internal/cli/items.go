@@ -91,6 +91,7 @@ then 1.`,
 	f.StringSliceVar(&o.Spec.Members, "members", nil, "with --dir, for zip and tar snapshots: glob(s) of the members to read, e.g. 'Takeout/*/MyActivity.json'")
 	f.StringVar(&o.Spec.FixEncoding, "fix-encoding", "", "with --dir: latin1 repairs UTF-8 written as Latin-1 (Facebook, Instagram)")
 	f.StringVar(&maxItem, "max-item-size", "", "with --dir: the largest item read, e.g. 1GiB (default 256MiB); a larger one is an error")
+	f.BoolVar(&o.PerHost, "per-host", false, "with --dir: also read DIR's subdirectories, one per machine (a per_host source), as one history")
 	o.addQueryFlags(cmd)
 	cmd.RegisterFlagCompletionFunc("decoder", completeDecoders)
 	cmd.RegisterFlagCompletionFunc("merge", fixedCompletions("union", "latest"))
@@ -101,8 +102,8 @@ then 1.`,
 // runItems prints the merged items of one source or directory.
 func runItems(ctx context.Context, g *Globals, o readOpts) error {
 	sp := o.Spec
-	if o.Dir == "" && !reflect.DeepEqual(sp, dal.Spec{}) {
-		return usageErr("--key, --items, --time, --merge, --decoder, --query, --name, --title, --url, --text, --time-format, --time-unit, --time-epoch, --time-zone, --members and --fix-encoding go with --dir; for a configured source set them in its [sources.NAME] table")
+	if o.Dir == "" && (!reflect.DeepEqual(sp, dal.Spec{}) || o.PerHost) {
+		return usageErr("--key, --items, --time, --merge, --decoder, --query, --name, --title, --url, --text, --time-format, --time-unit, --time-epoch, --time-zone, --members, --fix-encoding and --per-host go with --dir; for a configured source set them in its [sources.NAME] table")
 	}
 	return runRead(ctx, g, o)
 }

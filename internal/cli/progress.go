@@ -188,6 +188,8 @@ func (r *reporter) AttemptEnded(a *export.Attempt, res *snapshot.Result, err err
 		r.line("%s: attempt %d/%d failed after %s: %v", a.Source, a.N, a.Of, took, err)
 	case err != nil:
 		// The final failure is reported once by the command.
+	case a.Unchanged() && r.events:
+		r.line("%s: unchanged: the same %s as %s, no new file (%s)", a.Source, humanBytes(res.Bytes), res.Path, took)
 	case r.events:
 		r.line("%s: saved %s (%s, %s)", a.Source, res.Path, humanBytes(res.Bytes), took)
 	}

@@ -16,6 +16,7 @@ import (
 type readOpts struct {
 	Sources []string
 	Dir     string   // --dir: read any snapshot directory with no config
+	PerHost bool     // with --dir: also its subdirectories, one per machine
 	Spec    dal.Spec // with --dir: --key, --items, --time, --merge, --decoder
 	After   string
 	Before  string
@@ -125,6 +126,7 @@ func (o *readOpts) targets(g *Globals) ([]app.Target, app.Reader, error) {
 		if err != nil {
 			return nil, app.Reader{}, usageErr("%s", asFlag(err))
 		}
+		t.PerHost = o.PerHost
 		return []app.Target{t}, app.Reader{}, nil
 	}
 	a, err := g.loadApp()

@@ -87,6 +87,7 @@ func (g *Globals) location() *time.Location {
 var commands = []func(*Globals) *cobra.Command{
 	newUpCmd, newInitCmd, newRunCmd, newStatusCmd, newItemsCmd, newQueryCmd, newDoctorCmd,
 	newSourcesCmd, newAuthCmd, newCaptureCmd, newImportCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd, newServeCmd, newManCmd,
+	newVerifyCmd, newPruneCmd,
 }
 
 // NewRoot builds the command tree.

@@ -123,7 +123,33 @@ func runRun(ctx context.Context, g *Globals, o runOpts) error {
 			}
 		}
 	}
-	return runExit(results)
+	hookErr := runAfterRun(ctx, g, a, results)
+	if err := runExit(results); err != nil {
+		return err
+	}
+	if hookErr != nil {
+		return &ExitError{Code: ExitFailure, Err: hookErr}
+	}
+	return nil
+}
+
+// runAfterRun runs the config's after_run command when some source saved
+// a new snapshot; its output goes to stderr.
+func runAfterRun(ctx context.Context, g *Globals, a *app.App, results []runResult) error {
+	h, ok := a.AfterRun()
+	if !ok {
+		return nil
+	}
+	var saved []string
+	for _, r := range results {
+		if r.Outcome == journal.OK {
+			saved = append(saved, r.Source)
+		}
+	}
+	if len(saved) == 0 || ctx.Err() != nil {
+		return nil
+	}
+	return h.Run(ctx, saved, g.Stderr)
 }
 
 // newRunner is the source runner of the CLI and the daemon: exporter
@@ -226,7 +252,7 @@ func runExit(results []runResult) error {
 			unrecorded++
 		}
 		switch r.Outcome {
-		case journal.OK:
+		case journal.OK, journal.Unchanged:
 		case journal.Locked:
 			locked++
 		default:

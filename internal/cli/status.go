@@ -163,14 +163,18 @@ func printStatus(w io.Writer, rows []app.SourceStatus, now time.Time) error {
 		if state == "" {
 			state = "-"
 		}
+		newest := ago(r.Newest, now)
+		if r.Confirmed != nil {
+			newest += " (same " + ago(r.Confirmed, now) + ")"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", name, state, ago(r.LastAttempt, now), outcome,
-			ago(r.LastSuccess, now), next(&r, now), r.Snapshots, humanBytes(r.Bytes), ago(r.Newest, now))
+			ago(r.LastSuccess, now), next(&r, now), r.Snapshots, humanBytes(r.Bytes), newest)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		if r.LastError != "" && r.Outcome != journal.OK {
+		if r.LastError != "" && !journal.Succeeded(r.Outcome) {
 			fmt.Fprintf(w, "%s: last error: %s\n", r.Source, firstLine(r.LastError))
 		}
 		if len(r.Undatable) > 0 {

@@ -54,6 +54,7 @@ type Config struct {
 	Notify  []string           // top-level notify command; nil if none
 	Daemon  Daemon             // the [daemon] table, defaults filled
 	Web     Web                // the [web] table
+	Storage                    // host, after_run and the [s3] table (storage.go)
 }
 
 // Source is one [sources.NAME] table.
@@ -75,6 +76,7 @@ type fileShape struct {
 	Notify  []string                  `toml:"notify"`
 	Daemon  daemonShape               `toml:"daemon"`
 	Web     webShape                  `toml:"web"`
+	storageShape
 }
 
 // common holds the keys every source accepts.
@@ -87,6 +89,8 @@ type common struct {
 	Secrets     string             `toml:"secrets"`
 	Read
 	Schedule
+	KeepIdentical bool `toml:"keep_identical"`
+	PerHost       bool `toml:"per_host"`
 }
 
 // Load reads and validates the config at path. params supplies the
@@ -130,8 +134,8 @@ func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Confi
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if shape.Root != "" {
-		if c.Root, err = paths.ExpandFrom(dir, shape.Root); err != nil {
-			d.fail(lines.line("root"), "root: %v", err)
+		if err := c.applyStorage(shape.storageShape, shape.Root, dir); err != nil {
+			d.fail(lines.line(storageKey(err)...), "%v", err)
 		}
 	}
 	for _, key := range md.Keys() {
@@ -143,7 +147,7 @@ func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Confi
 		}
 	}
 	for _, name := range c.Order {
-		if src := parseSource(d, name, shape.Sources[name], params, kinds, dir); src != nil {
+		if src := parseSource(d, name, shape.Sources[name], params, kinds, dir, c.Host); src != nil {
 			c.Sources[name] = src
 		}
 	}
@@ -169,7 +173,7 @@ func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Confi
 
 // parseSource decodes and checks one [sources.NAME] table; nil when it
 // has mistakes, which are recorded in d.
-func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc, kinds []string, dir string) *Source {
+func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc, kinds []string, dir, host string) *Source {
 	a := at{key: []string{"sources", name}}
 	header := d.line(a)
 	failed := func(format string, args ...any) *Source {
@@ -209,7 +213,15 @@ func parseSource(d *decoder, name string, prim toml.Primitive, params ParamsFunc
 	if len(d.errs) > before {
 		return nil
 	}
-	src := &Source{Source: export.Source{Name: name, Exporter: kind, Params: p, Retries: 1}, Line: header, Read: cm.Read, Schedule: cm.Schedule}
+	src := &Source{Source: export.Source{Name: name, Exporter: kind, Params: p, Retries: 1, KeepIdentical: cm.KeepIdentical},
+		Line: header, Read: cm.Read, Schedule: cm.Schedule}
+	if cm.PerHost {
+		if cm.Read.Merge == "latest" {
+			d.fail(d.line(a, "per_host"), "[sources.%s]: per_host = true needs merge = \"union\": the newest snapshot of one machine does not hold the others' data", name)
+			return nil
+		}
+		src.Host = host
+	}
 	for _, err := range src.applyCommon(cm, dir) {
 		line := header
 		var ke keyError

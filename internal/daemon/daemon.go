@@ -503,7 +503,7 @@ func (d *Daemon) finish(f finished) {
 	switch outcome {
 	case journal.Locked:
 		e.notBefore = now.Add(d.cfg.Daemon.Tick)
-	case journal.OK:
+	case journal.OK, journal.Unchanged:
 		e.appFails = 0
 	case journal.Interrupted:
 	default:
@@ -533,6 +533,9 @@ func (d *Daemon) metricsRun(name, outcome string, res app.Result, e *entry) {
 	var success time.Time
 	if res.Snapshot != nil {
 		bytes, success = res.Snapshot.Bytes, e.rec.LastSuccess
+		if res.Unchanged {
+			bytes = 0 // nothing new was saved
+		}
 	}
 	d.opt.Metrics.Running(name, false)
 	d.opt.Metrics.Run(name, outcome, res.End.Sub(res.Start), bytes, success, e.rec.Failures)
@@ -541,6 +544,8 @@ func (d *Daemon) metricsRun(name, outcome string, res app.Result, e *entry) {
 func (d *Daemon) logResult(name, outcome string, res app.Result) {
 	took := res.End.Sub(res.Start).Round(time.Millisecond)
 	switch {
+	case res.Err == nil && res.Unchanged && res.Snapshot != nil:
+		d.opt.Log.Info("export unchanged: identical to the newest snapshot, no new file", "source", name, "same_as", res.Snapshot.Path, "bytes", res.Snapshot.Bytes, "took", took)
 	case res.Err == nil && res.Snapshot == nil:
 		d.opt.Log.Info("nothing new", "source", name, "took", took) // a watch source
 	case res.Err == nil:

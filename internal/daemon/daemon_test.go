@@ -48,6 +48,8 @@ func (f *fakeRunner) Run(ctx context.Context, cfg *config.Config, src *config.So
 	switch out {
 	case "ok":
 		res.Snapshot = &snapshot.Result{Path: "/x/" + src.Name, Bytes: 10}
+	case "unchanged":
+		res.Snapshot, res.Unchanged = &snapshot.Result{Path: "/x/" + src.Name, Bytes: 10}, true
 	case "fail":
 		res.Err = errors.New("exporter failed")
 	case "locked":

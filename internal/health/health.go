@@ -25,7 +25,10 @@ const StaleFactor = 2
 
 // Record is what the journal says about one source, for scheduling and
 // health. Runs that were interrupted (hoard stopped) or skipped because
-// another run held the lock say nothing about the source and are ignored.
+// another run held the lock say nothing about the source and are ignored,
+// and so are the journal's prune records. An unchanged run (output
+// identical to the newest snapshot, so no file written) is a success: it
+// saw the source's data at its time.
 type Record struct {
 	schedule.History
 	LastError string // of the newest failed run, if it came after the last success
@@ -36,7 +39,7 @@ type Record struct {
 func FromJournal(entries []journal.Entry) map[string]Record {
 	out := map[string]Record{}
 	for _, e := range entries {
-		if e.Outcome == journal.Locked || e.Outcome == journal.Interrupted {
+		if e.Outcome == journal.Locked || e.Outcome == journal.Interrupted || !journal.IsRun(e.Outcome) {
 			continue
 		}
 		r := out[e.Source]
@@ -47,12 +50,13 @@ func FromJournal(entries []journal.Entry) map[string]Record {
 }
 
 // Add records a run that ended at end with outcome (a journal outcome).
-// Interrupted and locked runs are ignored.
+// Interrupted and locked runs (and prune records) are ignored; ok and
+// unchanged runs are successes.
 func (r *Record) Add(outcome string, end time.Time, errText string) {
 	switch outcome {
-	case journal.Locked, journal.Interrupted:
+	case journal.Locked, journal.Interrupted, journal.Pruned:
 		return
-	case journal.OK:
+	case journal.OK, journal.Unchanged:
 		r.LastSuccess, r.LastAttempt, r.Failures, r.LastError = end, end, 0, ""
 	default:
 		r.LastAttempt, r.LastError = end, errText

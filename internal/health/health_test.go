@@ -78,3 +78,27 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("string %q", s)
 	}
 }
+
+// An unchanged run is a success that saw the data at its time; a prune
+// record is not a run at all.
+func TestFromJournalUnchangedAndPruned(t *testing.T) {
+	h := func(d int) time.Time { return t0.Add(time.Duration(d) * 24 * time.Hour) }
+	entries := []journal.Entry{
+		{Source: "a", End: h(0), Outcome: journal.OK, Path: "/r/a/x.txt"},
+		{Source: "a", End: h(1), Outcome: journal.Failed, Error: "boom"},
+		{Source: "a", End: h(9), Outcome: journal.Unchanged, Path: "/r/a/x.txt", Confirmed: "20260310T120000Z"},
+		{Source: "a", End: h(10), Outcome: journal.Pruned, Path: "/r/a/old.txt"},
+	}
+	a := FromJournal(entries)["a"]
+	if !a.LastSuccess.Equal(h(9)) || !a.LastAttempt.Equal(h(9)) || a.Failures != 0 || a.LastError != "" {
+		t.Errorf("record %+v: want the unchanged run as the last success and attempt", a)
+	}
+	st := Policy{FailingAfter: 1}.Evaluate(a, 24*time.Hour, 0, h(10))
+	if st.Stale || st.Failing {
+		t.Errorf("a source confirmed unchanged a day ago is %v", st)
+	}
+	only := FromJournal(entries[:2])["a"]
+	if st := (Policy{FailingAfter: 3}).Evaluate(only, 24*time.Hour, 0, h(10)); !st.Stale {
+		t.Errorf("without the unchanged run the source should be stale: %v", st)
+	}
+}

@@ -30,9 +30,15 @@ type Stats struct {
 }
 
 // Rank orders snapshots as text, the same way snapshot listings do (time,
-// collision sequence, name).
+// collision sequence, name, host). It identifies a snapshot within its
+// source: the host directory (of a per-host source, where two machines'
+// snapshots can have the same name) is part of it when there is one.
 func Rank(s snapshot.Snapshot) string {
-	return fmt.Sprintf("%s%06d/%s", s.Time.UTC().Format("20060102T150405.000000000Z"), s.Seq, s.Name)
+	r := fmt.Sprintf("%s%06d/%s", s.Time.UTC().Format("20060102T150405.000000000Z"), s.Seq, s.Name)
+	if s.Host != "" {
+		r += "/" + s.Host
+	}
+	return r
 }
 
 // fingerprint changes whenever the items of a source could change for

@@ -28,7 +28,23 @@ const (
 	TimedOut    = "timeout"
 	Interrupted = "interrupted"
 	Locked      = "locked"
+	// Unchanged is a successful run whose output was byte for byte the
+	// source's newest snapshot: no file was written, and Path names the
+	// snapshot the run confirmed (Confirmed is its stamp).
+	Unchanged = "unchanged"
+	// Pruned is not a run: `hoard prune` removed the snapshot at Path
+	// (moved to Trash, or deleted when Trash is empty) for Reason.
+	Pruned = "pruned"
 )
+
+// Succeeded reports whether a run's outcome is a success: a new
+// snapshot, or output identical to the newest one (which the run saw
+// again at its time).
+func Succeeded(outcome string) bool { return outcome == OK || outcome == Unchanged }
+
+// IsRun reports whether an entry records a run of its source (every
+// outcome but Pruned, which records a snapshot's removal).
+func IsRun(outcome string) bool { return outcome != Pruned }
 
 // Entry is one run of one source.
 type Entry struct {
@@ -45,6 +61,13 @@ type Entry struct {
 	// watch source), by its absolute path.
 	Original string `json:"original,omitempty"`
 	Error    string `json:"error,omitempty"` // redacted
+	// Confirmed is, for an Unchanged run, the stamp of the snapshot whose
+	// content it saw again (the snapshot at Path).
+	Confirmed string `json:"confirmed,omitempty"`
+	// Reason is why a Pruned snapshot could go; Trash is where it was
+	// moved ("" when it was deleted).
+	Reason string `json:"reason,omitempty"`
+	Trash  string `json:"trash,omitempty"`
 }
 
 // Journal is the file of entries. It is safe for concurrent use by many
@@ -195,18 +218,18 @@ func records(line []byte) [][]byte {
 
 // Summary is what the journal says about one source.
 type Summary struct {
-	LastAttempt *Entry // newest entry of any outcome except "locked"
-	LastSuccess *Entry // newest "ok" entry
+	LastAttempt *Entry // newest run of any outcome except "locked"
+	LastSuccess *Entry // newest "ok" or "unchanged" run
 	Runs        int
 	Failures    int // consecutive failures since the last success
 }
 
-// Summarize groups entries by source.
+// Summarize groups the runs by source (prune records are not runs).
 func Summarize(entries []Entry) map[string]*Summary {
 	out := map[string]*Summary{}
 	for i := range entries {
 		e := &entries[i]
-		if e.Outcome == Locked {
+		if e.Outcome == Locked || !IsRun(e.Outcome) {
 			continue
 		}
 		s := out[e.Source]
@@ -216,7 +239,7 @@ func Summarize(entries []Entry) map[string]*Summary {
 		}
 		s.Runs++
 		s.LastAttempt = e
-		if e.Outcome == OK {
+		if Succeeded(e.Outcome) {
 			s.LastSuccess = e
 			s.Failures = 0
 		} else {

@@ -67,3 +67,35 @@ func TestSummarize(t *testing.T) {
 // openIn returns the journal file of a state directory, as
 // paths.Layout.Journal names it.
 func openIn(dir string) *Journal { return &Journal{Path: filepath.Join(dir, "journal.jsonl")} }
+
+// Unchanged runs are successes; prune records are not runs; both keep
+// their fields through the file.
+func TestSummarizeUnchangedAndPruned(t *testing.T) {
+	j := openIn(t.TempDir())
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, e := range []Entry{
+		{Source: "a", Outcome: OK, Path: "/r/a/1.txt", SHA256: "ab"},
+		{Source: "a", Outcome: Failed},
+		{Source: "a", Outcome: Unchanged, Path: "/r/a/1.txt", SHA256: "ab", Confirmed: "20260101T000000Z"},
+		{Source: "a", Outcome: Pruned, Path: "/r/a/0.txt", Reason: "no item lost", Trash: "/s/trash/a/0.txt"},
+	} {
+		e.End = at.Add(time.Duration(i) * time.Hour)
+		if err := j.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, bad, err := j.ReadAll()
+	if err != nil || len(bad) > 0 || len(entries) != 4 {
+		t.Fatalf("%v %v %v", entries, bad, err)
+	}
+	if entries[2].Confirmed != "20260101T000000Z" || entries[3].Reason != "no item lost" || entries[3].Trash != "/s/trash/a/0.txt" {
+		t.Errorf("fields lost: %+v", entries)
+	}
+	s := Summarize(entries)["a"]
+	if s.Runs != 3 || s.Failures != 0 || s.LastSuccess.Outcome != Unchanged || s.LastAttempt.Outcome != Unchanged {
+		t.Errorf("summary %+v", s)
+	}
+	if !Succeeded(Unchanged) || !Succeeded(OK) || Succeeded(Failed) || IsRun(Pruned) || !IsRun(Unchanged) {
+		t.Error("Succeeded/IsRun")
+	}
+}

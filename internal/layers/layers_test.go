@@ -31,6 +31,8 @@ var rules = []struct {
 		"the write path does not depend on the read path, the config or the front ends"},
 	{"internal/exporter/...", []string{"dal/...", "internal/index/...", "internal/config/...", "internal/app/...", "source/...", "internal/cli/...", "internal/daemon/...", "internal/web/..."},
 		"exporters only fetch: no reading back, no config"},
+	{"internal/s3store/...", []string{"dal/...", "export/...", "internal/config/...", "internal/index/...", "internal/app/...", "source/...", "internal/cli/...", "internal/daemon/...", "internal/web/..."},
+		"an object store is below everything that reads or writes snapshots"},
 	{"internal/httpx/...", []string{"dal/...", "internal/index/...", "internal/config/...", "internal/app/...", "source/...", "export/..."},
 		"the HTTP engine knows nothing above it"},
 	{"internal/config/...", []string{"dal/...", "internal/index/...", "internal/app/...", "source/...", "internal/exporter/...", "internal/cli/...", "internal/daemon/...", "internal/web/..."},

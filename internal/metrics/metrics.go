@@ -140,7 +140,7 @@ func (r *Registry) WriteText(w io.Writer) error {
 	}
 	sort.Strings(names)
 	e := &expo{w: bw}
-	e.family("hoard_runs_total", "counter", "Finished runs by outcome (ok, failed, timeout, interrupted, locked).")
+	e.family("hoard_runs_total", "counter", "Finished runs by outcome (ok, unchanged, failed, timeout, interrupted, locked).")
 	for _, n := range names {
 		s := r.sources[n]
 		for _, o := range sortedKeys(s.runs) {

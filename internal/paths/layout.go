@@ -12,7 +12,10 @@ import "path/filepath"
 //	STATE/daemon.lock                held by the running daemon
 //	STATE/notify-state.json          what was last notified, per source
 //	STATE/schedule-manifest.json     what 'hoard schedule install' wrote
+//	STATE/trash/<source>/[<host>/]   snapshots 'hoard prune --apply' removed
+//	STATE/verify.json                the last 'hoard verify', per source
 //	CACHE/index.sqlite               the index (a cache: deleting it loses nothing)
+//	CACHE/spool/                     snapshots being written before their upload (s3:// roots)
 type Layout struct {
 	State string // $XDG_STATE_HOME/hoard
 	Cache string // $XDG_CACHE_HOME/hoard
@@ -67,3 +70,20 @@ func (l Layout) CronLog() string { return filepath.Join(l.State, "cron.log") }
 
 // Index is the index file.
 func (l Layout) Index() string { return filepath.Join(l.Cache, "index.sqlite") }
+
+// Trash is where 'hoard prune --apply' moves the snapshots of a source
+// (of one host's directory, for a per-host source; host "" otherwise).
+func (l Layout) Trash(source, host string) string {
+	if host == "" {
+		return filepath.Join(l.State, "trash", source)
+	}
+	return filepath.Join(l.State, "trash", source, host)
+}
+
+// VerifyState records the last 'hoard verify' of each source, which
+// 'hoard doctor' reports.
+func (l Layout) VerifyState() string { return filepath.Join(l.State, "verify.json") }
+
+// Spool holds new snapshots of an object-storage root while they are
+// written, before each is uploaded in one request.
+func (l Layout) Spool() string { return filepath.Join(l.Cache, "spool") }
