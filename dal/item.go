@@ -100,6 +100,11 @@ type Spec struct {
 	// MaxItemSize bounds one item's bytes (0: DefaultMaxItemSize); a
 	// larger item is an error naming its file and position.
 	MaxItemSize int64
+	// Options are settings of a built-in source's decoder that its
+	// configuration gives (the kindle source's time_zone, for a file that
+	// writes local times without a zone). A decoder ignores the ones it
+	// does not know; nil means every default.
+	Options map[string]string
 
 	// known, set by a merge, returns the length of an item version it
 	// already holds if b starts with it, else 0; the JSON decoder then

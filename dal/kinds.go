@@ -116,6 +116,14 @@ func (s Spec) Fingerprint() string {
 	for _, k := range qs {
 		fmt.Fprintf(h, "query %q %q\n", k, s.Queries[k])
 	}
+	opts := make([]string, 0, len(s.Options))
+	for k := range s.Options {
+		opts = append(opts, k)
+	}
+	sort.Strings(opts)
+	for _, k := range opts {
+		fmt.Fprintf(h, "option %q %q\n", k, s.Options[k])
+	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 

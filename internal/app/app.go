@@ -145,6 +145,9 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 	for kind, k := range r.Kinds {
 		spec.Kinds[kind] = overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text})
 	}
+	if o, ok := src.Params.(decoderOptions); ok {
+		spec.Options = o.DecoderOptions()
+	}
 	name := decoderName(src)
 	if name != "" {
 		if spec.Decoder = Sources.Decoder(name); spec.Decoder == nil {
@@ -172,6 +175,11 @@ func decoderName(src *config.Source) string {
 	}
 	return ""
 }
+
+// decoderOptions is implemented by the parameters of a built-in source
+// whose decoder has settings of its own (kindle's time_zone): they reach
+// the decoder as dal.Spec.Options.
+type decoderOptions interface{ DecoderOptions() map[string]string }
 
 // exporterKinds returns the read settings an exporter's own config
 // implies: a rest endpoint's key is the key of its items' kind.

@@ -26,6 +26,10 @@ type Params struct {
 	Path string `toml:"path"` // the file to snapshot; "~" is expanded
 }
 
+// FilePath returns the path key: the file a source snapshots. Sources
+// whose parameters embed Params have it too.
+func (p *Params) FilePath() string { return p.Path }
+
 // File snapshots a file from disk. A SQLite database (a browser's history,
 // an app database copied off a phone, an e-reader's database) is copied
 // with SQLite's online backup, so the copy is consistent even while another
