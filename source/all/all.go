@@ -9,6 +9,7 @@ import (
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
+	"github.com/hoard-dev/hoard/source/kobo"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -21,4 +22,5 @@ var Sources = source.NewRegistry(
 	firefox.Source,
 	chromium.Source,
 	git.Source,
+	kobo.Source,
 )
