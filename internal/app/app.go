@@ -146,7 +146,11 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		spec.Kinds[kind] = overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text})
 	}
 	if o, ok := src.Params.(decoderOptions); ok {
-		spec.Options = o.DecoderOptions()
+		opts, err := o.DecoderOptions()
+		if err != nil {
+			return spec, fmt.Errorf("%s: [sources.%s]: %w", at(validationKey(err)...), src.Name, err)
+		}
+		spec.Options = opts
 	}
 	name := decoderName(src)
 	if name != "" {
@@ -178,8 +182,11 @@ func decoderName(src *config.Source) string {
 
 // decoderOptions is implemented by the parameters of a built-in source
 // whose decoder has settings of its own (kindle's time_zone): they reach
-// the decoder as dal.Spec.Options.
-type decoderOptions interface{ DecoderOptions() map[string]string }
+// the decoder as dal.Spec.Options. An error is a mistake in one of them,
+// its message starting with the key.
+type decoderOptions interface {
+	DecoderOptions() (map[string]string, error)
+}
 
 // exporterKinds returns the read settings an exporter's own config
 // implies: a rest endpoint's key is the key of its items' kind.

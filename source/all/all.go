@@ -9,6 +9,7 @@ import (
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
+	"github.com/hoard-dev/hoard/source/kindle"
 	"github.com/hoard-dev/hoard/source/kobo"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
@@ -23,4 +24,5 @@ var Sources = source.NewRegistry(
 	chromium.Source,
 	git.Source,
 	kobo.Source,
+	kindle.Source,
 )
