@@ -11,6 +11,7 @@ import (
 	"github.com/hoard-dev/hoard/source/git"
 	"github.com/hoard-dev/hoard/source/kindle"
 	"github.com/hoard-dev/hoard/source/kobo"
+	"github.com/hoard-dev/hoard/source/smsbackup"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -25,4 +26,5 @@ var Sources = source.NewRegistry(
 	git.Source,
 	kobo.Source,
 	kindle.Source,
+	smsbackup.Source,
 )
