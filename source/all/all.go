@@ -12,6 +12,7 @@ import (
 	"github.com/hoard-dev/hoard/source/kindle"
 	"github.com/hoard-dev/hoard/source/kobo"
 	"github.com/hoard-dev/hoard/source/smsbackup"
+	"github.com/hoard-dev/hoard/source/whatsapp"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -27,4 +28,5 @@ var Sources = source.NewRegistry(
 	kobo.Source,
 	kindle.Source,
 	smsbackup.Source,
+	whatsapp.Source,
 )

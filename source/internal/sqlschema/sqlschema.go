@@ -83,16 +83,22 @@ type Column struct {
 }
 
 // Select renders the columns of cols that the schema has, as the list of
-// a SELECT.
+// a SELECT. Of several columns with one name, the first the schema has is
+// taken: later ones are fallbacks for older versions of the app.
 func (s Schema) Select(cols []Column) string {
 	var parts []string
+	done := map[string]bool{}
 	for _, c := range cols {
+		if done[c.Name] {
+			continue
+		}
 		if c.Needs != "" {
 			table, col, _ := strings.Cut(c.Needs, ".")
 			if !s.Has(table, col) {
 				continue
 			}
 		}
+		done[c.Name] = true
 		parts = append(parts, c.Expr+" AS "+Quote(c.Name))
 	}
 	return strings.Join(parts, ",\n  ")

@@ -32,7 +32,7 @@ func TestSchema(t *testing.T) {
 	if !s.Has("a", "x", `odd "name"`) || !s.Has("v", "x") || s.Has("a", "y") || s.Has("b") {
 		t.Errorf("schema %v", s)
 	}
-	cols := []Column{{Name: "x", Expr: "a.x"}, {Name: "y", Expr: "a.y", Needs: "a.y"}, {Name: `q"`, Expr: "1"}}
+	cols := []Column{{Name: "x", Expr: "a.x"}, {Name: "y", Expr: "a.y", Needs: "a.y"}, {Name: `q"`, Expr: "1"}, {Name: "x", Expr: "2"}}
 	if got := s.Select(cols); got != "a.x AS \"x\",\n  1 AS \"q\"\"\"" {
 		t.Errorf("select %q", got)
 	}
