@@ -5,6 +5,7 @@ package all
 import (
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/bash"
+	"github.com/hoard-dev/hoard/source/bluemaestro"
 	"github.com/hoard-dev/hoard/source/chromium"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
@@ -29,4 +30,5 @@ var Sources = source.NewRegistry(
 	kindle.Source,
 	smsbackup.Source,
 	whatsapp.Source,
+	bluemaestro.Source,
 )
