@@ -10,6 +10,7 @@ import (
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
+	"github.com/hoard-dev/hoard/source/gpx"
 	"github.com/hoard-dev/hoard/source/kindle"
 	"github.com/hoard-dev/hoard/source/kobo"
 	"github.com/hoard-dev/hoard/source/smsbackup"
@@ -31,4 +32,5 @@ var Sources = source.NewRegistry(
 	smsbackup.Source,
 	whatsapp.Source,
 	bluemaestro.Source,
+	gpx.Source,
 )
