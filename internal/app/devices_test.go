@@ -80,6 +80,14 @@ func TestDeviceSourcesEndToEnd(t *testing.T) {
 		t.Fatalf("%v\n%s", err, text)
 	}
 
+	// The mounted devices are exported when they appear, and only then.
+	for name, dir := range map[string]string{"kobo": "KOBOeReader", "kindle": "Kindle", "garmin": "GARMIN"} {
+		src := a.Config.Sources[name]
+		if src.WhenPresent != filepath.Join(media, dir) || !src.Timing.Spec.IsZero() {
+			t.Errorf("%s: when_present %q, schedule %v", name, src.WhenPresent, src.Timing.Spec)
+		}
+	}
+
 	type want struct{ kind, key, time, title string }
 	for _, c := range []struct {
 		source string
