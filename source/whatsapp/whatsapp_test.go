@@ -14,11 +14,16 @@ import (
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
+	return dectest.SQLite(t, string(mustRead(t, name)))
+}
+
+func mustRead(t testing.TB, name string) []byte {
+	t.Helper()
 	script, err := os.ReadFile(filepath.Join("testdata", name+".sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dectest.SQLite(t, string(script))
+	return script
 }
 
 var generations = []string{"msgstore-2017", "msgstore-2020", "msgstore-2024"}
