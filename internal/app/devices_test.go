@@ -167,3 +167,31 @@ func TestTimeZoneMistake(t *testing.T) {
 		t.Error("the zone does not change the fingerprint: the index would keep times read in another zone")
 	}
 }
+
+// TestAddDetectedDevice: init --add proposes a device found on this
+// machine once; a source whose parameters embed the file exporter's
+// (kindle's, with time_zone) counts as configured at its path.
+func TestAddDetectedDevice(t *testing.T) {
+	home := t.TempDir()
+	media := filepath.Join(home, "media")
+	clippings := filepath.Join(media, "Kindle", "documents", "My Clippings.txt")
+	put(t, clippings, sourceFixture(t, "kindle", "My Clippings.txt"))
+	found := app.Sources.Detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }, Mounts: []string{media}})
+	kindle := app.Sources.Lookup("kindle")
+	a, err := load(t, "root = \"/r\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, stanza, detected := app.AddStanza(kindle, a.Config, found)
+	if name != "kindle" || !detected || !strings.Contains(stanza, clippings) {
+		t.Fatalf("first add: %s %v\n%s", name, detected, stanza)
+	}
+	a, err = load(t, "root = \"/r\"\n"+stanza)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, stanza, detected = app.AddStanza(kindle, a.Config, found)
+	if name != "kindle-2" || detected || !strings.Contains(stanza, "/media/me/Kindle/documents/My Clippings.txt") {
+		t.Errorf("second add: %s %v\n%s", name, detected, stanza)
+	}
+}

@@ -46,11 +46,10 @@ root = ` + strconv.Quote(root) + `
 	b.WriteString(`# Commented examples: remove the leading '# ' of a table to use it.
 #
 # A file on disk, snapshotted as it is (a SQLite database consistently, even
-# while its program writes to it), here with the built-in source of a Kobo
-# e-reader's database (the plain exporter = "file" copies any file):
+# while its program writes to it):
 #
 # [sources.kobo]
-# exporter = "kobo"
+# exporter = "file"
 # path = "/media/KOBOeReader/.kobo/KoboReader.sqlite"
 # when_present = "/media/KOBOeReader"   # export whenever the e-reader is mounted
 #
