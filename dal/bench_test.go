@@ -47,7 +47,7 @@ func BenchmarkScanJSON(b *testing.B) {
 	b.SetBytes(snap.Size)
 	for b.Loop() {
 		n := 0
-		for _, err := range jsonRecords(context.Background(), snap.Path, &benchSpec) {
+		for _, err := range JSON.Records(context.Background(), snap.Path, &benchSpec) {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -13,20 +13,16 @@ import (
 // csvRecords yields one JSON object per row, its members named by the
 // header row, every value a string. A malformed row is an error naming
 // its line and the next row is read.
-func csvRecords(comma rune) func(context.Context, string, *Spec) iter.Seq2[Record, error] {
-	return func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+func csvStream(comma rune) StreamFunc {
+	return func(ctx context.Context, r io.Reader, path string, spec *Spec) iter.Seq2[Record, error] {
 		return func(yield func(Record, error) bool) {
-			rc, ok := openOrYield(ctx, path, yield)
-			if !ok {
-				return
-			}
-			defer rc.Close()
+			rc := newInput(ctx, r)
 			rc.limit = spec.ItemLimit()
-			r := csv.NewReader(bufio.NewReaderSize(rc, chunkSize))
-			r.Comma = comma
-			r.FieldsPerRecord = -1
-			r.ReuseRecord = true
-			csvRows(ctx, path, r, rc.startItem, yield)
+			cr := csv.NewReader(bufio.NewReaderSize(rc, chunkSize))
+			cr.Comma = comma
+			cr.FieldsPerRecord = -1
+			cr.ReuseRecord = true
+			csvRows(ctx, path, cr, rc.startItem, yield)
 		}
 	}
 }

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
+
+	"github.com/hoard-dev/hoard/jsonpath"
 )
 
 // openErr opens a snapshot, turning a failure into a ReadError.
@@ -19,17 +22,30 @@ func openErr(path string) (io.ReadCloser, error) {
 	return rc, nil
 }
 
-// openOrYield opens a snapshot for a decoder; on failure it yields the
-// error (naming the file) and reports false. The caller closes the reader.
-// Reads end with ctx's error once ctx is done, so that no single value,
-// however large, keeps a read going after SIGINT or SIGTERM.
-func openOrYield(ctx context.Context, path string, yield func(Record, error) bool) (*input, bool) {
-	rc, err := openErr(path)
-	if err != nil {
-		yield(Record{}, err)
-		return nil, false
+// StreamFunc is a decoder's Stream: it reads a snapshot's uncompressed
+// bytes from r, naming the snapshot name in its errors.
+type StreamFunc func(ctx context.Context, r io.Reader, name string, spec *Spec) iter.Seq2[Record, error]
+
+// RecordsOf returns the Records function of a decoder that streams: it
+// opens the snapshot (decompressing it) and streams it. Reads end with
+// ctx's error once ctx is done, so that no single value, however large,
+// keeps a read going after SIGINT or SIGTERM.
+func RecordsOf(stream StreamFunc) func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+	return func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+		return func(yield func(Record, error) bool) {
+			rc, err := openErr(path)
+			if err != nil {
+				yield(Record{}, err)
+				return
+			}
+			defer rc.Close()
+			for rec, err := range stream(ctx, rc, path, spec) {
+				if !yield(rec, err) {
+					return
+				}
+			}
+		}
 	}
-	return newInput(ctx, rc), true
 }
 
 // unwrapPath drops a "path: " prefix that an error already carries, since
@@ -42,22 +58,16 @@ func unwrapPath(err error, path string) error {
 	return err
 }
 
-// jsonRecords yields the items of a JSON document: the elements of each
-// collection named by spec.Items, or of the top-level array.
-func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+// jsonStream yields the items of a JSON document: the elements of each
+// collection named by spec.Items (or a kind's Items), or of the top-level
+// array.
+func jsonStream(ctx context.Context, r io.Reader, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(ctx, path, yield)
-		if !ok {
-			return
-		}
-		defer rc.Close()
+		rc := newInput(ctx, r)
 		w := &jsonWalker{s: newStream(rc, path), yield: yield, ctx: ctx, known: spec.known}
 		w.s.maxItem = spec.ItemLimit()
 		defer w.s.release()
-		for _, p := range spec.Items {
-			w.paths = append(w.paths, parsePath(p))
-			w.kinds = append(w.kinds, p)
-		}
+		w.paths, w.kinds = itemPaths(spec)
 		w.found = make([]bool, len(w.paths))
 		err := w.document()
 		if err == nil {
@@ -67,6 +77,28 @@ func jsonRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record,
 			yield(Record{}, err)
 		}
 	}
+}
+
+// itemPaths returns the item collections a spec names, with their kinds:
+// each of Items is a kind named by its path, and a kind whose settings
+// give an Items path reads that path under its own name. Kinds that name
+// archive members are read from those members only (the archive decoder
+// passes their Items on, without the members).
+func itemPaths(spec *Spec) ([]Path, []string) {
+	var paths []Path
+	var kinds []string
+	for _, p := range spec.Items {
+		paths = append(paths, parsePath(p))
+		kinds = append(kinds, p)
+	}
+	for _, k := range spec.namedKinds() {
+		ks := spec.ForKind(k)
+		if p := ks.Items; p != "" && len(ks.Members) == 0 && !slices.Contains(spec.Items, k) {
+			paths = append(paths, parsePath(p))
+			kinds = append(kinds, k)
+		}
+	}
+	return paths, kinds
 }
 
 // errStopped ends a walk when the consumer stops iterating.
@@ -91,6 +123,14 @@ func (w *jsonWalker) document() error {
 	if err != nil {
 		return w.s.errAt(w.s.pos, err)
 	}
+	js := false
+	if isIdentStart(c) {
+		if js = w.s.jsPrefix(); js {
+			if c, err = w.s.peek(); err != nil {
+				return w.s.errAt(w.s.pos, fmt.Errorf("nothing after the JavaScript assignment: %w", err))
+			}
+		}
+	}
 	if len(w.paths) == 0 {
 		if c != '[' {
 			return w.topLevelHint(c)
@@ -107,11 +147,15 @@ func (w *jsonWalker) document() error {
 			return err
 		}
 	}
+	if js {
+		w.s.semicolon()
+	}
 	return w.s.done()
 }
 
 // walk looks for the collections cands (indexes into w.paths) whose first
-// depth segments match the current position.
+// depth segments match the current position. A segment "[]" steps into
+// every element of the array there.
 func (w *jsonWalker) walk(depth int, cands []int) error {
 	for _, j := range cands {
 		if len(w.paths[j]) == depth {
@@ -120,6 +164,18 @@ func (w *jsonWalker) walk(depth int, cands []int) error {
 		}
 	}
 	c, err := w.s.peek()
+	if err == nil && c == '[' {
+		var each []int
+		for _, j := range cands {
+			if w.paths[j][depth] == jsonpath.Each {
+				each = append(each, j)
+				w.found[j] = true // the array is there, if empty
+			}
+		}
+		if len(each) > 0 {
+			return w.s.elements(func() error { return w.walk(depth+1, each) })
+		}
+	}
 	if err != nil || c != '{' {
 		return w.s.skip()
 	}
@@ -237,15 +293,11 @@ func (w *jsonWalker) topLevelHint(c byte) error {
 	return &ReadError{File: w.s.file, Err: fmt.Errorf("the document is an object, not an array: set items = [...] to the item collections (%s)", hint)}
 }
 
-// jsonlRecords yields one record per non-blank line; a bad line is an
+// jsonlStream yields one record per non-blank line; a bad line is an
 // error and the next line is read.
-func jsonlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+func jsonlStream(ctx context.Context, r io.Reader, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(ctx, path, yield)
-		if !ok {
-			return
-		}
-		defer rc.Close()
+		rc := newInput(ctx, r)
 		br := bufio.NewReaderSize(rc, chunkSize)
 		var long []byte
 		limit := spec.ItemLimit()

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -30,6 +31,21 @@ func TestJSONDecoder(t *testing.T) {
 		{"missing collection", []string{"saved"}, `{"other":[]}`, nil, `no item collection saved`},
 		{"not an array", []string{"saved"}, `{"saved":{"a":1}}`, nil, `expected an array of items, found an object`},
 		{"empty file", nil, ``, nil, `empty file`},
+		// paths through arrays
+		{"through an array", []string{"chats.list[].messages"}, `{"chats":{"about":"x","list":[{"id":1,"messages":[{"m":1},{"m":2}]},{"id":2,"messages":[]},{"id":3,"messages":[{"m":3}]}]}}`,
+			[]string{`chats.list[].messages {"m":1}`, `chats.list[].messages {"m":2}`, `chats.list[].messages {"m":3}`}, ""},
+		{"through two arrays", []string{"a[].b[].c"}, `{"a":[{"b":[{"c":[1]},{"c":[2,3]}]},{"b":[]},{"x":1}]}`, []string{`a[].b[].c 1`, `a[].b[].c 2`, `a[].b[].c 3`}, ""},
+		{"array of arrays", []string{"pages[]"}, `{"pages":[[1,2],[],[3]]}`, []string{`pages[] 1`, `pages[] 2`, `pages[] 3`}, ""},
+		{"empty list is found", []string{"chats.list[].messages"}, `{"chats":{"list":[]}}`, nil, ""},
+		{"through an array, and beside it", []string{"chats.list[].messages", "contacts.list"}, `{"contacts":{"list":[{"c":1}]},"chats":{"list":[{"messages":[{"m":1}]}]}}`,
+			[]string{`contacts.list {"c":1}`, `chats.list[].messages {"m":1}`}, ""},
+		{"not an array where [] is", []string{"chats.list[].messages"}, `{"chats":{"list":{"messages":[1]}}}`, nil, `no item collection chats.list[].messages`},
+		// JSON behind a JavaScript assignment (Twitter/X archives)
+		{"js prefix", nil, "window.YTD.tweets.part0 = [ {\"tweet\":{\"id_str\":\"1\"}}, {\"tweet\":{\"id_str\":\"2\"}} ]", []string{`items {"tweet":{"id_str":"1"}}`, `items {"tweet":{"id_str":"2"}}`}, ""},
+		{"js var and semicolon", nil, "var data=[1,2];\n", []string{`items 1`, `items 2`}, ""},
+		{"js index", []string{"a"}, `window["YTD"].x = {"a":[3]}`, []string{`a 3`}, ""},
+		{"not js", nil, `windows = `, nil, `nothing after the JavaScript assignment`},
+		{"a literal is no prefix", nil, `true`, nil, `expected a top-level array of items, found 't'`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,5 +146,26 @@ func TestSkipBoundedMemory(t *testing.T) {
 	}
 	if c, _ := s.peek(); c != ',' {
 		t.Errorf("after the skip: %q", c)
+	}
+}
+
+// TestKindItems: a kind whose settings name an items path reads it under
+// its own name, with its own key and time.
+func TestKindItems(t *testing.T) {
+	dir := t.TempDir()
+	writeSnap(t, dir, 0, "json", `{"chats":{"list":[{"id":7,"messages":[{"id":1,"date":"2019-08-04T12:58:16","text":"hi"}]}]},"contacts":{"list":[{"phone":"+1","first_name":"Ann"}]}}`)
+	res := mergeDir(t, dir, Spec{Kinds: map[string]KindSpec{
+		"messages": {Items: "chats.list[].messages", Key: []string{"id"}, Time: "date", TimeZone: "Europe/Berlin"},
+		"contacts": {Items: "contacts.list", Key: []string{"phone"}, Title: "first_name"},
+	}})
+	if errs := res.Errors(); len(errs) > 0 || len(res.Items) != 2 {
+		t.Fatalf("items %s errors %v", describeItems(res), errs)
+	}
+	c, m := res.Items[0], res.Items[1]
+	if c.Kind != "contacts" || c.Key != "+1" || c.Title != "Ann" || m.Kind != "messages" || m.Key != "1" || m.Time.Format(time.RFC3339) != "2019-08-04T10:58:16Z" || m.Text != "hi" {
+		t.Errorf("items %s", describeItems(res))
+	}
+	if err := (Spec{Kinds: map[string]KindSpec{"m": {Items: "a..b"}}}).Validate(); err == nil || !strings.HasPrefix(err.Error(), `kinds.m.items: invalid path "a..b"`) {
+		t.Errorf("a bad kind items path: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package dal
 
 import (
 	"context"
+	"io"
 	"iter"
 
 	"github.com/hoard-dev/hoard/snapshot/restfmt"
@@ -11,13 +12,9 @@ import (
 // envelopes, see docs/rest.md) and yields each item once, its kind being
 // the endpoint's name. Items an envelope marks as duplicates are skipped. A
 // malformed line is an error naming its line; reading goes on.
-func restRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+func restStream(ctx context.Context, r io.Reader, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		rc, ok := openOrYield(ctx, path, yield)
-		if !ok {
-			return
-		}
-		defer rc.Close()
+		rc := newInput(ctx, r)
 		n := 0
 		for it, err := range restfmt.Items(rc) {
 			if n++; n%1024 == 0 && ctx.Err() != nil {

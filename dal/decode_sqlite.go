@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -19,13 +20,41 @@ import (
 )
 
 // sqliteRecords runs each of spec.Queries (in kind order) against the
-// snapshot and yields one JSON object per row, members named by column.
+// snapshot and yields one JSON object per row, members named by column;
+// a kind's QueryFallbacks are tried in turn when its query does not fit
+// the snapshot's schema.
 func sqliteRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
-	return queryRecords(ctx, path, spec.Queries)
+	return queryRecords(ctx, path, spec.queryVersions())
+}
+
+// queryVersions returns each kind's queries: Queries, then QueryFallbacks.
+func (s *Spec) queryVersions() map[string][]string {
+	if len(s.Queries) == 0 && len(s.QueryFallbacks) == 0 {
+		return nil
+	}
+	out := map[string][]string{}
+	for k, q := range s.Queries {
+		out[k] = append([]string{q}, s.QueryFallbacks[k]...)
+	}
+	for k, qs := range s.QueryFallbacks {
+		if _, ok := s.Queries[k]; !ok {
+			out[k] = qs
+		}
+	}
+	return out
+}
+
+// singleQueries turns one query per kind into the form queryRecords takes.
+func singleQueries(queries map[string]string) map[string][]string {
+	out := make(map[string][]string, len(queries))
+	for k, q := range queries {
+		out[k] = []string{q}
+	}
+	return out
 }
 
 // queryRecords is the shared body of the SQLite decoders.
-func queryRecords(ctx context.Context, path string, queries map[string]string) iter.Seq2[Record, error] {
+func queryRecords(ctx context.Context, path string, queries map[string][]string) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		if len(queries) == 0 {
 			yield(Record{}, &ReadError{File: path, Err: errors.New("a SQLite snapshot needs queries: set [sources.NAME.queries] with one SQL query per kind")})
@@ -103,15 +132,28 @@ func plainFile(path string) (string, func(), error) {
 	return tmp.Name(), remove, nil
 }
 
-// queryKind yields the rows of one query; it returns false when the
-// consumer stopped.
-func queryKind(ctx context.Context, db *sql.DB, path, kind, query string, yield func(Record, error) bool) bool {
+// queryKind yields the rows of the first of a kind's queries that fits the
+// snapshot's schema (each tried in turn while SQLite reports a table or
+// column it does not have); it returns false when the consumer stopped.
+func queryKind(ctx context.Context, db *sql.DB, path, kind string, queries []string, yield func(Record, error) bool) bool {
 	fail := func(err error) bool {
 		return yield(Record{}, &ReadError{File: path, Where: "query " + kind, Err: err})
 	}
-	rows, err := db.QueryContext(ctx, query)
-	if err != nil {
-		return fail(err)
+	var misfits []string
+	var rows *sql.Rows
+	for i, q := range queries {
+		var err error
+		rows, err = db.QueryContext(ctx, q)
+		if err == nil {
+			break
+		}
+		if !schemaMisfit(err) || len(queries) == 1 {
+			return fail(err)
+		}
+		misfits = append(misfits, fmt.Sprintf("query %d: %v", i+1, err))
+	}
+	if rows == nil {
+		return fail(fmt.Errorf("none of the %d queries fits this database (%s)", len(queries), strings.Join(misfits, "; ")))
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
@@ -143,6 +185,27 @@ func queryKind(ctx context.Context, db *sql.DB, path, kind, query string, yield 
 	return true
 }
 
+// appendReal renders a real as JSON: the shortest digits that read back
+// as the same float64, written out in full (788918400.123456, not
+// 7.88918400123456e+08) unless it is tiny or huge, as JavaScript does;
+// infinities, which JSON cannot hold, become null.
+func appendReal(buf []byte, v float64) []byte {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return append(buf, "null"...)
+	}
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		return strconv.AppendFloat(buf, v, 'g', -1, 64)
+	}
+	return strconv.AppendFloat(buf, v, 'f', -1, 64)
+}
+
+// schemaMisfit reports whether a query failed because the database does
+// not have a table or column it names: another version of the schema.
+func schemaMisfit(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "no such table") || strings.Contains(msg, "no such column")
+}
+
 // rowObject renders a row as a JSON object: integers and reals as numbers,
 // text as strings, NULL as null, blobs as UTF-8 text when they are, else
 // base64.
@@ -159,7 +222,7 @@ func rowObject(buf []byte, names []string, vals []any) []byte {
 		case int64:
 			buf = strconv.AppendInt(buf, v, 10)
 		case float64:
-			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+			buf = appendReal(buf, v)
 		case bool:
 			buf = strconv.AppendBool(buf, v)
 		case string:

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 )
 
@@ -15,21 +16,27 @@ import (
 // joined by dots from the root, e.g. "rss.channel.item") as a JSON object:
 // attributes as "@name", child elements by name (an array when repeated),
 // text-only children as strings, other text as "#text".
-func xmlRecords(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error] {
+func xmlStream(ctx context.Context, r io.Reader, path string, spec *Spec) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		if len(spec.Items) == 0 {
+		paths, kinds := itemPaths(spec)
+		if len(paths) == 0 {
 			yield(Record{}, &ReadError{File: path, Err: errors.New("an XML snapshot needs items = [...] naming the item elements, e.g. \"rss.channel.item\"")})
 			return
 		}
-		rc, ok := openOrYield(ctx, path, yield)
-		if !ok {
-			return
+		items := make([]string, len(paths))
+		for i, p := range paths {
+			items[i] = p.String()
 		}
-		defer rc.Close()
+		rc := newInput(ctx, r)
 		rc.limit = spec.ItemLimit()
 		d := xml.NewDecoder(bufio.NewReaderSize(rc, chunkSize))
 		d.Strict = true
-		xmlWalk(ctx, path, d, spec.Items, rc.startItem, yield)
+		xmlWalk(ctx, path, d, items, rc.startItem, func(rec Record, err error) bool {
+			if err == nil {
+				rec.Kind = kinds[slices.Index(items, rec.Kind)]
+			}
+			return yield(rec, err)
+		})
 	}
 }
 

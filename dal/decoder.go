@@ -33,23 +33,35 @@ type Decoder struct {
 	// are *ReadError values naming the file. It must stop promptly once
 	// ctx is done, yielding ctx's error.
 	Records func(ctx context.Context, path string, spec *Spec) iter.Seq2[Record, error]
+	// Stream, when set, reads a snapshot's uncompressed bytes from r
+	// (an archive member, say) as Records reads the file; name is the
+	// snapshot named in errors. Decoders that need a file (SQLite)
+	// leave it nil: an archive member they read is first copied to a
+	// temporary file.
+	Stream StreamFunc
 }
 
 // The format decoders, chosen by extension when a spec names no decoder.
 var (
-	JSON   = &Decoder{Name: "json", Version: 1, Exts: []string{"json"}, Records: jsonRecords}
-	JSONL  = &Decoder{Name: "jsonl", Version: 1, Exts: []string{"jsonl", "ndjson"}, Records: jsonlRecords}
-	CSV    = &Decoder{Name: "csv", Version: 1, Exts: []string{"csv"}, Records: csvRecords(',')}
-	TSV    = &Decoder{Name: "tsv", Version: 1, Exts: []string{"tsv"}, Records: csvRecords('\t')}
-	SQLite = &Decoder{Name: "sqlite", Version: 1, Exts: []string{"sqlite", "sqlite3", "db"}, Records: sqliteRecords}
-	XML    = &Decoder{Name: "xml", Version: 1, Exts: []string{"xml", "rss", "atom", "opml"}, Records: xmlRecords}
+	JSON   = streaming(&Decoder{Name: "json", Version: 2, Exts: []string{"json", "js"}, Stream: jsonStream})
+	JSONL  = streaming(&Decoder{Name: "jsonl", Version: 1, Exts: []string{"jsonl", "ndjson"}, Stream: jsonlStream})
+	CSV    = streaming(&Decoder{Name: "csv", Version: 1, Exts: []string{"csv"}, Stream: csvStream(',')})
+	TSV    = streaming(&Decoder{Name: "tsv", Version: 1, Exts: []string{"tsv"}, Stream: csvStream('\t')})
+	SQLite = &Decoder{Name: "sqlite", Version: 2, Exts: []string{"sqlite", "sqlite3", "db"}, Records: sqliteRecords}
+	XML    = streaming(&Decoder{Name: "xml", Version: 2, Exts: []string{"xml", "rss", "atom", "opml"}, Stream: xmlStream})
 	// REST reads the snapshots of the rest exporter (snapshot/restfmt);
 	// its kinds are the endpoints' names. It has no extension of its own.
-	REST = &Decoder{Name: "rest", Version: 1, Records: restRecords}
+	REST = streaming(&Decoder{Name: "rest", Version: 1, Stream: restStream})
 )
 
+// streaming fills in the Records of a decoder that streams.
+func streaming(d *Decoder) *Decoder {
+	d.Records = RecordsOf(d.Stream)
+	return d
+}
+
 // Formats returns the format decoders, in a fixed order.
-func Formats() []*Decoder { return []*Decoder{JSON, JSONL, CSV, TSV, SQLite, XML, REST} }
+func Formats() []*Decoder { return []*Decoder{JSON, JSONL, CSV, TSV, SQLite, XML, REST, Archive} }
 
 // decoderFor picks the decoder of a snapshot: the spec's, else the format
 // decoder of the file's extension.
@@ -89,7 +101,12 @@ func (s Spec) Validate() error {
 			return err
 		}
 	}
-	if err := checkKind("", KindSpec{Key: s.Key, Time: s.Time, Title: s.Title, URL: s.URL, Text: s.Text}); err != nil {
+	for _, m := range s.Members {
+		if err := checkGlob("members", m); err != nil {
+			return err
+		}
+	}
+	if err := checkKind("", s.own()); err != nil {
 		return err
 	}
 	for _, k := range s.namedKinds() {
@@ -113,17 +130,32 @@ func checkKind(prefix string, k KindSpec) error {
 			}
 		}
 	}
+	if k.Items != "" {
+		if err := checkPath(prefix+"items", k.Items, true); err != nil {
+			return err
+		}
+	}
+	for _, m := range k.Members {
+		if err := checkGlob(prefix+"members", m); err != nil {
+			return err
+		}
+	}
+	if _, err := compileTime(k.timeSettings()); err != nil {
+		return fmt.Errorf("%s%w", prefix, err)
+	}
+	switch k.FixEncoding {
+	case "", FixLatin1:
+	default:
+		return fmt.Errorf("%sfix_encoding = %q: the one repair is %q (UTF-8 bytes written as Latin-1 characters, as in Facebook and Instagram exports)", prefix, k.FixEncoding, FixLatin1)
+	}
 	return nil
 }
 
 // checkPath checks one path setting; only item collections may step into
-// every element of an array.
+// every element of an array ("chats.list[].messages").
 func checkPath(name, s string, many bool) error {
 	if err := jsonpath.Check(s, many); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
-	}
-	if parsePath(s).HasEach() {
-		return fmt.Errorf("%s = %q: paths through arrays (\"[]\") are not read yet; name the array itself", name, s)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -40,7 +41,7 @@ func FuzzJSON(f *testing.F) {
 		p := fuzzFile(t, dir, "json", doc)
 		var recs [][]byte
 		var errs []error
-		for r, err := range jsonRecords(t.Context(), p, &spec) {
+		for r, err := range JSON.Records(t.Context(), p, &spec) {
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -75,7 +76,7 @@ func FuzzJSONL(f *testing.F) {
 	f.Add([]byte("{\"a\":\n}\n{"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for r, err := range jsonlRecords(t.Context(), fuzzFile(t, dir, "jsonl", data), &Spec{}) {
+		for r, err := range JSONL.Records(t.Context(), fuzzFile(t, dir, "jsonl", data), &Spec{}) {
 			if err == nil && (bytes.IndexByte(r.Raw, '\n') >= 0 || len(r.Raw) == 0 || isSpace(r.Raw[0]) || isSpace(r.Raw[len(r.Raw)-1])) {
 				t.Fatalf("record %q spans lines or has spaces", r.Raw)
 			}
@@ -151,6 +152,55 @@ func FuzzKnownVersions(f *testing.F) {
 		}
 		if outs[0] != outs[1] {
 			t.Fatalf("fast path:\n%s\nscanning:\n%s", outs[0], outs[1])
+		}
+	})
+}
+
+// FuzzTextSpans: the spans of an item's envelope text give exactly the
+// text that FillText gives, for the default member names and for nested
+// paths.
+func FuzzTextSpans(f *testing.F) {
+	for _, s := range []string{`{"title":"a","url":"b","text":"c"}`, `{"name":"","subject":"x\"y","link":1,"href":"h","body":"\u00e9\n"}`,
+		`{"a":{"b":"n\u0000ested"},"title":"t\\\\"}`, "{\"title\":\"bad \xff utf8\"}", `{"title":["x"],"text":{"a":"b"}}`, `[]`, `{"title":"x"`} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, nested bool) {
+		spec := Spec{}
+		if nested {
+			spec.Title, spec.Text = "a.b", "title"
+		}
+		r := &Result{env: newEnvelopers(&spec)}
+		it := Item{Kind: DefaultKind, Raw: raw}
+		r.FillText(&it)
+		spans := r.TextSpans(it.Kind, raw)
+		for i, want := range []string{it.Title, it.URL, it.Text} {
+			s := spans[i]
+			got := ""
+			if s.Len > 0 {
+				if s.Off < 0 || s.Off+s.Len > len(raw) {
+					t.Fatalf("field %d: span %+v outside %d bytes", i, s, len(raw))
+				}
+				got = Unquote(raw[s.Off : s.Off+s.Len])
+			}
+			if got != want {
+				t.Fatalf("field %d of %q: span %+v gives %q, FillText %q", i, raw, s, got, want)
+			}
+		}
+	})
+}
+
+// FuzzUnquoteValid: on valid UTF-8, UnquoteValid gives what Unquote gives.
+func FuzzUnquoteValid(f *testing.F) {
+	for _, s := range []string{`a\"b`, `\u00e9\n`, `\ud83d\ude00 \ud83d`, `\é\`, `x\u12`, "\\\xc3\xa9"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !utf8.Valid(b) {
+			return
+		}
+		if got, want := UnquoteValid(b), Unquote(b); got != want {
+			t.Fatalf("UnquoteValid(%q) = %q, Unquote %q", b, got, want)
 		}
 	})
 }

@@ -18,15 +18,15 @@ const ctxCheckEvery = 4 << 20
 // themselves (CSV, XML), with errTooLarge once one item has read more
 // than limit bytes (see startItem).
 type input struct {
-	rc    io.ReadCloser
+	rc    io.Reader
 	ctx   context.Context
 	since int   // bytes read since the context was last looked at
 	used  int64 // bytes read since startItem
 	limit int64 // 0: no limit
 }
 
-func newInput(ctx context.Context, rc io.ReadCloser) *input {
-	return &input{rc: rc, ctx: ctx}
+func newInput(ctx context.Context, r io.Reader) *input {
+	return &input{rc: r, ctx: ctx}
 }
 
 func (in *input) Read(p []byte) (int, error) {
@@ -50,4 +50,10 @@ func (in *input) Read(p []byte) (int, error) {
 // decoder's buffers read ahead, so the limit holds to within a buffer.
 func (in *input) startItem() { in.used = 0 }
 
-func (in *input) Close() error { return in.rc.Close() }
+// Close closes the underlying reader when it is an io.Closer.
+func (in *input) Close() error {
+	if c, ok := in.rc.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}

@@ -79,16 +79,25 @@ type Spec struct {
 	Items []string
 	// Queries maps a kind to an SQL query for SQLite snapshots.
 	Queries map[string]string
+	// QueryFallbacks maps a kind to more queries for SQLite snapshots,
+	// tried in order when the kind's query does not fit a snapshot's
+	// schema (a table or column it names does not exist): one source
+	// spans the versions of an app that changed its schema.
+	QueryFallbacks map[string][]string
 	// Key are the paths whose values identify an item across snapshots.
 	// With one path the key is the value (a string unquoted, anything
 	// else as JSON); with several it is a JSON array of the values, a
 	// missing member being null. With none, the item's whole content is
 	// its key, so only identical items merge.
 	Key []string
-	// Time is the path of the item's time: RFC 3339 text, a date, or Unix
-	// seconds (milliseconds, microseconds or nanoseconds are recognised by
-	// magnitude).
+	// Time is the path of the item's time: RFC 3339 text, a date, a
+	// common layout (RFC 2822, Twitter's, "2006-01-02 15:04:05", ...), or
+	// Unix time as a number (seconds; milliseconds, microseconds or
+	// nanoseconds are recognised by magnitude), read exactly.
 	Time string
+	// TimeFormat, TimeUnit, TimeEpoch and TimeZone say how times are
+	// written where guessing is not good enough; see KindSpec.
+	TimeFormat, TimeUnit, TimeEpoch, TimeZone string
 	// Title, URL and Text are paths for the envelope; empty means the
 	// first present of a few common member names.
 	Title, URL, Text string
@@ -96,15 +105,15 @@ type Spec struct {
 	// kind's setting wins over the spec's, which wins over the decoder's
 	// defaults for that kind (see ForKind).
 	Kinds map[string]KindSpec
-	Merge string // Union (default) or Latest
+	// Members are globs of the archive members (zip, tar) read for items
+	// of kinds that name no members of their own; see KindSpec.Members.
+	Members []string
+	// FixEncoding repairs text for every kind; see KindSpec.FixEncoding.
+	FixEncoding string
+	Merge       string // Union (default) or Latest
 	// MaxItemSize bounds one item's bytes (0: DefaultMaxItemSize); a
 	// larger item is an error naming its file and position.
 	MaxItemSize int64
-	// Options are settings of a built-in source's decoder that its
-	// configuration gives (the kindle source's time_zone, for a file that
-	// writes local times without a zone). A decoder ignores the ones it
-	// does not know; nil means every default.
-	Options map[string]string
 
 	// known, set by a merge, returns the length of an item version it
 	// already holds if b starts with it, else 0; the JSON decoder then
@@ -118,6 +127,46 @@ type KindSpec struct {
 	Key              []string
 	Time             string
 	Title, URL, Text string
+
+	// TimeFormat is the layout of time text: a Go layout ("02/01/2006
+	// 15:04"), a strftime pattern ("%d/%m/%Y %H:%M"), or a name: rfc3339,
+	// rfc1123, rfc1123z, rfc2822, rfc850, ansic, unixdate, rubydate,
+	// twitter, datetime, date. Set, only it is tried for text.
+	TimeFormat string
+	// TimeUnit is the unit of numeric times: s, ms, us, 100ns or ns.
+	// Empty chooses by magnitude. Numbers are read exactly, digit by
+	// digit, never through floating point.
+	TimeUnit string
+	// TimeEpoch is what numeric times count from: unix (1970, the
+	// default), 1601 (Windows FILETIME, WebKit, Chromium) or 2001 (Apple
+	// Core Data, Safari).
+	TimeEpoch string
+	// TimeZone is the zone of time text written without one: an IANA
+	// name ("Europe/Berlin"), UTC, or an offset ("+02:00"). Default UTC.
+	TimeZone string
+
+	// Items is the path of this kind's items inside a document (JSON:
+	// "chats.list[].messages"; XML: "rss.channel.item"): the items found
+	// there are of this kind. Spec.Items names kinds by their path
+	// instead.
+	Items string
+	// Members are globs of the archive members (zip, tar) that hold this
+	// kind's items: "Takeout/*/MyActivity.json", "data/tweets*.js",
+	// "**/message_*.json" ("**" spans directories). Outside an archive
+	// they are not used.
+	Members []string
+	// Decoder reads those members; nil chooses a format decoder by each
+	// member's extension.
+	Decoder *Decoder
+	// FixEncoding "latin1" repairs strings whose UTF-8 bytes were written
+	// as Latin-1 characters (Facebook and Instagram exports: "SchÃ¶n" is
+	// "Schön"); the record is repaired before it is keyed and merged.
+	FixEncoding string
+}
+
+// timeSettings returns the kind's time settings.
+func (k KindSpec) timeSettings() timeSettings {
+	return timeSettings{Format: k.TimeFormat, Unit: k.TimeUnit, Epoch: k.TimeEpoch, Zone: k.TimeZone}
 }
 
 // ItemLimit is the effective MaxItemSize: the largest item a decoder

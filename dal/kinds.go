@@ -14,21 +14,78 @@ import (
 // the decoder's default for that kind.
 func (s *Spec) ForKind(kind string) KindSpec {
 	out := s.Kinds[kind]
-	own := KindSpec{Key: s.Key, Time: s.Time, Title: s.Title, URL: s.URL, Text: s.Text}
-	var dec KindSpec
-	if s.Decoder != nil {
-		dec = s.Decoder.Kinds[kind]
-	}
-	for _, from := range []KindSpec{own, dec} {
-		if len(out.Key) == 0 {
-			out.Key = from.Key
-		}
-		fill(&out.Time, from.Time)
-		fill(&out.Title, from.Title)
-		fill(&out.URL, from.URL)
-		fill(&out.Text, from.Text)
+	for _, from := range []KindSpec{s.own(), s.defaults(kind)} {
+		out = Overlay(from, out)
 	}
 	return out
+}
+
+// defaults returns the decoder's defaults for kind; for kinds that
+// archive members yield, those of the members' decoder.
+func (s *Spec) defaults(kind string) KindSpec {
+	if s.Decoder != nil {
+		if d, ok := s.Decoder.Kinds[kind]; ok {
+			return d
+		}
+	}
+	for _, d := range s.memberDecoders() {
+		if d, ok := d.Kinds[kind]; ok {
+			return d
+		}
+	}
+	return KindSpec{}
+}
+
+// memberDecoders returns the decoders the kinds name for archive
+// members, in kind order.
+func (s *Spec) memberDecoders() []*Decoder {
+	var out []*Decoder
+	add := func(kinds map[string]KindSpec) {
+		names := make([]string, 0, len(kinds))
+		for k := range kinds {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			if d := kinds[k].Decoder; d != nil && d != s.Decoder {
+				out = append(out, d)
+			}
+		}
+	}
+	add(s.Kinds)
+	if s.Decoder != nil {
+		add(s.Decoder.Kinds)
+	}
+	return out
+}
+
+// own returns the spec's source-wide settings as a KindSpec.
+func (s *Spec) own() KindSpec {
+	return KindSpec{Key: s.Key, Time: s.Time, Title: s.Title, URL: s.URL, Text: s.Text,
+		TimeFormat: s.TimeFormat, TimeUnit: s.TimeUnit, TimeEpoch: s.TimeEpoch, TimeZone: s.TimeZone,
+		FixEncoding: s.FixEncoding}
+}
+
+// Overlay returns top with each field it leaves empty taken from base.
+func Overlay(base, top KindSpec) KindSpec {
+	if len(top.Key) == 0 {
+		top.Key = base.Key
+	}
+	if len(top.Members) == 0 {
+		top.Members = base.Members
+	}
+	if top.Decoder == nil {
+		top.Decoder = base.Decoder
+	}
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{{&top.Time, base.Time}, {&top.Title, base.Title}, {&top.URL, base.URL}, {&top.Text, base.Text},
+		{&top.TimeFormat, base.TimeFormat}, {&top.TimeUnit, base.TimeUnit}, {&top.TimeEpoch, base.TimeEpoch},
+		{&top.TimeZone, base.TimeZone}, {&top.Items, base.Items}, {&top.FixEncoding, base.FixEncoding}} {
+		fill(f.dst, f.v)
+	}
+	return top
 }
 
 func fill(dst *string, v string) {
@@ -46,6 +103,11 @@ func (s *Spec) namedKinds() []string {
 	}
 	if s.Decoder != nil {
 		for k := range s.Decoder.Kinds {
+			set[k] = true
+		}
+	}
+	for _, d := range s.memberDecoders() {
+		for k := range d.Kinds {
 			set[k] = true
 		}
 	}
@@ -104,42 +166,57 @@ func (s Spec) Fingerprint() string {
 			writeDecoder(h, d)
 		}
 	}
-	fmt.Fprintf(h, "items %q\nkey %q\ntime %q\ntitle %q\nurl %q\ntext %q\nmerge %q\nmax item %d\n", s.Items, s.Key, s.Time, s.Title, s.URL, s.Text, s.Merge, s.ItemLimit())
+	fmt.Fprintf(h, "items %q\nmerge %q\nmax item %d\nmembers %q\n", s.Items, s.Merge, s.ItemLimit(), s.Members)
+	writeKind(h, "own", "", s.own())
+	// how times are read; a change here rebuilds every cache
+	fmt.Fprintf(h, "times: exact digits, %d layouts\n", len(autoLayouts))
 	// how keys and fields are read; a change here rebuilds every cache
 	fmt.Fprintf(h, "repeated member names: the last counts\n")
 	writeKinds(h, "kind", s.Kinds)
-	qs := make([]string, 0, len(s.Queries))
-	for k := range s.Queries {
+	versions := s.queryVersions()
+	qs := make([]string, 0, len(versions))
+	for k := range versions {
 		qs = append(qs, k)
 	}
 	sort.Strings(qs)
 	for _, k := range qs {
-		fmt.Fprintf(h, "query %q %q\n", k, s.Queries[k])
-	}
-	opts := make([]string, 0, len(s.Options))
-	for k := range s.Options {
-		opts = append(opts, k)
-	}
-	sort.Strings(opts)
-	for _, k := range opts {
-		fmt.Fprintf(h, "option %q %q\n", k, s.Options[k])
+		fmt.Fprintf(h, "query %q %q\n", k, versions[k])
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-func writeDecoder(w io.Writer, d *Decoder) {
+func writeDecoder(w io.Writer, d *Decoder) { writeDecoderDepth(w, d, 0) }
+
+// writeDecoderDepth writes a decoder and its kinds' defaults; the member
+// decoders those name are written to a depth of two.
+func writeDecoderDepth(w io.Writer, d *Decoder, depth int) {
 	fmt.Fprintf(w, "decoder %q %d %q\n", d.Name, d.Version, strings.Join(d.Exts, ","))
-	writeKinds(w, "default", d.Kinds)
+	if depth < 2 {
+		writeKindsDepth(w, "default", d.Kinds, depth+1)
+	}
 }
 
 func writeKinds(w io.Writer, label string, kinds map[string]KindSpec) {
+	writeKindsDepth(w, label, kinds, 0)
+}
+
+func writeKindsDepth(w io.Writer, label string, kinds map[string]KindSpec, depth int) {
 	names := make([]string, 0, len(kinds))
 	for k := range kinds {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		ks := kinds[k]
-		fmt.Fprintf(w, "%s %q key %q time %q title %q url %q text %q\n", label, k, ks.Key, ks.Time, ks.Title, ks.URL, ks.Text)
+		writeKindDepth(w, label, k, kinds[k], depth)
+	}
+}
+
+func writeKind(w io.Writer, label, name string, ks KindSpec) { writeKindDepth(w, label, name, ks, 0) }
+
+func writeKindDepth(w io.Writer, label, name string, ks KindSpec, depth int) {
+	fmt.Fprintf(w, "%s %q key %q time %q title %q url %q text %q", label, name, ks.Key, ks.Time, ks.Title, ks.URL, ks.Text)
+	fmt.Fprintf(w, " time as %q items %q members %q fix %q\n", ks.timeSettings(), ks.Items, ks.Members, ks.FixEncoding)
+	if ks.Decoder != nil {
+		writeDecoderDepth(w, ks.Decoder, depth)
 	}
 }

@@ -23,6 +23,10 @@ func OpenRecords(ctx context.Context, path string) (io.ReadCloser, error) {
 	return newInput(ctx, rc), nil
 }
 
+// WithContext returns r whose reads end with ctx's error once ctx is
+// done (checked every few MiB): what a decoder's Stream reads through.
+func WithContext(ctx context.Context, r io.Reader) io.Reader { return newInput(ctx, r) }
+
 // ReadLine reads one line from br without its newline, gathering a line
 // longer than br's buffer in *long. A line longer than limit bytes is
 // read to its end and dropped: ReadLine then returns no bytes and big is
@@ -40,6 +44,14 @@ func LineTooLarge(path string, n int, limit int64) error { return lineTooLarge(p
 // text as strings, NULL as null, blobs as text when they are UTF-8, else
 // base64. A query that fails is an error naming the file and kind.
 func SQLRecords(ctx context.Context, path string, queries map[string]string) iter.Seq2[Record, error] {
+	return queryRecords(ctx, path, singleQueries(queries))
+}
+
+// SQLRecordsVersions is SQLRecords for a database whose schema changed
+// between versions of its program: each kind has several queries, tried
+// in order, and the first whose tables and columns exist in the snapshot
+// is used. When none fits, the error lists why each failed.
+func SQLRecordsVersions(ctx context.Context, path string, queries map[string][]string) iter.Seq2[Record, error] {
 	return queryRecords(ctx, path, queries)
 }
 

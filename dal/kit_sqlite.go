@@ -36,7 +36,7 @@ func SQLRecordsWith(ctx context.Context, path string, choose SQLChooser) iter.Se
 		}
 		sort.Strings(kinds)
 		for _, kind := range kinds {
-			if !queryKind(ctx, db, path, kind, queries[kind], yield) {
+			if !queryKind(ctx, db, path, kind, []string{queries[kind]}, yield) {
 				return
 			}
 		}

@@ -76,7 +76,7 @@ func TestCancelInsideHugeValue(t *testing.T) {
 	p := writeSnap(t, t.TempDir(), 0, "json", `[{"id":1,"text":"`+strings.Repeat("q", 64<<20)+`"}]`)
 	ctx, cancel := context.WithCancel(context.Background())
 	var errs []error
-	for _, err := range jsonRecords(ctx, p, &Spec{MaxItemSize: 1 << 30}) {
+	for _, err := range JSON.Records(ctx, p, &Spec{MaxItemSize: 1 << 30}) {
 
 		if err != nil {
 			errs = append(errs, err)
@@ -87,7 +87,7 @@ func TestCancelInsideHugeValue(t *testing.T) {
 	}
 	cancel()
 	errs = nil
-	for _, err := range jsonRecords(ctx, p, &Spec{MaxItemSize: 1 << 30}) {
+	for _, err := range JSON.Records(ctx, p, &Spec{MaxItemSize: 1 << 30}) {
 		if err != nil {
 			errs = append(errs, err)
 		}

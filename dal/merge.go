@@ -42,6 +42,10 @@ type Options struct {
 	// Result.FillText on an item when it is needed. Memory then holds
 	// little more than the items' raw JSON.
 	LazyText bool
+	// Progress, when set, is called after each snapshot is read with the
+	// number read so far, from the goroutine that read it: several may
+	// call it at once.
+	Progress func(done int)
 }
 
 // TimeRange is the oldest and newest item time of one kind in a snapshot.
@@ -86,6 +90,19 @@ func (r *Result) FillText(it *Item) {
 	}
 }
 
+// TextSpans returns where FillText finds the Title, URL and Text of an
+// item of kind whose Raw is raw: each field is
+// Unquote(raw[s.Off : s.Off+s.Len]), or "" for the zero Span. Storing the
+// spans instead of the text saves keeping each field twice.
+func (r *Result) TextSpans(kind string, raw []byte) [3]Span {
+	return r.env.of(kind).spans(raw)
+}
+
+// Unquote decodes the contents of a JSON string (without its quotes) as
+// FillText does: invalid escapes are kept as they are and invalid UTF-8
+// becomes U+FFFD.
+func Unquote(b []byte) string { return unquote(b) }
+
 // Errors returns every error of the merge: the files' errors in file
 // order, then the items' errors in order of the snapshot and position of
 // the version they concern.
@@ -124,7 +141,7 @@ func Merge(ctx context.Context, spec Spec, snaps []snapshot.Snapshot, opt Option
 		snaps = snaps[len(snaps)-1:]
 	}
 	m := newMerger(&spec, snaps, opt)
-	m.lazy = opt.LazyText
+	m.lazy, m.progress = opt.LazyText, opt.Progress
 	m.run(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -139,6 +156,10 @@ type entry struct {
 	keyHash     uint64 // a second hash of kind and key, to tell keys apart
 	first, last Pos
 	raw         []byte
+	// With Options.Ranges: the time of raw, parsed once for a version that
+	// many snapshots repeat (timeState: 0 not parsed, 1 none, 2 t).
+	t         int64
+	timeState uint8
 }
 
 const shardCount = 64
@@ -161,17 +182,21 @@ type merger struct {
 	ranges bool
 	seeds  [2]maphash.Seed // key hash, key check hash
 	shards [shardCount]shard
-	times  perKind[Path] // time path of each kind, for Ranges
+	times  perKind[timeField] // time of each kind, for Ranges
+	fix    perKind[bool]      // kinds whose text is repaired (FixEncoding)
 	env    *envelopers
 	lazy   bool
 	// scanAll turns off the known-version fast path (tests compare both).
-	scanAll bool
+	scanAll  bool
+	progress func(done int)
+	done     atomic.Int64 // snapshots read
 }
 
 func newMerger(spec *Spec, snaps []snapshot.Snapshot, opt Options) *merger {
 	m := &merger{spec: spec, snaps: snaps, files: make([]FileStat, len(snaps)),
 		ranges: opt.Ranges && spec.HasTime(),
-		times:  newPerKind(spec, func(ks KindSpec) Path { return parsePath(ks.Time) })}
+		times:  newPerKind(spec, newTimeField),
+		fix:    newPerKind(spec, func(ks KindSpec) bool { return ks.FixEncoding == FixLatin1 })}
 	for i := range m.seeds {
 		m.seeds[i] = maphash.MakeSeed()
 	}
@@ -214,6 +239,9 @@ func (m *merger) run(ctx context.Context) {
 					return
 				}
 				scratch = m.file(ctx, &spec, i, k, scratch, &last)
+				if n := m.done.Add(1); m.progress != nil {
+					m.progress(int(n))
+				}
 			}
 		}()
 	}
@@ -257,18 +285,26 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 		st.Errors = append(st.Errors, &ReadError{File: path, Err: err})
 		return scratch
 	}
+	var rs ranges
+	if m.ranges {
+		defer func() { rs.store(st) }() // also after a panic
+	}
 	for rec, err := range dec.Records(ctx, path, spec) {
 		if err != nil {
 			st.Errors = append(st.Errors, err)
 			continue
 		}
 		st.Records++
+		if m.fix.of(rec.Kind) {
+			rec.Raw = fixLatin1(rec.Raw)
+		}
 		if h := *last; h.e != nil && len(rec.Raw) == h.n && unsafe.SliceData(rec.Raw) == h.p {
 			*last = hit{}
-			if m.ranges {
-				m.addRange(st, rec)
-			}
 			h.sh.mu.Lock()
+			if m.ranges {
+				t, ok := m.versionTime(h.e, rec.Kind, rec.Raw)
+				rs.widen(rec.Kind, t, ok)
+			}
 			h.e.update(rec.Raw, Pos{Snap: i, Seq: st.Records})
 			h.sh.mu.Unlock()
 			continue
@@ -281,34 +317,89 @@ func (m *merger) readFile(ctx context.Context, spec *Spec, i int, k *keyer, scra
 			continue
 		}
 		if m.ranges {
-			m.addRange(st, rec)
+			t, ok := m.recordTime(rec.Kind, rec.Raw)
+			rs.widen(rec.Kind, t, ok)
 		}
 		m.put(scratch, len(rec.Kind), rec.Raw, Pos{Snap: i, Seq: st.Records})
 	}
 	return scratch
 }
 
-// addRange widens the snapshot's time range of the record's kind.
-func (m *merger) addRange(st *FileStat, rec Record) {
-	tp := m.times.of(rec.Kind)
-	if len(tp) == 0 {
-		return
+// recordTime is the time of a record of kind, in Unix nanoseconds, for
+// Options.Ranges; false when it has none (or an unreadable one, or its
+// kind has no time).
+func (m *merger) recordTime(kind string, raw []byte) (int64, bool) {
+	tf := m.times.of(kind)
+	if len(tf.path) == 0 {
+		return 0, false
 	}
-	t, ok, _ := parseTime(lookup(rec.Raw, tp))
+	t, ok, _ := tf.r.read(lookup(raw, tf.path))
+	return t.UnixNano(), ok
+}
+
+// versionTime is recordTime for a record that repeats e's version (e's
+// shard is locked): parsed once per version, not once per snapshot. The
+// bytes are compared again, since another file may have changed e's
+// version since the record was recognised.
+func (m *merger) versionTime(e *entry, kind string, raw []byte) (int64, bool) {
+	same := bytes.Equal(e.raw, raw)
+	if same && e.timeState != 0 {
+		return e.t, e.timeState == 2
+	}
+	t, ok := m.recordTime(kind, raw)
+	if same {
+		e.t, e.timeState = t, 1
+		if ok {
+			e.timeState = 2
+		}
+	}
+	return t, ok
+}
+
+// ranges are a file's time ranges by kind as it is read, in Unix
+// nanoseconds: a file has few kinds, and a record is mostly of the kind
+// of the one before.
+type ranges []struct {
+	kind   string
+	lo, hi int64
+}
+
+// widen widens the range of a kind to time ns.
+func (rs *ranges) widen(kind string, ns int64, ok bool) {
 	if !ok {
 		return
 	}
-	if st.Ranges == nil {
-		st.Ranges = map[string]TimeRange{}
+	for i := range *rs {
+		if r := &(*rs)[i]; r.kind == kind {
+			r.lo, r.hi = min(r.lo, ns), max(r.hi, ns)
+			return
+		}
 	}
-	r, seen := st.Ranges[rec.Kind]
-	if !seen || t.Before(r.Min) {
-		r.Min = t
+	*rs = append(*rs, struct {
+		kind   string
+		lo, hi int64
+	}{kind, ns, ns})
+}
+
+// store sets the file's Ranges.
+func (rs ranges) store(st *FileStat) {
+	if len(rs) == 0 {
+		return
 	}
-	if !seen || t.After(r.Max) {
-		r.Max = t
+	st.Ranges = map[string]TimeRange{}
+	for _, r := range rs {
+		st.Ranges[r.kind] = TimeRange{Min: time.Unix(0, r.lo).UTC(), Max: time.Unix(0, r.hi).UTC()}
 	}
-	st.Ranges[rec.Kind] = r
+}
+
+// timeField is where a kind's time is and how it is written.
+type timeField struct {
+	path Path
+	r    *timeReader
+}
+
+func newTimeField(ks KindSpec) timeField {
+	return timeField{path: parsePath(ks.Time), r: newTimeReader(ks.timeSettings())}
 }
 
 // find returns the entry of key k (kind, NUL, key); the shard is locked.
@@ -324,6 +415,9 @@ func (sh *shard) find(h, check uint64, k []byte) *entry {
 // starts with, if b starts with that version's bytes, and notes the entry
 // in last; else 0.
 func (m *merger) known(k *keyer, scratch *[]byte, last *hit, kind string, b []byte) int {
+	if m.fix.of(kind) {
+		return 0 // the held version is repaired: the input never starts with it
+	}
 	// b runs on past the item: its key is read as the first of repeated
 	// names, which is the right key whenever b starts with a held version
 	// (the only case that counts here: that version was keyed whole).
@@ -378,6 +472,7 @@ func (e *entry) update(raw []byte, p Pos) {
 		e.last = p
 		if !bytes.Equal(e.raw, raw) {
 			e.raw = append(e.raw[:0], raw...)
+			e.timeState = 0
 		}
 	}
 }

@@ -7,8 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/hoard-dev/hoard/snapshot"
 )
 
 // TestUnionProperty: for random snapshot sequences, the union holds every
@@ -160,7 +165,7 @@ func TestInvalidItemJSON(t *testing.T) {
 	if len(res.Items) != 1 || len(errs) != 2 {
 		t.Fatalf("items %s errors %v", describeItems(res), errs)
 	}
-	if !strings.HasPrefix(errs[0].Error(), p+": item 1 (items): invalid JSON") || !strings.Contains(errs[1].Error(), `item 2 (items): time member "t": cannot read "soon"`) {
+	if !strings.HasPrefix(errs[0].Error(), p+": item 1 (items): invalid JSON") || !strings.Contains(errs[1].Error(), `item 2 (items): time member "t" = "soon": not a time in any known format (set time_format)`) {
 		t.Errorf("errors %v", errs)
 	}
 }
@@ -230,5 +235,87 @@ func TestDecoderPanicIsAnError(t *testing.T) {
 		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), bad+": internal error while reading this file") || !strings.Contains(errs[0].Error(), "decoder bug") {
 			t.Errorf("errors %v, want one naming %s and the panic", errs, bad)
 		}
+	}
+}
+
+// TestRangesProperty: each snapshot's time ranges are those of all its
+// records, also when most records repeat a version already merged (whose
+// time is parsed once) and when versions change from file to file.
+func TestRangesProperty(t *testing.T) {
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		dir := t.TempDir()
+		vers := map[int]string{} // each item's version, changed now and then
+		for s := range 2 + r.IntN(10) {
+			var parts []string
+			for k := range 40 {
+				if r.IntN(5) == 0 {
+					continue
+				}
+				if _, ok := vers[k]; !ok || r.IntN(5) == 0 {
+					var tm string
+					switch r.IntN(6) {
+					case 0: // no time
+					case 1:
+						tm = `,"t":"soon"`
+					default:
+						tm = fmt.Sprintf(`,"t":%d`, 1700000000+r.IntN(5)*60)
+					}
+					vers[k] = fmt.Sprintf(`{"id":%d%s,"v":%d}`, k, tm, r.IntN(2))
+				}
+				parts = append(parts, vers[k])
+			}
+			writeSnap(t, dir, s, "json", `[`+strings.Join(parts, ",")+`]`)
+		}
+		spec := Spec{Key: []string{"id"}, Time: "t"}
+		res := mergeDir(t, dir, spec)
+		for _, f := range res.Files {
+			want := map[string]TimeRange{}
+			recs, _ := records(t, "json", f.Snapshot.Path, spec)
+			for _, rec := range recs {
+				_, raw, _ := strings.Cut(rec, " ")
+				tm, ok, _ := newTimeReader(spec.ForKind(DefaultKind).timeSettings()).read(lookup([]byte(raw), Path{"t"}))
+				if !ok {
+					continue
+				}
+				w, seen := want[DefaultKind]
+				if !seen || tm.Before(w.Min) {
+					w.Min = tm
+				}
+				if !seen || tm.After(w.Max) {
+					w.Max = tm
+				}
+				want[DefaultKind] = w
+			}
+			if len(want) == 0 {
+				want = nil
+			}
+			if !reflect.DeepEqual(f.Ranges, want) {
+				t.Fatalf("seed %d, %s: ranges %v, want %v", seed, f.Snapshot.Path, f.Ranges, want)
+			}
+		}
+	}
+}
+
+// Options.Progress is told of every snapshot read, once.
+func TestMergeProgress(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 5 {
+		writeSnap(t, dir, i, "json", fmt.Sprintf(`[{"id":%d}]`, i))
+	}
+	l, err := snapshot.ListDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got []int
+	_, err = Merge(context.Background(), Spec{Key: []string{"id"}}, l.Snapshots, Options{Progress: func(n int) {
+		mu.Lock()
+		got = append(got, n)
+		mu.Unlock()
+	}})
+	slices.Sort(got)
+	if err != nil || !reflect.DeepEqual(got, []int{1, 2, 3, 4, 5}) {
+		t.Fatalf("progress %v, %v", got, err)
 	}
 }

@@ -80,17 +80,36 @@ func unquote(raw []byte) string {
 		}
 		return strings.ToValidUTF8(string(raw), "\uFFFD")
 	}
+	out := unescape(raw, bs)
+	if utf8.Valid(out) {
+		return unsafe.String(unsafe.SliceData(out), len(out)) // out is never changed again
+	}
+	return strings.ToValidUTF8(string(out), "\uFFFD")
+}
+
+// unescape decodes the escapes of raw, the first of which is at bs.
+func unescape(raw []byte, bs int) []byte {
 	out := make([]byte, 0, len(raw))
 	for bs >= 0 {
 		out = append(out, raw[:bs]...)
 		out, raw = appendEscape(out, raw[bs:])
 		bs = bytes.IndexByte(raw, '\\')
 	}
-	out = append(out, raw...)
-	if utf8.Valid(out) {
-		return unsafe.String(unsafe.SliceData(out), len(out)) // out is never changed again
+	return append(out, raw...)
+}
+
+// UnquoteValid is Unquote for contents that are valid UTF-8 (utf8.Valid):
+// the same text, without checking it again. Decoding an escape never
+// makes valid UTF-8 invalid: the bytes between escapes are kept as they
+// are, and an escape becomes a valid rune (U+FFFD for a lone surrogate)
+// or stays as it was.
+func UnquoteValid(raw []byte) string {
+	bs := bytes.IndexByte(raw, '\\')
+	if bs < 0 {
+		return string(raw)
 	}
-	return strings.ToValidUTF8(string(out), "\uFFFD")
+	out := unescape(raw, bs)
+	return unsafe.String(unsafe.SliceData(out), len(out)) // out is never changed again
 }
 
 // appendEscape decodes the escape at the start of b (b[0] is a backslash)
@@ -269,8 +288,13 @@ func lookupAll(b []byte, paths []Path, out [][]byte) {
 	}
 	toEnd := false // a repeat is possible: read every member
 	_ = membersFrom(b, 0, func(name, value, rest []byte) bool {
+		// The name is unescaped once, not once per path (nameIs).
+		s := unsafe.String(unsafe.SliceData(name), len(name))
+		if bytes.IndexByte(name, '\\') >= 0 {
+			s = unquote(name)
+		}
 		for j, p := range paths {
-			if len(p) == 0 || !nameIs(name, p[0]) {
+			if len(p) == 0 || s != p[0] {
 				continue
 			}
 			if len(p) == 1 {

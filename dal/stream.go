@@ -5,22 +5,30 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 )
 
 // ReadError is a problem with one part of one snapshot: the whole file, a
 // position in it, or one item. Reading goes on past it.
 type ReadError struct {
-	File  string // the snapshot's path
-	Where string // "line 3, byte 120", "item 17 of saved", ...; may be ""
-	Err   error
+	File string // the snapshot's path
+	// Member is the archive member the problem is in, when the snapshot
+	// is an archive (zip, tar); "" otherwise.
+	Member string
+	Where  string // "line 3, byte 120", "item 17 of saved", ...; may be ""
+	Err    error
 }
 
 func (e *ReadError) Error() string {
-	if e.Where == "" {
-		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	file := e.File
+	if e.Member != "" {
+		file += ": member " + strconv.Quote(e.Member)
 	}
-	return fmt.Sprintf("%s: %s: %v", e.File, e.Where, e.Err)
+	if e.Where == "" {
+		return fmt.Sprintf("%s: %v", file, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: %v", file, e.Where, e.Err)
 }
 
 func (e *ReadError) Unwrap() error { return e.Err }

@@ -58,6 +58,14 @@ func normISO(s string) string {
 	return date + "T" + clock + zone
 }
 
+// StampOf returns the time a file name holds, read as ListDir reads it
+// ("takeout-20240315T101500Z-001.zip", "2020-01-02.json"); false when it
+// holds none.
+func StampOf(name string) (time.Time, bool) {
+	pn, err := parseName(name)
+	return pn.Time, err == nil
+}
+
 // parsedName is what a file name tells about a snapshot.
 type parsedName struct {
 	Time   time.Time

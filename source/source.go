@@ -65,14 +65,90 @@ type Source struct {
 	// Stanza is the commented config `hoard init --add NAME` appends,
 	// with NAME as the source's name.
 	Stanza string
-	// Secrets are the keys its secrets file must hold; empty if none.
+	// Secrets are the keys its secrets file holds; empty if none. Those
+	// not Optional are what it must hold.
 	Secrets []Secret
+	// OAuth2, when set, is how `hoard auth NAME` authorises the source:
+	// the authorization-code flow with a loopback redirect, which writes
+	// client_id, client_secret and refresh_token into its secrets file.
+	OAuth2 *OAuth2
+	// Incremental: each snapshot holds only what is new since the last
+	// one, so snapshots never overlap and gaps between them mean
+	// nothing; hoard doctor looks for none unless the config sets
+	// gaps = true.
+	Incremental bool
+	// WindowKinds, when set, are the only kinds hoard doctor looks for
+	// gaps in: those the service shows only a window of (the last 50
+	// plays, 90 days of transactions), where a gap between snapshots is
+	// lost data. Other kinds are full lists or time series.
+	WindowKinds []string
+}
+
+// OAuth2 is a source's OAuth 2.0 authorization-code flow (RFC 6749 4.1)
+// for `hoard auth NAME`.
+type OAuth2 struct {
+	AuthURL  string // the authorization endpoint, e.g. "https://accounts.spotify.com/authorize"
+	TokenURL string // the token endpoint
+	// Scope is the scope parameter, as the service spells it (Spotify
+	// separates scopes with spaces, Strava with commas).
+	Scope string
+	// ClientAuth is how the client authenticates at the token endpoint:
+	// "basic" (HTTP basic, the default) or "post" (in the form).
+	ClientAuth string
+	PKCE       bool              // send an S256 code challenge (RFC 7636)
+	Params     map[string]string // extra authorization parameters, e.g. duration = "permanent"
+	// Port is the loopback port of the redirect URI: 0 for any free port
+	// (services that follow RFC 8252 and accept any port), else the port
+	// the app must be registered with (services that match the redirect
+	// URI exactly). `hoard auth --port` overrides it.
+	Port int
+	// Register says, in a sentence, where to create the app whose client
+	// id and secret the user pastes, and which redirect URI to give it.
+	Register string
+	// After is printed once the secrets file is written, e.g. what to do
+	// next that the service requires.
+	After string
+}
+
+// OAuth2Endpoints is implemented by the parameters of a source whose
+// config may move its OAuth2 endpoints (auth_url, token_url): "" keeps
+// the source's default.
+type OAuth2Endpoints interface {
+	OAuth2Endpoints() (authURL, tokenURL string)
+}
+
+// RedirectPort is the loopback port of the redirect URI
+// (http://127.0.0.1:8976/callback) that sources which match it exactly
+// are registered with, unless `hoard auth --port` says otherwise.
+const RedirectPort = 8976
+
+// ResolveOAuth2 returns the flow of a configured source: its declared
+// endpoints, moved by its parameters where they say so.
+func (s *Source) ResolveOAuth2(params any) *OAuth2 {
+	if s.OAuth2 == nil {
+		return nil
+	}
+	o := *s.OAuth2
+	if e, ok := params.(OAuth2Endpoints); ok {
+		a, t := e.OAuth2Endpoints()
+		if a != "" {
+			o.AuthURL = a
+		}
+		if t != "" {
+			o.TokenURL = t
+		}
+	}
+	return &o
 }
 
 // Secret is one key a source's secrets file holds.
 type Secret struct {
 	Key  string // e.g. "token"
 	Help string // where to get it, e.g. "https://github.com/settings/tokens (scope: read:user)"
+	// Optional keys are needed by some setups only (one of two ways to
+	// sign in, a key for one kind of item); the exporter says which are
+	// missing when it runs.
+	Optional bool `json:",omitempty"`
 }
 
 // Docs is the path of the source's documentation page in hoard's

@@ -13,7 +13,9 @@
 #     three rounds from a copy of the index) against a new process decoding
 #     that one file, a warm query of all items, warm small queries,
 # and runs the testing.B benchmarks (raw JSON scan, merge, warm query,
-# refresh after one new snapshot vs decoding that snapshot).
+# refresh after one new snapshot vs decoding that snapshot, index build).
+# bench/dal/index.sh compares the index with the merge in interleaved
+# rounds (build, memory, refresh, size).
 # COLD=1 drops the page cache before each timed run (needs root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -100,3 +102,5 @@ HOARD_BENCH_DIR=$JSON go test -run '^$' -bench 'ScanJSON' -benchtime 1s ./dal | 
 HOARD_BENCH_DIR=$JSON go test -run '^$' -bench 'Merge$' -benchtime 3x ./dal | grep Benchmark
 # Ten queries or refreshes each: with three, the first one's warm-up weighs a third.
 HOARD_BENCH_DIR=$JSON go test -run '^$' -bench 'WarmQuery|WarmEach|RefreshOne|DecodeOne' -benchtime 10x ./internal/index | grep Benchmark
+HOARD_BENCH_DIR=$JSON go test -run '^$' -bench 'Build$' -benchtime 3x ./internal/index | grep Benchmark
+echo "the index against the merge, interleaved rounds: bench/dal/index.sh [ROUNDS] [OTHER_BINARY]"

@@ -4,7 +4,8 @@
 // dal.Decoder:
 //
 //   - the records are JSON objects, and the same for plain, zstd and gzip
-//     snapshots of the same bytes;
+//     snapshots of the same bytes, and through the decoder's Stream (which
+//     reads archive members) when it has one;
 //   - they match a golden file, so that a change of output comes with a
 //     new Decoder.Version (go test -update rewrites the file);
 //   - the decoder stops when its consumer stops, and once its context is
@@ -73,6 +74,7 @@ func Run(t *testing.T, c Case) {
 			}
 		}
 	})
+	t.Run("streaming reads the same", func(t *testing.T) { streamed(t, c, sample, plain) })
 	t.Run("stops when the consumer stops", func(t *testing.T) {
 		path := WriteSnap(t, t.TempDir(), 0, c.Ext, sample)
 		n := 0
@@ -111,6 +113,26 @@ func golden(t *testing.T, c Case, got Read) {
 		t.Errorf("%s is for %q; the decoder is version %d: check the records, then go test -update", c.Golden, head, c.Decoder.Version)
 	default:
 		t.Errorf("the records differ from %s although Version is still %d: bump Decoder.Version (caches must be rebuilt), then go test -update\ngot:\n%s", c.Golden, c.Decoder.Version, got)
+	}
+}
+
+// streamed checks that a decoder's Stream (when it has one) reads the
+// sample as its Records does.
+func streamed(t *testing.T, c Case, sample []byte, plain Read) {
+	if c.Decoder.Stream == nil {
+		t.Skip("the decoder reads files only (no Stream)")
+	}
+	name := filepath.Join(t.TempDir(), "member")
+	var r Read
+	for rec, err := range c.Decoder.Stream(context.Background(), bytes.NewReader(sample), name, &c.Spec) {
+		if err != nil {
+			r.Errs = append(r.Errs, err)
+			continue
+		}
+		r.Records = append(r.Records, Record{rec.Kind, string(rec.Raw)})
+	}
+	if r.String() != plain.String() {
+		t.Errorf("Stream:\n%s\nRecords:\n%s", r, plain)
 	}
 }
 
@@ -296,5 +318,31 @@ func OneError(t testing.TB, errs []error, want, path string) {
 	}
 	if msg := errs[0].Error(); !strings.Contains(msg, want) || !strings.HasPrefix(msg, path+": ") {
 		t.Errorf("error %q should start with the file name and contain %q", msg, want)
+	}
+}
+
+// ExpectedLines reads an oracle file of one JSON value a line (a
+// fixture's expected.json), skipping blank lines.
+func ExpectedLines(t testing.TB, path string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// Unmarshal decodes JSON into v, numbers as their Go types (int64 fields
+// take integers above 2^53 exactly), failing the test on an error.
+func Unmarshal(t testing.TB, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", data, err)
 	}
 }

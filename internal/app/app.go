@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	_ "time/tzdata" // time_zone names work on machines without a zone database
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/export"
@@ -21,6 +22,7 @@ import (
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/internal/suggest"
+	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/all"
 )
 
@@ -128,8 +130,8 @@ func (a *App) Extension(name string) string {
 }
 
 // buildSpec resolves the read settings of a configured source: its
-// decoder (named, else its exporter's, else the built-in source of that
-// exact name for a file or command export, else by extension) and the
+// decoder (named, else its exporter's, else the local built-in source of
+// that exact name for a file or command export, else by extension) and the
 // settings of each kind (the config's tables over the exporter's: a rest
 // endpoint's key is its kind's key).
 func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
@@ -138,19 +140,24 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 		return fmt.Sprintf("%s:%d", a.Config.Path, a.Config.Line(append([]string{"sources", src.Name}, key...)...))
 	}
 	spec := dal.Spec{
-		Source: src.Name, Items: r.Items, Queries: r.Queries, Key: r.Key, Time: r.Time,
+		Source: src.Name, Items: r.Items, Key: r.Key, Time: r.Time,
 		Title: r.Title, URL: r.URL, Text: r.Text, Merge: r.Merge, Kinds: exporterKinds(src),
 		MaxItemSize: int64(r.MaxItemSize),
+		TimeFormat:  r.TimeFormat, TimeUnit: r.TimeUnit, TimeEpoch: r.TimeEpoch, TimeZone: r.TimeZone,
+		FixEncoding: r.FixEncoding, Members: r.Members,
 	}
+	spec.Queries, spec.QueryFallbacks = SplitQueries(r.Queries)
 	for kind, k := range r.Kinds {
-		spec.Kinds[kind] = overlay(spec.Kinds[kind], dal.KindSpec{Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text})
-	}
-	if o, ok := src.Params.(decoderOptions); ok {
-		opts, err := o.DecoderOptions()
-		if err != nil {
-			return spec, fmt.Errorf("%s: [sources.%s]: %w", at(validationKey(err)...), src.Name, err)
+		ks := dal.KindSpec{Items: k.Items, Members: k.Members, Key: k.Key, Time: k.Time, Title: k.Title, URL: k.URL, Text: k.Text,
+			TimeFormat: k.TimeFormat, TimeUnit: k.TimeUnit, TimeEpoch: k.TimeEpoch, TimeZone: k.TimeZone,
+			FixEncoding: k.FixEncoding}
+		if k.Decoder != "" {
+			if ks.Decoder = Sources.Decoder(k.Decoder); ks.Decoder == nil {
+				return spec, fmt.Errorf("%s: [sources.%s.kinds.%s]: decoder = %q: unknown%s (decoders: %s)", at("kinds", kind, "decoder"), src.Name, kind, k.Decoder,
+					suggest.Hint(k.Decoder, Sources.DecoderNames()), strings.Join(Sources.DecoderNames(), ", "))
+			}
 		}
-		spec.Options = opts
+		spec.Kinds[kind] = dal.Overlay(spec.Kinds[kind], ks)
 	}
 	name := decoderName(src)
 	if name != "" {
@@ -165,6 +172,29 @@ func (a *App) buildSpec(src *config.Source) (dal.Spec, error) {
 	return spec, nil
 }
 
+// SplitQueries turns each kind's queries into the kind's query and its
+// fallbacks (tried when the first does not fit a snapshot's schema).
+func SplitQueries[L ~[]string](queries map[string]L) (map[string]string, map[string][]string) {
+	if len(queries) == 0 {
+		return nil, nil
+	}
+	first := map[string]string{}
+	var more map[string][]string
+	for k, qs := range queries {
+		if len(qs) == 0 {
+			continue
+		}
+		first[k] = qs[0]
+		if len(qs) > 1 {
+			if more == nil {
+				more = map[string][]string{}
+			}
+			more[k] = append([]string(nil), qs[1:]...)
+		}
+	}
+	return first, more
+}
+
 // decoderName is the decoder a source's snapshots are read with.
 func decoderName(src *config.Source) string {
 	switch {
@@ -174,18 +204,19 @@ func decoderName(src *config.Source) string {
 		return dal.REST.Name
 	case Sources.Lookup(src.Exporter) != nil:
 		return src.Exporter
-	case (src.Exporter == file.Kind.Name || src.Exporter == command.Kind.Name) && Sources.Lookup(src.Name) != nil:
+	case (src.Exporter == file.Kind.Name || src.Exporter == command.Kind.Name) && isLocal(Sources.Lookup(src.Name)):
 		return src.Name
 	}
 	return ""
 }
 
-// decoderOptions is implemented by the parameters of a built-in source
-// whose decoder has settings of its own (kindle's time_zone): they reach
-// the decoder as dal.Spec.Options. An error is a mistake in one of them,
-// its message starting with the key.
-type decoderOptions interface {
-	DecoderOptions() (map[string]string, error)
+// isLocal reports a built-in source of files on this machine (a shell's
+// history, a browser's database, an e-reader's or a phone app's file),
+// whose snapshots a file or command source of the same name holds as they
+// are. A command named after a web source (reddit, github) runs some other
+// exporter, whose JSON its config's own read settings describe.
+func isLocal(s *source.Source) bool {
+	return s != nil && (s.Category == source.Local || s.Category == source.Device || s.Category == source.PhoneApp)
 }
 
 // exporterKinds returns the read settings an exporter's own config
@@ -193,27 +224,11 @@ type decoderOptions interface {
 func exporterKinds(src *config.Source) map[string]dal.KindSpec {
 	kinds := map[string]dal.KindSpec{}
 	if p, ok := src.Params.(*rest.Params); ok {
-		for kind, key := range p.KindKeys() {
-			kinds[kind] = dal.KindSpec{Key: []string{key}}
+		for kind, keys := range p.KindKeyPaths() {
+			kinds[kind] = dal.KindSpec{Key: keys}
 		}
 	}
 	return kinds
-}
-
-// overlay returns top with its empty fields taken from base.
-func overlay(base, top dal.KindSpec) dal.KindSpec {
-	if len(top.Key) == 0 {
-		top.Key = base.Key
-	}
-	for _, f := range []struct {
-		dst *string
-		v   string
-	}{{&top.Time, base.Time}, {&top.Title, base.Title}, {&top.URL, base.URL}, {&top.Text, base.Text}} {
-		if *f.dst == "" {
-			*f.dst = f.v
-		}
-	}
-	return top
 }
 
 // validationKey guesses which key a dal.Spec.Validate error is about, to

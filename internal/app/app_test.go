@@ -91,6 +91,18 @@ decoder = "firefx"
 exporter = "file"
 path = "/p"
 merge = "zip"
+
+[sources.c]
+exporter = "file"
+path = "/p"
+time_zone = "Europe/Berln"
+
+[sources.d]
+exporter = "file"
+path = "/p"
+[sources.d.kinds.m]
+time = "ts"
+time_unit = "minutes"
 `)
 	var ce *app.ConfigError
 	if !errors.As(err, &ce) {
@@ -99,6 +111,8 @@ merge = "zip"
 	for _, want := range []string{
 		`hoard.toml:6: [sources.a]: decoder = "firefx": unknown (did you mean "firefox"?)`,
 		`hoard.toml:11: [sources.b]: merge = "zip": use "union" or "latest"`,
+		`hoard.toml:16: [sources.c]: time_zone = "Europe/Berln": unknown time zone Europe/Berln`,
+		`hoard.toml:23: [sources.d]: kinds.m.time_unit = "minutes": use s, ms, us, 100ns or ns`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)

@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -69,7 +69,7 @@ func (rd Reader) examine(ctx context.Context, t Target) (Checkup, error) {
 	var files []dal.FileStat
 	cached := rd.Index != "" && !rd.NoCache
 	if cached {
-		files, err = examineCached(ctx, rd.Index, src, &c)
+		files, err = rd.examineCached(ctx, src, &c)
 	}
 	if !cached || err != nil {
 		if ctx.Err() != nil {
@@ -81,17 +81,19 @@ func (rd Reader) examine(ctx context.Context, t Target) (Checkup, error) {
 	}
 	if t.WantsGaps() {
 		for _, gp := range dal.Gaps(files) {
-			c.Gaps = append(c.Gaps, Gap(gp))
+			if t.GapKinds == nil || slices.Contains(t.GapKinds, gp.Kind) {
+				c.Gaps = append(c.Gaps, Gap(gp))
+			}
 		}
 	}
-	sort.Strings(c.Errors)
+	c.Errors = dal.GroupErrors(c.Errors)
 	return c, nil
 }
 
-func examineCached(ctx context.Context, path string, src index.Source, c *Checkup) ([]dal.FileStat, error) {
+func (rd Reader) examineCached(ctx context.Context, src index.Source, c *Checkup) ([]dal.FileStat, error) {
 	var files []dal.FileStat
-	prepare := func(x *index.Index) error { _, err := x.Refresh(ctx, src); return err }
-	err := withIndex(ctx, path, prepare, func(x *index.Index) error {
+	prepare := func(x *index.Index) error { return rd.refresh(ctx, x, []index.Source{src}) }
+	err := withIndex(ctx, rd.Index, prepare, func(x *index.Index) error {
 		sum, err := x.Summarize(ctx, src.Spec.Source)
 		if err != nil {
 			return err

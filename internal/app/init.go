@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hoard-dev/hoard/internal/config"
+	"github.com/hoard-dev/hoard/internal/exporter/file"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/source"
 )
@@ -118,8 +119,8 @@ func apiExample() string {
 func AddStanza(src *source.Source, cfg *config.Config, found []source.Found) (name, stanza string, detected bool) {
 	configured := map[string]bool{}
 	for _, s := range cfg.Sources {
-		if p, ok := s.Params.(interface{ FilePath() string }); ok {
-			if abs, err := paths.Expand(p.FilePath()); err == nil {
+		if p, ok := s.Params.(*file.Params); ok {
+			if abs, err := paths.Expand(p.Path); err == nil {
 				configured[abs] = true
 			}
 		}

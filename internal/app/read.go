@@ -8,7 +8,6 @@ import (
 	"iter"
 	"path/filepath"
 	"runtime"
-	"sort"
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/index"
@@ -19,8 +18,12 @@ import (
 type Target struct {
 	Spec dal.Spec
 	Dir  string
-	// NoGaps: the config turned gap detection off (gaps = false).
+	// NoGaps: the config turned gap detection off (gaps = false), or the
+	// source is a built-in incremental one and the config left it alone.
 	NoGaps bool
+	// GapKinds, when set, are the only kinds gaps are looked for in (a
+	// built-in source's WindowKinds).
+	GapKinds []string
 }
 
 // Targets returns the targets of the named configured sources (all of
@@ -33,7 +36,7 @@ func (a *App) Targets(names []string) ([]Target, error) {
 	ts := make([]Target, 0, len(names))
 	for _, n := range names {
 		src := a.Config.Sources[n]
-		ts = append(ts, Target{Spec: a.specs[n], Dir: filepath.Join(a.Config.Root, n), NoGaps: !src.Read.GapsWanted()})
+		ts = append(ts, Target{Spec: a.specs[n], Dir: filepath.Join(a.Config.Root, n), NoGaps: !gapsWanted(src), GapKinds: gapKinds(src)})
 	}
 	return ts, nil
 }
@@ -73,6 +76,19 @@ type Reader struct {
 	// directly, without opening any index.
 	Index   string
 	NoCache bool
+	// Progress, if set, is told how a refresh of the index goes (it may
+	// be called from several goroutines at once); Refreshed, if set, is
+	// called once the refreshes of a read are over, before any item is
+	// yielded (a progress line is cleared then).
+	Progress  func(index.Progress)
+	Refreshed func()
+}
+
+// refreshed calls Refreshed, if set.
+func (rd Reader) refreshed() {
+	if rd.Refreshed != nil {
+		rd.Refreshed()
+	}
 }
 
 // Reader returns the reader of the app's layout.
@@ -150,12 +166,23 @@ func uncached(ctx context.Context, srcs []index.Source, q dal.Query) (*Reading, 
 		results = append(results, res)
 		bySource[s.Spec.Source] = res
 	}
+	items, err := selectMerged(ctx, results, bySource, q)
+	if err != nil {
+		return nil, err
+	}
+	r.Items = items
+	return r, nil
+}
+
+// selectMerged applies q to merge results made with LazyText, and yields
+// the items with their text filled in.
+func selectMerged(ctx context.Context, results []*dal.Result, bySource map[string]*dal.Result, q dal.Query) (iter.Seq2[dal.Item, error], error) {
 	items, err := dal.Select(ctx, results, q)
 	if err != nil {
 		return nil, err
 	}
 	filled := dal.FTSQuery(q.Search) != "" // a search filled the text in
-	r.Items = func(yield func(dal.Item, error) bool) {
+	return func(yield func(dal.Item, error) bool) {
 		if filled {
 			for _, it := range items {
 				if !yield(it, nil) {
@@ -165,8 +192,7 @@ func uncached(ctx context.Context, srcs []index.Source, q dal.Query) (*Reading, 
 			return
 		}
 		fillAhead(items, func(it *dal.Item) { bySource[it.Source].FillText(it) }, yield)
-	}
-	return r, nil
+	}, nil
 }
 
 // fillAhead yields copies of items in order with fill applied to each,
@@ -263,9 +289,10 @@ func withIndex(ctx context.Context, path string, prepare, fn func(x *index.Index
 }
 
 // refresh brings the index up to date with srcs.
-func refresh(ctx context.Context, x *index.Index, srcs []index.Source) error {
+func (rd Reader) refresh(ctx context.Context, x *index.Index, srcs []index.Source) error {
+	defer rd.refreshed()
 	for _, s := range srcs {
-		if _, err := x.Refresh(ctx, s); err != nil {
+		if _, err := x.RefreshWith(ctx, s, index.RefreshOptions{Progress: rd.Progress}); err != nil {
 			return fmt.Errorf("refreshing %s: %w", s.Spec.Source, err)
 		}
 	}
@@ -284,7 +311,7 @@ func (rd Reader) cached(ctx context.Context, srcs []index.Source, q dal.Query) (
 		iq.Sources = append(iq.Sources, s.Spec.Source)
 	}
 	x, err := openIndex(ctx, rd.Index, func(x *index.Index) error {
-		if err := refresh(ctx, x, srcs); err != nil {
+		if err := rd.refresh(ctx, x, srcs); err != nil {
 			return err
 		}
 		var err error
@@ -295,24 +322,7 @@ func (rd Reader) cached(ctx context.Context, srcs []index.Source, q dal.Query) (
 		return nil, err
 	}
 	damaged := false
-	r := &Reading{Problems: errs}
-	r.Items = func(yield func(dal.Item, error) bool) {
-		stop := errors.New("stop")
-		err := x.Each(ctx, iq, func(it *dal.Item) error {
-			if !yield(*it, nil) {
-				return stop
-			}
-			return nil
-		})
-		switch {
-		case err == nil || err == stop:
-		case index.IsCorrupt(err):
-			damaged = true
-			yield(dal.Item{}, fmt.Errorf("%w\nthe index %s is deleted; the next command builds it again (or use --no-cache)", err, rd.Index))
-		default:
-			yield(dal.Item{}, err)
-		}
-	}
+	r := &Reading{Problems: errs, Items: indexItems(ctx, x, iq, rd.Index, &damaged)}
 	r.close = func() {
 		x.Close()
 		if damaged {
@@ -322,17 +332,25 @@ func (rd Reader) cached(ctx context.Context, srcs []index.Source, q dal.Query) (
 	return r, nil
 }
 
-// Dedupe sorts problems and drops repeats.
-func Dedupe(problems []string) []string {
-	out := append([]string(nil), problems...)
-	sort.Strings(out)
-	n := 0
-	for i, p := range out {
-		if i > 0 && p == out[i-1] {
-			continue
+// indexItems yields the items of q from x. Damage found while they are
+// being yielded cannot be mended by reading again (some items are out
+// already): it sets *damaged, for the caller to delete the index when it
+// is closed, and the error says so.
+func indexItems(ctx context.Context, x *index.Index, q index.Query, path string, damaged *bool) iter.Seq2[dal.Item, error] {
+	return func(yield func(dal.Item, error) bool) {
+		for it, err := range x.All(ctx, q) {
+			if index.IsCorrupt(err) {
+				*damaged = true
+				err = fmt.Errorf("%w\nthe index %s is deleted; the next command builds it again (or use --no-cache)", err, path)
+			}
+			if !yield(it, err) {
+				return
+			}
 		}
-		out[n] = p
-		n++
 	}
-	return out[:n]
 }
+
+// Dedupe sorts problems, drops repeats and reports each cause once per
+// file, with a count (dal.GroupErrors): 2,178 readings with the same
+// unreadable time are one line, not 2,178.
+func Dedupe(problems []string) []string { return dal.GroupErrors(problems) }

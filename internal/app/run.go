@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/exporter/file"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/lock"
 	"github.com/hoard-dev/hoard/internal/paths"
@@ -39,6 +40,10 @@ func (r *Runner) Run(ctx context.Context, src export.Source, ext string, exp exp
 		return r.record(src.Name, res)
 	}
 	defer l.Release()
+	if w, ok := exp.(*file.Watcher); ok {
+		// each new file is its own snapshot, recorded as it is stored
+		return Result{Result: r.watch(ctx, src, w)}
+	}
 	return r.record(src.Name, r.run(ctx, src, ext, exp))
 }
 

@@ -52,10 +52,10 @@ func (a *App) CheckSecrets(names []string) error {
 
 func (a *App) checkSecrets(name string) error {
 	src := a.Config.Sources[name]
-	keys := a.SecretKeys(name)
+	keys := required(a.SecretKeys(name))
 	line := a.Config.Line("sources", name, "secrets")
 	at := func(format string, args ...any) error {
-		return fmt.Errorf("%s:%d: [sources.%s]: %s", a.Config.Path, line, name, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s:%d: [sources.%s]: %s%s", a.Config.Path, line, name, fmt.Sprintf(format, args...), authHint(src, name))
 	}
 	if src.Secrets == "" {
 		if len(keys) == 0 {
@@ -85,6 +85,17 @@ func (a *App) checkSecrets(name string) error {
 		return at("secrets file %s lacks %s", src.Secrets, keyList(missing))
 	}
 	return nil
+}
+
+// required returns the keys that are not optional.
+func required(keys []source.Secret) []source.Secret {
+	var out []source.Secret
+	for _, k := range keys {
+		if !k.Optional {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // keyList renders keys as `token = "..." (from https://...)`, joined.

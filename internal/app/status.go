@@ -152,14 +152,20 @@ func (a *App) CheckGaps(ctx context.Context, rows []SourceStatus) error {
 		if err != nil {
 			return fmt.Errorf("%s: looking for gaps: %w", r.Source, err)
 		}
-		atRisk := n > 0
-		r.AtRisk, r.Gaps = &atRisk, &n
-		if atRisk {
-			r.Problems = append(r.Problems, health.AtRisk)
-			r.State = strings.Join(r.Problems, ",")
-		}
+		r.MarkGaps(n)
 	}
 	return nil
+}
+
+// MarkGaps records that n gaps were found between the source's snapshots
+// (as the doctor finds them): a source with gaps is at risk.
+func (r *SourceStatus) MarkGaps(n int) {
+	atRisk := n > 0
+	r.AtRisk, r.Gaps = &atRisk, &n
+	if atRisk {
+		r.Problems = append(r.Problems, health.AtRisk)
+		r.State = strings.Join(r.Problems, ",")
+	}
 }
 
 // judge fills the health fields of a configured source. Gaps are checked

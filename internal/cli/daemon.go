@@ -135,7 +135,7 @@ func runDaemon(ctx context.Context, g *Globals, o daemonOpts) error {
 		return err
 	}
 	defer stopServer()
-	notifier := notify.Open(layout.State, log)
+	notifier := notify.Open(layout.NotifyState(), log)
 	defer notifier.Close()
 	reload, stopNow, stopSignals := daemonSignals()
 	defer stopSignals()

@@ -114,7 +114,7 @@ func (p *daemonProc) wait() int {
 
 func (e *env) journal() []journal.Entry {
 	e.t.Helper()
-	entries, _, err := journal.Open(filepath.Join(e.home, ".local/state/hoard")).ReadAll()
+	entries, _, err := (&journal.Journal{Path: filepath.Join(e.home, ".local/state/hoard/journal.jsonl")}).ReadAll()
 	if err != nil {
 		e.t.Fatal(err)
 	}

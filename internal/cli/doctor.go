@@ -55,7 +55,12 @@ func runDoctor(ctx context.Context, g *Globals, o doctorOpts) error {
 	if err != nil {
 		return err
 	}
+	progress := newIndexProgress(g)
+	if progress != nil {
+		rd.Progress = progress.update
+	}
 	reports, err := rd.Doctor(ctx, targets)
+	progress.end()
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func TestFirstRunEmptyHome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"https://github.com/hoard-dev/hoard/blob/main/docs/guide.md", `# exporter = "file"`, `# exporter = "command"`, `# exporter = "rest"`} {
+	for _, want := range []string{"https://github.com/hoard-dev/hoard/blob/main/docs/guide.md", `# exporter = "file"`, `# exporter = "command"`, `# A web API`} {
 		if !strings.Contains(string(cfg), want) {
 			t.Errorf("starter config lacks %q:\n%s", want, cfg)
 		}

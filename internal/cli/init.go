@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/hoard-dev/hoard/internal/app"
@@ -176,10 +177,22 @@ func runInitAdd(g *Globals, o initOpts) error {
 		fmt.Fprintf(g.Stderr, "None was found on this machine: edit %s in %s.\n", what, path)
 	}
 	if len(src.Secrets) > 0 {
-		fmt.Fprintf(g.Stderr, "It needs a secrets file (chmod 600) with these keys:\n")
-		for _, s := range src.Secrets {
-			fmt.Fprintf(g.Stderr, "  %s = \"...\"   # %s\n", s.Key, s.Help)
+		needs := "It needs"
+		if !slices.ContainsFunc(src.Secrets, func(s source.Secret) bool { return !s.Optional }) {
+			needs = "It can use"
 		}
+		fmt.Fprintf(g.Stderr, "%s a secrets file (chmod 600) with these keys:\n", needs)
+		for _, s := range src.Secrets {
+			opt := ""
+			if s.Optional {
+				opt = "optional: "
+			}
+			fmt.Fprintf(g.Stderr, "  %s = \"...\"   # %s%s\n", s.Key, opt, s.Help)
+		}
+	}
+	if src.OAuth2 != nil {
+		fmt.Fprintf(g.Stderr, "Then: hoard auth %s (it writes the secrets file), and hoard run %s   (docs: %s%s)\n", name, name, app.DocsURL, src.Docs())
+		return nil
 	}
 	fmt.Fprintf(g.Stderr, "Then: hoard run %s   (docs: %s%s)\n", name, app.DocsURL, src.Docs())
 	return nil

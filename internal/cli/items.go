@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"reflect"
 	"strings"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -54,7 +55,7 @@ then 1.`,
 			if err != nil {
 				return err
 			}
-			o.Spec.Queries = q
+			o.Spec.Queries, o.Spec.QueryFallbacks = app.SplitQueries(q)
 			if o.Spec.Decoder, err = decoderFlag(decoder); err != nil {
 				return err
 			}
@@ -80,6 +81,15 @@ then 1.`,
 	f.StringVar(&decoder, "decoder", "", "with --dir: a format (json, jsonl, csv, tsv, xml, sqlite, rest) or a built-in source (see 'hoard sources'); default: by extension")
 	f.StringArrayVar(&queries, "query", nil, "with --dir, for SQLite snapshots: KIND=SQL, one query per kind (repeatable)")
 	f.StringVar(&o.Spec.Source, "name", "", "with --dir: the source name shown in items (default: the directory's name)")
+	f.StringVar(&o.Spec.Title, "title", "", "with --dir: path of the item's title (default: title, name or subject)")
+	f.StringVar(&o.Spec.URL, "url", "", "with --dir: path of the item's URL (default: url, link, href or permalink)")
+	f.StringVar(&o.Spec.Text, "text", "", "with --dir: path of the item's text, which --search also reads (default: text, body, content, ...)")
+	f.StringVar(&o.Spec.TimeFormat, "time-format", "", "with --dir: layout of time text, Go's (02/01/2006 15:04) or strftime (%d/%m/%Y %H:%M)")
+	f.StringVar(&o.Spec.TimeUnit, "time-unit", "", "with --dir: unit of numeric times: s, ms, us, 100ns or ns (default: by magnitude)")
+	f.StringVar(&o.Spec.TimeEpoch, "time-epoch", "", "with --dir: what numeric times count from: unix, 1601 or 2001")
+	f.StringVar(&o.Spec.TimeZone, "time-zone", "", "with --dir: zone of times written without one, e.g. Europe/Berlin (default UTC)")
+	f.StringSliceVar(&o.Spec.Members, "members", nil, "with --dir, for zip and tar snapshots: glob(s) of the members to read, e.g. 'Takeout/*/MyActivity.json'")
+	f.StringVar(&o.Spec.FixEncoding, "fix-encoding", "", "with --dir: latin1 repairs UTF-8 written as Latin-1 (Facebook, Instagram)")
 	f.StringVar(&maxItem, "max-item-size", "", "with --dir: the largest item read, e.g. 1GiB (default 256MiB); a larger one is an error")
 	o.addQueryFlags(cmd)
 	cmd.RegisterFlagCompletionFunc("decoder", completeDecoders)
@@ -91,24 +101,25 @@ then 1.`,
 // runItems prints the merged items of one source or directory.
 func runItems(ctx context.Context, g *Globals, o readOpts) error {
 	sp := o.Spec
-	if o.Dir == "" && (len(sp.Key) > 0 || len(sp.Items) > 0 || sp.Time != "" || sp.Merge != "" || sp.Decoder != nil || sp.Source != "" || len(sp.Queries) > 0) {
-		return usageErr("--key, --items, --time, --merge, --decoder, --query and --name go with --dir; for a configured source set them in its [sources.NAME] table")
+	if o.Dir == "" && !reflect.DeepEqual(sp, dal.Spec{}) {
+		return usageErr("--key, --items, --time, --merge, --decoder, --query, --name, --title, --url, --text, --time-format, --time-unit, --time-epoch, --time-zone, --members and --fix-encoding go with --dir; for a configured source set them in its [sources.NAME] table")
 	}
 	return runRead(ctx, g, o)
 }
 
-// parseQueries reads --query KIND=SQL flags.
-func parseQueries(flags []string) (map[string]string, error) {
+// parseQueries reads --query KIND=SQL flags; several for one kind are
+// tried in order (one per version of an app's schema).
+func parseQueries(flags []string) (map[string][]string, error) {
 	if len(flags) == 0 {
 		return nil, nil
 	}
-	q := map[string]string{}
+	q := map[string][]string{}
 	for _, f := range flags {
 		kind, sql, ok := strings.Cut(f, "=")
 		if !ok || strings.TrimSpace(kind) == "" || strings.TrimSpace(sql) == "" {
 			return nil, usageErr("--query %q: use KIND=SQL, e.g. --query 'visits=SELECT * FROM visits'", f)
 		}
-		q[strings.TrimSpace(kind)] = sql
+		q[strings.TrimSpace(kind)] = append(q[strings.TrimSpace(kind)], sql)
 	}
 	return q, nil
 }

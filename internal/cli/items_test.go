@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/internal/app"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -152,6 +153,15 @@ func TestItemsUsage(t *testing.T) {
 		{readOpts{Sources: []string{"reddit"}, Spec: spec("id")}, "go with --dir"},
 		{readOpts{Dir: "/x", Spec: specMerge("all")}, "merge"},
 		{readOpts{Dir: "/x", Spec: dal.Spec{Key: []string{".id"}}}, `--key: invalid path ".id"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Title: "a..b"}}, `--title: invalid path "a..b"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{URL: "u[].x"}}, `--url: path "u[].x"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Text: "."}}, `--text: invalid path "."`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{TimeUnit: "h"}}, `--time-unit "h": use s, ms, us, 100ns or ns`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{TimeZone: "Mars"}}, `--time-zone "Mars"`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{TimeFormat: "%Q"}}, `--time-format "%Q": unknown strftime directive`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{Members: []string{"a/[b"}}}, `--members "a/[b": invalid pattern`},
+		{readOpts{Dir: "/x", Spec: dal.Spec{FixEncoding: "utf16"}}, `--fix-encoding "utf16"`},
+		{readOpts{Sources: []string{"reddit"}, Spec: dal.Spec{Text: "body"}}, "--title, --url, --text"},
 		{readOpts{Search: "* !!!"}, `--search "* !!!": no word to search for`},
 	} {
 		err := runItems(context.Background(), g, tt.o)
@@ -197,7 +207,8 @@ func TestItemsDirSQLiteQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := readOpts{Dir: dir, Format: "csv"}
-	o.Spec.Key, o.Spec.Time, o.Spec.Queries = []string{"ts"}, "ts", q
+	o.Spec.Key, o.Spec.Time = []string{"ts"}, "ts"
+	o.Spec.Queries, o.Spec.QueryFallbacks = app.SplitQueries(q)
 	if err := runItems(context.Background(), g, o); err != nil || strings.Count(out.String(), "measurements,") != 2 || !strings.Contains(out.String(), `{""ts"":1700000060,""v"":21}`) {
 		t.Errorf("%v\n%s\n%s", err, out, errb)
 	}

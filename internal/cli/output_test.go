@@ -18,6 +18,7 @@ import (
 	"github.com/hoard-dev/hoard/internal/fakeapi"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/paths"
+	"github.com/hoard-dev/hoard/source"
 )
 
 // isolated gives a test its own home and XDG directories, and a config
@@ -261,9 +262,19 @@ func TestStarterExamplesAreValid(t *testing.T) {
 			kinds[s.Exporter] = true
 		}
 	}
-	for _, k := range []string{"file", "command", "rest"} {
+	for _, k := range []string{"file", "command"} {
 		if !kinds[k] {
 			t.Errorf("no %s example in the starter config (examples: %v)", k, kinds)
 		}
+	}
+	// the web API example: a built-in API source when there is one, else rest
+	api := kinds["rest"]
+	for k := range kinds {
+		if s := app.Sources.Lookup(k); s != nil && (s.Category == source.PublicAPI || s.Category == source.PrivateAPI) {
+			api = true
+		}
+	}
+	if !api {
+		t.Errorf("no web API example in the starter config (examples: %v)", kinds)
 	}
 }

@@ -57,11 +57,19 @@ func runRead(ctx context.Context, g *Globals, o readOpts) error {
 	if err != nil {
 		return err
 	}
+	progress := newIndexProgress(g)
+	progress.attach(&rd)
 	r, err := rd.Read(ctx, targets, q)
+	progress.end()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	if o.Dir != "" {
+		for i, p := range r.Problems {
+			r.Problems[i] = dirAdvice.Replace(p)
+		}
+	}
 	defer printWarnings(g, r.Warnings)
 	if err := writeItems(g.Stdout, format, r.Items, g.location()); err != nil {
 		return err
@@ -161,17 +169,38 @@ func parseWhen(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("cannot read %q as a time (use 2024-05-01, 2024-05-01T12:00, or RFC 3339)", s)
 }
 
+// dirFlags are the read settings --dir takes as flags, by config key.
+var dirFlags = []string{"key", "items", "time_format", "time_unit", "time_epoch", "time_zone", "time", "title", "url", "text",
+	"merge", "decoder", "queries", "members", "fix_encoding", "max_item_size"}
+
 // asFlag words a read-settings error (which names a config key: "key:
-// invalid path", `merge = "all"`) in terms of the flag that set it.
+// invalid path", `merge = "all"`, `time_unit = "h"`) in terms of the flag
+// that set it.
 func asFlag(err error) string {
 	msg := err.Error()
-	for _, name := range []string{"key", "items", "time", "title", "url", "text", "merge"} {
+	for _, name := range dirFlags {
+		flag := "--" + strings.ReplaceAll(name, "_", "-")
+		if name == "queries" {
+			flag = "--query"
+		}
 		if rest, ok := strings.CutPrefix(msg, name+": "); ok {
-			return "--" + name + ": " + rest
+			return flag + ": " + rest
 		}
 		if rest, ok := strings.CutPrefix(msg, name+" = "); ok {
-			return "--" + name + " " + rest
+			return flag + " " + rest
 		}
 	}
 	return msg
 }
+
+// dirAdvice rewords the advice in messages about snapshots read with
+// --dir, which name config keys, in terms of the flags.
+var dirAdvice = strings.NewReplacer(
+	"set [sources.NAME.queries] with one SQL query per kind", "give --query KIND=SQL, one per kind",
+	`set decoder = "..." for the source`, "give --decoder NAME",
+	"set items = [...] to the item collections", "give --items PATH, the item collections",
+	"(check items = [...])", "(check --items)",
+	"needs items = [...] naming the item elements", "needs --items naming the item elements",
+	"(set time_format)", "(give --time-format)",
+	"(max_item_size sets the limit)", "(--max-item-size sets the limit)",
+)

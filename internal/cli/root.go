@@ -86,7 +86,7 @@ func (g *Globals) location() *time.Location {
 // commands are hoard's subcommands, in the order of `hoard --help`.
 var commands = []func(*Globals) *cobra.Command{
 	newUpCmd, newInitCmd, newRunCmd, newStatusCmd, newItemsCmd, newQueryCmd, newDoctorCmd,
-	newSourcesCmd, newCaptureCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd, newManCmd,
+	newSourcesCmd, newAuthCmd, newCaptureCmd, newImportCmd, newDaemonCmd, newScheduleCmd, newExportSQLiteCmd, newServeCmd, newManCmd,
 }
 
 // NewRoot builds the command tree.

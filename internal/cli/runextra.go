@@ -99,7 +99,7 @@ func notifyRuns(a *app.App, names []string, log *slog.Logger) {
 		return
 	}
 	records := health.FromJournal(entries)
-	notifier := notify.Open(a.Layout.State, log)
+	notifier := notify.Open(a.Layout.NotifyState(), log)
 	defer notifier.Close() // waits for the commands to finish
 	policy := health.Policy{FailingAfter: a.Config.Daemon.FailingAfter}
 	now := time.Now()

@@ -118,7 +118,11 @@ func runScheduleInstall(g *Globals, o scheduleOpts) error {
 		printPlan(g, plan)
 		return nil
 	}
-	in := &osched.Installer{StateDir: opt.StateDir, Exec: execWithStdin, Activate: !o.NoEnable}
+	layout, err := g.layout()
+	if err != nil {
+		return err
+	}
+	in := &osched.Installer{Manifest: layout.ScheduleManifest(), Exec: execWithStdin, Activate: !o.NoEnable}
 	warnings, err := in.Install(plan, o.Daemon)
 	printScheduleWarnings(g, warnings)
 	if err != nil {
@@ -135,11 +139,11 @@ func runScheduleInstall(g *Globals, o scheduleOpts) error {
 }
 
 func runScheduleUninstall(g *Globals, noEnable bool) error {
-	state, err := paths.StateDir()
+	layout, err := g.layout()
 	if err != nil {
 		return err
 	}
-	in := &osched.Installer{StateDir: state, Exec: execWithStdin, Activate: !noEnable}
+	in := &osched.Installer{Manifest: layout.ScheduleManifest(), Exec: execWithStdin, Activate: !noEnable}
 	m, err := in.Installed()
 	if err != nil && !os.IsNotExist(err) {
 		return err
@@ -165,7 +169,7 @@ func schedulerOptions(g *Globals, o scheduleOpts) (osched.Options, error) {
 	if err != nil {
 		return opt, err
 	}
-	state, err := paths.StateDir()
+	layout, err := g.layout()
 	if err != nil {
 		return opt, err
 	}
@@ -177,7 +181,7 @@ func schedulerOptions(g *Globals, o scheduleOpts) (osched.Options, error) {
 	if err != nil && !o.Print {
 		return opt, err
 	}
-	opt = osched.Options{Kind: o.Kind, Daemon: o.Daemon, Hoard: bin, Config: cfgPath, Home: home, StateDir: state}
+	opt = osched.Options{Kind: o.Kind, Daemon: o.Daemon, Hoard: bin, Config: cfgPath, Home: home, CronLog: layout.CronLog()}
 	if opt.Kind == "" {
 		opt.Kind = defaultScheduler()
 	}

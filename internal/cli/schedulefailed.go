@@ -89,7 +89,7 @@ func runScheduleFailed(ctx context.Context, g *Globals, source string, getenv fu
 	}
 	rec := health.FromJournal(entries)[source]
 	st := health.Policy{FailingAfter: config.DaemonDefaults.FailingAfter}.Evaluate(rec, 0, -1, time.Now())
-	n := notify.Open(layout.State, log)
+	n := notify.Open(layout.NotifyState(), log)
 	defer n.Close()
 	n.Update(argv, notify.Message{Source: source, Problems: st.Problems(), Time: time.Now().UTC(),
 		Failures: rec.Failures, LastError: rec.LastError, Unknown: []string{health.AtRisk, health.Stale}})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/source"
 	"github.com/spf13/cobra"
@@ -49,11 +50,27 @@ type sourceInfo struct {
 }
 
 type kindInfo struct {
-	Key   []string `json:"key"`
-	Time  string   `json:"time,omitempty"`
-	Title string   `json:"title,omitempty"`
-	URL   string   `json:"url,omitempty"`
-	Text  string   `json:"text,omitempty"`
+	Key        []string `json:"key"`
+	Time       string   `json:"time,omitempty"`
+	TimeFormat string   `json:"time_format,omitempty"`
+	TimeUnit   string   `json:"time_unit,omitempty"`
+	TimeEpoch  string   `json:"time_epoch,omitempty"`
+	TimeZone   string   `json:"time_zone,omitempty"`
+	Title      string   `json:"title,omitempty"`
+	URL        string   `json:"url,omitempty"`
+	Text       string   `json:"text,omitempty"`
+	Items      string   `json:"items,omitempty"`
+	Members    []string `json:"members,omitempty"`
+	Decoder    string   `json:"decoder,omitempty"`
+}
+
+func newKindInfo(ks dal.KindSpec) kindInfo {
+	k := kindInfo{Key: ks.Key, Time: ks.Time, TimeFormat: ks.TimeFormat, TimeUnit: ks.TimeUnit, TimeEpoch: ks.TimeEpoch,
+		TimeZone: ks.TimeZone, Title: ks.Title, URL: ks.URL, Text: ks.Text, Items: ks.Items, Members: ks.Members}
+	if ks.Decoder != nil {
+		k.Decoder = ks.Decoder.Name
+	}
+	return k
 }
 
 func runListSources(g *Globals, asJSON bool) error {
@@ -62,7 +79,7 @@ func runListSources(g *Globals, asJSON bool) error {
 		info := sourceInfo{Name: s.Name, Title: s.Title, Category: s.Category, Needs: s.Needs,
 			Docs: app.DocsURL + s.Docs(), Aliases: s.Aliases, Secrets: s.Secrets, Kinds: map[string]kindInfo{}}
 		for k, ks := range s.Decoder.Kinds {
-			info.Kinds[k] = kindInfo(ks)
+			info.Kinds[k] = newKindInfo(ks)
 		}
 		infos = append(infos, info)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/web"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -17,6 +18,8 @@ type upOpts struct {
 	Root   string // exports root for a newly written config
 	Once   bool   // one pass, then exit
 	Daemon daemonOpts
+	Web    webOpts // the web app served while up keeps running
+	NoWeb  bool
 }
 
 func newUpCmd(g *Globals) *cobra.Command {
@@ -28,14 +31,19 @@ func newUpCmd(g *Globals) *cobra.Command {
 machine (saying where). Then exports every configured source, prints the
 status table, and keeps running as 'hoard daemon' does: each source runs on
 its schedule, missed runs are caught up, failures retried and reported.
-Ctrl-C stops it (running exports get daemon.grace to finish).
+Ctrl-C stops it (running exports get daemon.grace to finish). While it
+runs it also serves the web app, as 'hoard serve' does (on 127.0.0.1:8383
+unless --web or web.listen says otherwise; --no-web to not serve it), and
+prints its address.
 
 With --once, or when standard input is not a terminal (a script, CI), it
 exits after the first pass, with the exit code of 'hoard run'. To keep
 sources current unattended, use 'hoard daemon' or 'hoard schedule install'.`,
 		Example: `  hoard up
   hoard up --once
-  hoard up --config ./hoard.toml --listen 127.0.0.1:9780`,
+  hoard up --config ./hoard.toml --listen 127.0.0.1:9780
+  hoard up --web 127.0.0.1:9000
+  hoard up --no-web`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runUp(cmd.Context(), g, o)
@@ -44,6 +52,8 @@ sources current unattended, use 'hoard daemon' or 'hoard schedule install'.`,
 	cmd.Flags().StringVar(&o.Root, "root", "~/exports", "exports root for a newly written config")
 	cmd.Flags().BoolVar(&o.Once, "once", false, "export every source once, print the status and exit")
 	o.Daemon.addFlags(cmd, logAuto)
+	o.Web.addFlags(cmd, "web")
+	cmd.Flags().BoolVar(&o.NoWeb, "no-web", false, "do not serve the web app")
 	return cmd
 }
 
@@ -89,6 +99,12 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		return upOnce(ctx, g, path, o.Daemon.LogFormat)
 	}
 	o.Daemon.RunAll = true
+	webURL := ""
+	if !o.NoWeb {
+		url, stop := serveForUp(ctx, g, o.Web)
+		defer stop()
+		webURL = url
+	}
 	o.Daemon.OnPass = func() {
 		fmt.Fprintln(g.Stdout)
 		if err := runStatus(ctx, g, statusOpts{}); err != nil {
@@ -96,8 +112,37 @@ func runUp(ctx context.Context, g *Globals, o upOpts) error {
 		}
 		printNextSteps(g.Stdout, path, true)
 		fmt.Fprintln(g.Stdout, "\nhoard keeps running and exports each source on its schedule. Ctrl-C to stop.")
+		if webURL != "" {
+			fmt.Fprintf(g.Stdout, "The web app is at %s\n", webURL)
+		}
 	}
 	return runDaemon(ctx, g, o.Daemon)
+}
+
+// serveForUp starts the web app beside the daemon and prints its
+// address. A web app that cannot start is a warning, not a failure: the
+// exports matter more. The returned function stops it.
+func serveForUp(ctx context.Context, g *Globals, o webOpts) (string, func()) {
+	a, err := g.loadApp()
+	if err != nil {
+		return "", func() {} // the daemon reports the config's mistakes
+	}
+	srv, ln, err := startWeb(g, a, o)
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "hoard: warning: the web app is not served: %v\n", err)
+		return "", func() {}
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := web.Serve(wctx, ln, srv); err != nil {
+			fmt.Fprintf(g.Stderr, "hoard: the web app stopped: %v\n", err)
+		}
+	}()
+	fmt.Fprintf(g.Stderr, "Serving the web app (read-only) at %s\n", srv.BaseURL())
+	printLogin(g, srv)
+	return srv.BaseURL() + "/", func() { cancel(); <-done }
 }
 
 // upOnce exports every source once, one after another, then prints the

@@ -53,6 +53,7 @@ type Config struct {
 	Order   []string           // source names in file order
 	Notify  []string           // top-level notify command; nil if none
 	Daemon  Daemon             // the [daemon] table, defaults filled
+	Web     Web                // the [web] table
 }
 
 // Source is one [sources.NAME] table.
@@ -73,6 +74,7 @@ type fileShape struct {
 	Sources map[string]toml.Primitive `toml:"sources"`
 	Notify  []string                  `toml:"notify"`
 	Daemon  daemonShape               `toml:"daemon"`
+	Web     webShape                  `toml:"web"`
 }
 
 // common holds the keys every source accepts.
@@ -149,6 +151,11 @@ func Parse(path string, data []byte, params ParamsFunc, kinds ...string) (*Confi
 		if err := c.applySchedules(shape); err != nil {
 			d.fail(lines.line(scheduleKey(err)...), "%v", err)
 		}
+	}
+	if web, err := shape.Web.resolve(); err != nil {
+		d.fail(lines.line(scheduleKey(err)...), "%v", err)
+	} else {
+		c.Web = web
 	}
 	if err := d.err(); err != nil {
 		if c.Root == "" {

@@ -22,11 +22,13 @@ type Read struct {
 	// caller, which knows the decoders.
 	Decoder string `toml:"decoder"`
 	// Queries maps a kind to the SQL query that reads it from a SQLite
-	// snapshot: [sources.NAME.queries] visits = "SELECT ...".
-	Queries map[string]string `toml:"queries"`
-	Title   string            `toml:"title"` // path of the item's title (default: title, name, subject)
-	URL     string            `toml:"url"`   // path of the item's URL (default: url, link, href, permalink)
-	Text    string            `toml:"text"`  // path of the item's text (default: text, body, content, ...)
+	// snapshot: [sources.NAME.queries] visits = "SELECT ...", or to
+	// several, one per version of the app's schema, the first that fits
+	// a snapshot being used: visits = ["SELECT ... new", "SELECT ... old"].
+	Queries map[string]StringList `toml:"queries"`
+	Title   string                `toml:"title"` // path of the item's title (default: title, name, subject)
+	URL     string                `toml:"url"`   // path of the item's URL (default: url, link, href, permalink)
+	Text    string                `toml:"text"`  // path of the item's text (default: text, body, content, ...)
 	// Kinds sets key, time, title, url and text for one kind of item,
 	// over the source-wide keys: [sources.NAME.kinds.starred].
 	Kinds map[string]Kind `toml:"kinds"`
@@ -36,15 +38,42 @@ type Read struct {
 	// MaxItemSize bounds one item ("512MiB" or a number of bytes); 0:
 	// the data access layer's default (dal.DefaultMaxItemSize).
 	MaxItemSize bytesize.Size `toml:"max_item_size"`
+	// Members are globs of the archive members read with the
+	// source-wide settings, for kinds that name none.
+	Members StringList `toml:"members"`
+	TimeSettings
+}
+
+// TimeSettings say how times are written, where guessing is not good
+// enough (see docs/data-access.md, "Times"); their values are checked by
+// the data access layer.
+type TimeSettings struct {
+	TimeFormat string `toml:"time_format"` // a Go layout, a strftime pattern or a name (rfc2822, twitter, ...)
+	TimeUnit   string `toml:"time_unit"`   // s, ms, us, 100ns, ns
+	TimeEpoch  string `toml:"time_epoch"`  // unix, 1601, 2001
+	TimeZone   string `toml:"time_zone"`   // of times written without one: "Europe/Berlin", "+02:00"
+	// FixEncoding "latin1" repairs UTF-8 written as Latin-1 characters
+	// (Facebook, Instagram).
+	FixEncoding string `toml:"fix_encoding"`
 }
 
 // Kind is one [sources.NAME.kinds.KIND] table.
 type Kind struct {
-	Key   StringList `toml:"key"`
-	Time  string     `toml:"time"`
-	Title string     `toml:"title"`
-	URL   string     `toml:"url"`
-	Text  string     `toml:"text"`
+	// Items is the path of the kind's items inside a document
+	// ("chats.list[].messages"), read under the kind's name.
+	Items string `toml:"items"`
+	// Members are globs of the archive members holding the kind's items
+	// ("Takeout/*/MyActivity.json"); Decoder reads them (default: by
+	// each member's extension). Checked by the data access layer and the
+	// glue.
+	Members StringList `toml:"members"`
+	Decoder string     `toml:"decoder"`
+	Key     StringList `toml:"key"`
+	Time    string     `toml:"time"`
+	Title   string     `toml:"title"`
+	URL     string     `toml:"url"`
+	Text    string     `toml:"text"`
+	TimeSettings
 }
 
 // GapsWanted reports whether doctor should look for gaps (the default).
@@ -63,10 +92,20 @@ func (r Read) validate() error {
 		if err := checkPaths("kinds."+k+".", r.Kinds[k]); err != nil {
 			return err
 		}
+		if p := r.Kinds[k].Items; p != "" {
+			if err := jsonpath.Check(p, true); err != nil {
+				return fmt.Errorf("kinds.%s.items: %w", k, err)
+			}
+		}
 	}
 	for _, k := range sortedKeys(r.Queries) {
-		if strings.TrimSpace(r.Queries[k]) == "" {
+		if len(r.Queries[k]) == 0 {
 			return fmt.Errorf("queries.%s is empty: give the SQL query that reads that kind", k)
+		}
+		for _, q := range r.Queries[k] {
+			if strings.TrimSpace(q) == "" {
+				return fmt.Errorf("queries.%s is empty: give the SQL query that reads that kind", k)
+			}
 		}
 	}
 	return nil

@@ -36,7 +36,7 @@ text = "Text"
 		t.Fatal(err)
 	}
 	r := c.Sources["kobo"].Read
-	if r.Merge != "latest" || r.Queries["highlights"] != "SELECT * FROM Bookmark" ||
+	if r.Merge != "latest" || strings.Join(r.Queries["highlights"], ";") != "SELECT * FROM Bookmark" ||
 		strings.Join(r.Key, ",") != "book,id" || r.Time != "data.created" || r.Title != "name" {
 		t.Errorf("read %+v", r)
 	}

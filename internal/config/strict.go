@@ -165,7 +165,7 @@ func (d *decoder) fields(a at, m map[string]toml.Primitive, targets ...any) {
 func (d *decoder) unknown(a at, k string, known []string) {
 	hint := suggest.Hint(k, known)
 	if hint == "" && len(a.key) == 0 {
-		hint = " (top-level keys: root, notify, daemon, sources)"
+		hint = " (top-level keys: root, notify, daemon, web, sources)"
 	}
 	d.fail(d.line(a, k), "unknown key %q%s", keyName(append(a.key, k)), hint)
 }

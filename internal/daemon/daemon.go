@@ -541,6 +541,8 @@ func (d *Daemon) metricsRun(name, outcome string, res app.Result, e *entry) {
 func (d *Daemon) logResult(name, outcome string, res app.Result) {
 	took := res.End.Sub(res.Start).Round(time.Millisecond)
 	switch {
+	case res.Err == nil && res.Snapshot == nil:
+		d.opt.Log.Info("nothing new", "source", name, "took", took) // a watch source
 	case res.Err == nil:
 		d.opt.Log.Info("export saved", "source", name, "path", res.Snapshot.Path, "bytes", res.Snapshot.Bytes, "took", took)
 	case outcome == journal.Locked:

@@ -369,7 +369,7 @@ func TestNotifyOnChanges(t *testing.T) {
 	script := filepath.Join(dir, "hook")
 	os.WriteFile(script, []byte("#!/bin/sh\ncat >> "+out+"\n"), 0o755)
 	cfg := parse(t, fmt.Sprintf("notify = [%q]\n[daemon]\nfailing_after = 2\nretry = [\"1m\", \"1m\", \"1m\"]\n", script)+source("a", ""))
-	n := notify.Open(dir, slog.New(slog.DiscardHandler))
+	n := notify.Open(filepath.Join(dir, "notify-state.json"), slog.New(slog.DiscardHandler))
 	h := newHarness(t, cfg, nil, func(o *Options) { o.Notifier = n })
 	h.run.outcome = func(string) string { return "fail" }
 	want(t, "start", h.step(1), "a")
@@ -428,7 +428,7 @@ func TestAtRisk(t *testing.T) {
 	script := filepath.Join(dir, "hook")
 	os.WriteFile(script, []byte("#!/bin/sh\ncat >> "+out+"\n"), 0o755)
 	cfg := parse(t, fmt.Sprintf("notify = [%q]\n", script)+source("u", "")+source("l", `merge = "latest"`))
-	n := notify.Open(dir, slog.New(slog.DiscardHandler))
+	n := notify.Open(filepath.Join(dir, "notify-state.json"), slog.New(slog.DiscardHandler))
 	g := &fakeGaps{n: 2}
 	h := newHarness(t, cfg, nil, func(o *Options) { o.Notifier, o.Gaps = n, g })
 	want(t, "start", h.step(2), "l", "u")
@@ -438,7 +438,7 @@ func TestAtRisk(t *testing.T) {
 	}
 	n.Close()
 	// Restarted: gaps unknown until the next run; no false recovery.
-	n = notify.Open(dir, slog.New(slog.DiscardHandler))
+	n = notify.Open(filepath.Join(dir, "notify-state.json"), slog.New(slog.DiscardHandler))
 	h2 := newHarness(t, cfg, map[string]health.Record{"u": ok(t0), "l": ok(t0)}, func(o *Options) { o.Notifier, o.Gaps = n, g })
 	h2.step(0)
 	n.Close()
@@ -490,7 +490,7 @@ func TestNoStaleMessageForCatchUp(t *testing.T) {
 	script := filepath.Join(dir, "hook")
 	os.WriteFile(script, []byte("#!/bin/sh\ncat >> "+out+"\n"), 0o755)
 	cfg := parse(t, fmt.Sprintf("notify = [%q]\n[daemon]\nretry = [\"1h\"]\n", script)+source("good", "")+source("bad", ""))
-	n := notify.Open(dir, slog.New(slog.DiscardHandler))
+	n := notify.Open(filepath.Join(dir, "notify-state.json"), slog.New(slog.DiscardHandler))
 	week := t0.Add(-7 * 24 * time.Hour)
 	h := newHarness(t, cfg, map[string]health.Record{"good": ok(week), "bad": ok(week)}, func(o *Options) { o.Notifier = n })
 	h.run.outcome = func(name string) string {

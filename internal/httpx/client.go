@@ -86,6 +86,12 @@ type Options struct {
 	// redirect to another host or port, a next-page link elsewhere) is
 	// sent without them.
 	AuthOrigins []string
+
+	// AuthExpired reports final responses other than 401 that mean the
+	// credentials expired (Bluesky answers 400 {"error":"ExpiredToken"}):
+	// they are handled like a 401, one refresh of a Refresher and a
+	// retry. nil: only 401.
+	AuthExpired func(*Response) bool
 }
 
 // Client sends requests with retries, waits and auth. It is safe for
@@ -243,7 +249,7 @@ func (c *Client) judge(req *http.Request, resp *Response, err error, check Check
 	}
 	st := resp.Status
 	switch {
-	case st == http.StatusUnauthorized:
+	case st == http.StatusUnauthorized || c.o.AuthExpired != nil && st >= 400 && st < 500 && c.o.AuthExpired(resp):
 		return c.judgeUnauthorized(req, refreshed)
 	case c.rateLimited(resp):
 		return verdict{reason: statusReason(resp), server: c.serverWait(resp)}

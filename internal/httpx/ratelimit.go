@@ -19,6 +19,9 @@ type RateLimit struct {
 	ResetFormat string // "epoch", "delta", "date" or "auto" (default): see ParseReset
 	Reserve     int    // pause when remaining <= Reserve; default 0
 	Disabled    bool   // ignore rate-limit headers
+	// Usage are limits announced per window as a limit and a usage
+	// (Strava); see UsageLimit.
+	Usage []UsageLimit
 }
 
 func (r RateLimit) withDefaults() RateLimit {
@@ -98,8 +101,21 @@ func (c *Client) rateLimited(resp *Response) bool {
 	if resp.Status != http.StatusForbidden {
 		return false
 	}
-	return resp.Header.Get("Retry-After") != "" ||
-		!c.o.RateLimit.Disabled && strings.TrimSpace(resp.Header.Get(c.o.RateLimit.Remaining)) == "0"
+	if resp.Header.Get("Retry-After") != "" {
+		return true
+	}
+	left, ok := remaining(resp.Header, c.o.RateLimit)
+	return ok && left == 0
+}
+
+// remaining reads the requests left from the rate-limit header: an integer,
+// or a number with a fraction as Reddit sends ("599.0").
+func remaining(h http.Header, rl RateLimit) (float64, bool) {
+	if rl.Disabled {
+		return 0, false
+	}
+	left, err := strconv.ParseFloat(strings.TrimSpace(h.Get(rl.Remaining)), 64)
+	return left, err == nil
 }
 
 // serverWait is how long a rate-limited response asks us to wait:
@@ -111,6 +127,9 @@ func (c *Client) serverWait(resp *Response) time.Duration {
 	}
 	if c.o.RateLimit.Disabled {
 		return 0
+	}
+	if t := usageReset(c.o.RateLimit.Usage, resp, 0, now); t.After(now) {
+		return t.Sub(now)
 	}
 	if t, ok := ParseReset(resp.Header.Get(c.o.RateLimit.Reset), c.o.RateLimit.ResetFormat, now); ok && t.After(now) {
 		return t.Sub(now)
@@ -124,8 +143,9 @@ func (c *Client) noteRateLimit(resp *Response) {
 	if rl.Disabled {
 		return
 	}
-	left, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get(rl.Remaining)))
-	if err != nil || left > rl.Reserve {
+	c.noteUsage(resp)
+	left, ok := remaining(resp.Header, rl)
+	if !ok || left > float64(rl.Reserve) {
 		return
 	}
 	now := c.o.Clock.Now()

@@ -85,12 +85,11 @@ func BenchmarkWarmEach(b *testing.B) {
 	defer x.Close()
 	for b.Loop() {
 		n, size := 0, 0
-		err := x.Each(context.Background(), Query{Sources: []string{"bench"}}, func(it *dal.Item) error {
+		for it, err := range x.All(context.Background(), Query{Sources: []string{"bench"}}) {
+			if err != nil {
+				b.Fatal(err)
+			}
 			n, size = n+1, size+len(it.Raw)
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
 		}
 		b.ReportMetric(float64(n), "items")
 	}
@@ -182,6 +181,27 @@ func BenchmarkDecodeOneStdlib(b *testing.B) {
 			Saved []map[string]any `json:"saved"`
 		}
 		if err := json.Unmarshal(data, &doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuild indexes every snapshot into a new index file: the first
+// query of a source.
+func BenchmarkBuild(b *testing.B) {
+	snaps := benchSnaps(b)
+	dir := b.TempDir()
+	for b.Loop() {
+		path := filepath.Join(dir, "index.sqlite")
+		Remove(path)
+		x, err := Open(context.Background(), path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := x.Refresh(context.Background(), Source{Spec: benchSpec, Snaps: snaps}); err != nil {
+			b.Fatal(err)
+		}
+		if err := x.Close(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,8 @@ package index
 import (
 	"reflect"
 	"testing"
+
+	"github.com/hoard-dev/hoard/dal"
 )
 
 // FuzzDecodeBlock: a stored block that is not what hoard wrote (a bug, bit
@@ -10,11 +12,11 @@ import (
 // decodes encodes back to one that decodes to the same items.
 func FuzzDecodeBlock(f *testing.F) {
 	f.Add(encodeBlock([]blockItem{
-		{id: 7, hasTime: true, time: -5, kind: "saved", key: "k1", title: "Zürich", url: "u", raw: []byte(`{"a":1}`)},
-		{id: 1 << 31, kind: "x", text: "t\x00", raw: []byte(`[]`)},
+		{id: 7, hasTime: true, time: -5, kind: "saved", key: "k1", raw: []byte(`{"t":"Z\u00fcrich","u":"u"}`), spans: [3]dal.Span{{Off: 6, Len: 11}, {Off: 24, Len: 1}}},
+		{id: 1 << 31, kind: "x", raw: []byte(`["t\u0000"]`), spans: [3]dal.Span{2: {Off: 2, Len: 7}}},
 	}))
 	f.Add(encodeBlock(nil))
-	f.Add([]byte{1, 2, 0, 0})
+	f.Add([]byte{2, 2, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		items, err := decodeBlock(data)
 		if err != nil {
@@ -40,6 +42,33 @@ func FuzzDecodeBlock(f *testing.F) {
 		}
 		if !reflect.DeepEqual(items, again) {
 			t.Fatalf("round trip:\n%+v\n%+v", items, again)
+		}
+		for i := range items { // the spans are within the raw JSON
+			for f := range 3 {
+				items[i].text(f)
+			}
+		}
+	})
+}
+
+// FuzzDecodeSegment: a stored record segment that is not what hoard wrote
+// is an error marking damage, never a panic; one that decodes encodes back
+// to the same records.
+func FuzzDecodeSegment(f *testing.F) {
+	f.Add(encodeSegment([]rec{{hash: 7, time: -5, first: pos32{1, 2}, last: pos32{3, 4}, block: 9, flags: recHasTime}, {flags: recInvalid}}))
+	f.Add(encodeSegment(nil))
+	f.Add([]byte{1, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		recs, err := decodeSegment(nil, data)
+		if err != nil {
+			if !IsCorrupt(err) {
+				t.Fatalf("error %v does not mark the index as damaged", err)
+			}
+			return
+		}
+		again, err := decodeSegment(nil, encodeSegment(recs))
+		if err != nil || !reflect.DeepEqual(recs, again) && len(recs) > 0 {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, recs, again)
 		}
 	})
 }

@@ -325,3 +325,45 @@ func TestVersionChangesRebuild(t *testing.T) {
 		t.Errorf("recreated index has pages of %d bytes (%v), want %d", size, err, pageSize)
 	}
 }
+
+// RefreshWith reports every snapshot decoded and, for a rebuild, the
+// items written, ending with all of them.
+func TestRefreshProgress(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 6 {
+		writeSnap(t, dir, i)
+	}
+	x, err := Open(ctx, filepath.Join(t.TempDir(), "index.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	var mu sync.Mutex
+	var got []Progress
+	opt := RefreshOptions{Progress: func(p Progress) {
+		mu.Lock()
+		got = append(got, p)
+		mu.Unlock()
+	}}
+	if _, err := x.RefreshWith(ctx, source(t, dir, spec), opt); err != nil {
+		t.Fatal(err)
+	}
+	snaps := map[int]bool{}
+	for _, p := range got {
+		if p.Source != "s" || p.OfSnapshots != 6 || p.Items > p.OfItems {
+			t.Fatalf("progress %+v", p)
+		}
+		snaps[p.Snapshots] = true
+	}
+	if last := got[len(got)-1]; len(snaps) != 7 || last.Items != 10 || last.OfItems != 10 || last.Snapshots != 6 {
+		t.Errorf("progress %+v", got)
+	}
+	writeSnap(t, dir, 6)
+	got = nil
+	if _, err := x.RefreshWith(ctx, source(t, dir, spec), opt); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[1] != (Progress{Source: "s", Snapshots: 1, OfSnapshots: 1}) {
+		t.Errorf("incremental refresh's progress %+v", got)
+	}
+}

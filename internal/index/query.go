@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"iter"
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -37,52 +38,53 @@ func (x *Index) Items(ctx context.Context, q Query) ([]dal.Item, error) {
 	return out, err
 }
 
-// Each calls fn with each item of q in the order of Items, reading them
-// one at a time; an error from fn stops it and is returned.
+// All yields each item of q in the order of Items, reading them one at a
+// time. A read error ends the sequence: it is yielded last, with a zero
+// item (IsCorrupt tells damage). Stopping early is fine.
 //
-// Rows are read on another goroutine, in batches, while fn handles the
-// previous batch (printing an item costs about a third of reading it), and
-// through the driver directly rather than database/sql's Rows.Scan: Scan
-// converts every column by reflection and copies each raw blob a second
-// time. At most a few batches are held at once.
-func (x *Index) Each(ctx context.Context, q Query, fn func(*dal.Item) error) error {
-	if len(q.Sources) == 0 {
-		return nil
-	}
-	batches := make(chan []dal.Item, 2)
-	stop := make(chan struct{})
-	read := make(chan error, 1)
-	go func() {
-		defer close(batches)
-		read <- x.readItems(ctx, q, func(b []dal.Item) bool {
-			select {
-			case batches <- b:
-				return true
-			case <-stop:
-				return false
-			}
-		})
-	}()
-	stopped := false
-	stopReader := func() { // the reader stops at its next batch
-		if !stopped {
-			stopped = true
-			close(stop)
+// Rows are read on another goroutine, in batches, while the consumer
+// handles the previous batch (printing an item costs about a third of
+// reading it), and through the driver directly rather than database/sql's
+// Rows.Scan: Scan converts every column by reflection and copies each raw
+// blob a second time. At most a few batches are held at once.
+func (x *Index) All(ctx context.Context, q Query) iter.Seq2[dal.Item, error] {
+	return func(yield func(dal.Item, error) bool) {
+		if len(q.Sources) == 0 {
+			return
 		}
-	}
-	defer stopReader() // also if fn panics, so that the reader lets go of its connection
-	var fnErr error
-	for b := range batches {
-		for i := 0; i < len(b) && fnErr == nil; i++ {
-			if fnErr = fn(&b[i]); fnErr != nil {
-				stopReader()
+		batches := make(chan []dal.Item, 2)
+		stop := make(chan struct{})
+		read := make(chan error, 1)
+		go func() {
+			defer close(batches)
+			read <- x.readItems(ctx, q, func(b []dal.Item) bool {
+				select {
+				case batches <- b:
+					return true
+				case <-stop:
+					return false
+				}
+			})
+		}()
+		stopped := false
+		stopReader := func() { // the reader stops at its next batch
+			if !stopped {
+				stopped = true
+				close(stop)
 			}
 		}
+		defer stopReader() // also if the consumer panics, so that the reader lets go of its connection
+		for b := range batches {
+			for i := 0; i < len(b) && !stopped; i++ {
+				if !yield(b[i], nil) {
+					stopReader()
+				}
+			}
+		}
+		if err := <-read; err != nil && !stopped {
+			yield(dal.Item{}, err)
+		}
 	}
-	if err := <-read; fnErr == nil {
-		return err
-	}
-	return fnErr
 }
 
 // Errors returns the stored errors of the sources: the files' and those

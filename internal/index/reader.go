@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -25,6 +27,22 @@ type rawConn interface {
 // stopping when send returns false. Everything is read in one read
 // transaction, so a refresh committing meanwhile is not seen halfway.
 func (x *Index) readItems(ctx context.Context, q Query, send func([]dal.Item) bool) error {
+	for attempt := 0; ; attempt++ {
+		err := x.readOnce(ctx, q, send)
+		if !errors.Is(err, errNoSearch) || attempt == 5 {
+			return err
+		}
+		// Found before any item was sent: write the missing search
+		// entries, then read again.
+		if err := x.ensureSearch(ctx, q.Sources); err != nil {
+			return err
+		}
+	}
+}
+
+// readOnce is readItems, unless a source of a search has no search
+// entries: then it returns errNoSearch before sending anything.
+func (x *Index) readOnce(ctx context.Context, q Query, send func([]dal.Item) bool) error {
 	conn, err := x.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -63,8 +81,8 @@ type stream struct {
 	name   string
 	sid    int64
 	stamps map[uint32]time.Time // snapshot id -> stamp
-	segs   map[int][]rec        // record segments read so far
-	match  map[uint32]bool      // search hits; nil: every item
+	segs   map[int][]rec        // record segments read lately (at most keptSegs)
+	match  *hits                // search hits; nil: every item
 	// The blocks to read: those in where (with args), in order, after the
 	// last one read (lastK); or, for a search with few hits, those listed.
 	where, order, after string
@@ -116,18 +134,24 @@ func (r *reader) each(ctx context.Context, fn func([]driver.Value) error, q stri
 // to read.
 func (r *reader) open(ctx context.Context) error {
 	bySid := map[int64]*stream{}
+	fts := dal.FTSQuery(r.q.Search)
 	for i, name := range r.q.Sources {
 		s := &stream{idx: i, name: name, stamps: map[uint32]time.Time{}, segs: map[int][]rec{}}
-		found := false
+		found, searchable := false, false
 		err := r.each(ctx, func(v []driver.Value) error {
 			s.sid, found = v[0].(int64), true
+			n, _ := v[1].(int64)
+			searchable = n == 1
 			return nil
-		}, "SELECT id FROM sources WHERE name = ?", name)
+		}, "SELECT id, fts FROM sources WHERE name = ?", name)
 		if err != nil {
 			return err
 		}
 		if !found {
 			continue // never indexed: no items
+		}
+		if fts != "" && !searchable {
+			return errNoSearch
 		}
 		err = r.each(ctx, func(v []driver.Value) error {
 			id, _ := v[0].(int64)
@@ -141,15 +165,14 @@ func (r *reader) open(ctx context.Context) error {
 		r.streams = append(r.streams, s)
 		bySid[s.sid] = s
 	}
-	fts := dal.FTSQuery(r.q.Search)
 	if fts != "" {
 		for _, s := range r.streams {
-			s.match = map[uint32]bool{}
+			s.match = &hits{}
 		}
 		err := r.each(ctx, func(v []driver.Value) error {
 			rowid, _ := v[0].(int64)
 			if s := bySid[rowid>>32]; s != nil {
-				s.match[uint32(rowid)] = true
+				s.match.add(uint32(rowid))
 			}
 			return nil
 		}, "SELECT rowid FROM items_fts WHERE items_fts MATCH ?", fts)
@@ -185,11 +208,11 @@ func (r *reader) start(ctx context.Context, s *stream) error {
 	// With few search hits, only their blocks are read; with many, the
 	// blocks are read in order like without a search (a limit then stops
 	// the reading early), saving the look-up of every hit's block.
-	if s.match == nil || len(s.match) > manyHits {
+	if s.match == nil || s.match.n > manyHits {
 		return nil
 	}
 	blocks := map[int64]bool{}
-	for id := range s.match {
+	for id := range s.match.all {
 		rc, err := r.rec(ctx, s, id)
 		if err != nil {
 			return err
@@ -205,6 +228,45 @@ func (r *reader) start(ctx context.Context, s *stream) error {
 		s.listed = append(s.listed, id)
 		return nil
 	}, "SELECT id FROM blocks WHERE "+s.where+" AND id IN (SELECT value FROM json_each(?)) ORDER BY "+s.order, append(s.args, string(list))...)
+}
+
+// keptSegs is the most record segments a stream keeps decoded (about
+// 74 KB each).
+var keptSegs = 32
+
+// hits are a stream's search hits, one bit per local id: an eighth of a
+// byte per item, however many match.
+type hits struct {
+	bits []uint64
+	n    int
+}
+
+func (h *hits) add(id uint32) {
+	if w := int(id / 64); w >= len(h.bits) {
+		h.bits = append(h.bits, make([]uint64, w+1-len(h.bits))...)
+	}
+	if !h.has(id) {
+		h.bits[id/64] |= 1 << (id % 64)
+		h.n++
+	}
+}
+
+func (h *hits) has(id uint32) bool {
+	w := int(id / 64)
+	return w < len(h.bits) && h.bits[w]&(1<<(id%64)) != 0
+}
+
+// all yields the ids in increasing order.
+func (h *hits) all(yield func(uint32) bool) {
+	for w, b := range h.bits {
+		for b != 0 {
+			i := bits.TrailingZeros64(b)
+			if !yield(uint32(w*64 + i)) {
+				return
+			}
+			b &= b - 1
+		}
+	}
 }
 
 // manyHits is the number of search hits above which a search reads all
@@ -293,6 +355,9 @@ func (r *reader) rec(ctx context.Context, s *stream, id uint32) (*rec, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(s.segs) >= keptSegs {
+			clear(s.segs) // a query reads them mostly in order: memory stays bounded
+		}
 		s.segs[seg] = recs
 	}
 	if i := int(id) - seg*segSize; i < len(recs) {
@@ -335,7 +400,7 @@ func (r *reader) peek(ctx context.Context, s *stream) (*blockItem, error) {
 
 // keep applies the time bounds and the search.
 func (r *reader) keep(s *stream, it *blockItem) bool {
-	if s.match != nil && !s.match[it.id] {
+	if s.match != nil && !s.match.has(it.id) {
 		return false
 	}
 	if r.q.After.IsZero() && r.q.Before.IsZero() {
@@ -409,7 +474,7 @@ func (r *reader) item(ctx context.Context, s *stream, b *blockItem) (dal.Item, e
 	if err != nil {
 		return dal.Item{}, err
 	}
-	it := dal.Item{Source: s.name, Kind: b.kind, Key: b.key, Title: b.title, URL: b.url, Text: b.text,
+	it := dal.Item{Source: s.name, Kind: b.kind, Key: b.key, Title: b.text(0), URL: b.text(1), Text: b.text(2),
 		Raw: b.raw, FirstSeen: s.stamps[rc.first.snap], LastSeen: s.stamps[rc.last.snap]}
 	if b.hasTime {
 		it.Time = time.Unix(0, b.time).UTC()

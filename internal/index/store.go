@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"hash"
 	"math"
+	"slices"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -21,18 +23,14 @@ import (
 //     content's hash, where the item was first and last seen) and where
 //     the item's content is.
 //   - blocks: the items' content (envelope and raw JSON) in output order,
-//     at most maxBlock items a block. A query of every item reads the
+//     about a page a block (see cuts). A query of every item reads the
 //     blocks in order and nothing else but the records for first and last
 //     seen; a refresh rewrites only the blocks it changes.
 
-// segSize is the number of records in one stored segment.
-const segSize = 1024
-
-// maxBlock is the most items a block holds; tests lower it to exercise
-// splitting and moving across blocks.
-var maxBlock = 8
-
-const recSize = 64
+// segSize is the number of records in one stored segment: the segment's
+// key prefixes (8 bytes each, in keys) then take 8,000 bytes, and two such
+// rows fit a 16 KiB page (at 1024, one did).
+const segSize = 1000
 
 // Record flags.
 const (
@@ -56,65 +54,120 @@ type rec struct {
 	flags uint8
 }
 
-func (r *rec) encode(b []byte) {
-	copy(b[0:16], r.kh[:])
-	le := binary.LittleEndian
-	le.PutUint64(b[16:], r.hash)
-	le.PutUint64(b[24:], uint64(r.time))
-	le.PutUint32(b[32:], r.first.snap)
-	le.PutUint32(b[36:], r.first.seq)
-	le.PutUint32(b[40:], r.last.snap)
-	le.PutUint32(b[44:], r.last.seq)
-	le.PutUint64(b[48:], uint64(r.block))
-	b[56] = r.flags
-	clear(b[57:recSize])
-}
+// segVersion is the first byte of a stored record segment.
+const segVersion = 1
 
-func (r *rec) decode(b []byte) {
-	copy(r.kh[:], b[0:16])
-	le := binary.LittleEndian
-	r.hash = le.Uint64(b[16:])
-	r.time = int64(le.Uint64(b[24:]))
-	r.first = pos32{le.Uint32(b[32:]), le.Uint32(b[36:])}
-	r.last = pos32{le.Uint32(b[40:]), le.Uint32(b[44:])}
-	r.block = int64(le.Uint64(b[48:]))
-	r.flags = b[56]
-}
-
-// decodeSegment appends the records of a stored segment to recs.
-func decodeSegment(recs []rec, data []byte) ([]rec, error) {
-	if len(data)%recSize != 0 || len(data) > segSize*recSize {
-		return recs, damaged("a record segment of %d bytes", len(data))
-	}
-	for off := 0; off < len(data); off += recSize {
-		var r rec
-		r.decode(data[off:])
-		recs = append(recs, r)
-	}
-	return recs, nil
-}
-
-// encodeSegment is the stored form of a segment's records.
+// encodeSegment is the stored form of a segment's records: a version
+// byte, the count, then each record's key hash and content hash as they
+// are, and its other fields as varints, most as the difference from the
+// record before (ids follow output order at first, so times, sightings
+// and blocks change little from one to the next): about 38 bytes a
+// record instead of 64.
 func encodeSegment(recs []rec) []byte {
-	b := make([]byte, len(recs)*recSize)
+	b := make([]byte, 0, 16+len(recs)*48)
+	b = append(b, segVersion)
+	b = binary.AppendUvarint(b, uint64(len(recs)))
+	var prev rec
 	for i := range recs {
-		recs[i].encode(b[i*recSize:])
+		r := &recs[i]
+		b = append(b, r.kh[:]...)
+		b = binary.LittleEndian.AppendUint64(b, r.hash)
+		b = append(b, r.flags)
+		if r.flags&recHasTime != 0 {
+			b = binary.AppendVarint(b, r.time-prev.time)
+			prev.time = r.time
+		}
+		b = binary.AppendVarint(b, int64(r.first.snap)-int64(prev.first.snap))
+		b = binary.AppendUvarint(b, uint64(r.first.seq))
+		b = binary.AppendVarint(b, int64(r.last.snap)-int64(r.first.snap))
+		b = binary.AppendUvarint(b, uint64(r.last.seq))
+		b = binary.AppendVarint(b, r.block-prev.block)
+		prev.first, prev.block = r.first, r.block
 	}
 	return b
 }
 
-// keyHash identifies an item within a source across refreshes. h is a
-// SHA-256 hash to reuse.
-func keyHash(h hash.Hash, kind, key string) [16]byte {
-	h.Reset()
-	var n [binary.MaxVarintLen64]byte
-	h.Write(n[:binary.PutUvarint(n[:], uint64(len(kind)))])
-	h.Write([]byte(kind))
-	h.Write([]byte(key))
-	var sum [sha256.Size]byte
-	var out [16]byte
-	copy(out[:], h.Sum(sum[:0]))
-	return out
+// decodeSegment appends the records of a stored segment to recs.
+func decodeSegment(recs []rec, data []byte) ([]rec, error) {
+	bad := damaged("a record segment of %d bytes is not what was written", len(data))
+	if len(data) == 0 || data[0] != segVersion {
+		return recs, bad
+	}
+	p := 1
+	uvarint := func() (uint64, bool) {
+		v, n := binary.Uvarint(data[p:])
+		p += max(n, 0)
+		return v, n > 0
+	}
+	varint := func() (int64, bool) {
+		v, n := binary.Varint(data[p:])
+		p += max(n, 0)
+		return v, n > 0
+	}
+	n, ok := uvarint()
+	if !ok || n > segSize {
+		return recs, bad
+	}
+	var prev rec
+	for range n {
+		if len(data)-p < 25 {
+			return recs, bad
+		}
+		var r rec
+		copy(r.kh[:], data[p:])
+		r.hash = binary.LittleEndian.Uint64(data[p+16:])
+		r.flags = data[p+24]
+		p += 25
+		if r.flags&recHasTime != 0 {
+			d, ok := varint()
+			if !ok {
+				return recs, bad
+			}
+			r.time = prev.time + d
+			prev.time = r.time
+		}
+		fs, ok1 := varint()
+		fq, ok2 := uvarint()
+		ls, ok3 := varint()
+		lq, ok4 := uvarint()
+		bd, ok5 := varint()
+		first, last := int64(prev.first.snap)+fs, 0+ls
+		last += first
+		if !(ok1 && ok2 && ok3 && ok4 && ok5) || first < 0 || first > math.MaxUint32 || last < 0 || last > math.MaxUint32 ||
+			fq > math.MaxUint32 || lq > math.MaxUint32 {
+			return recs, bad
+		}
+		r.first, r.last = pos32{uint32(first), uint32(fq)}, pos32{uint32(last), uint32(lq)}
+		r.block = prev.block + bd
+		prev.first, prev.block = r.first, r.block
+		recs = append(recs, r)
+	}
+	if p != len(data) {
+		return recs, bad
+	}
+	return recs, nil
+}
+
+// hasher computes keyHash and contentHash without allocating; one per
+// goroutine. (A hash.Hash is an interface: the slices passed to it and the
+// sum it appends to escape, 112 bytes of garbage an item.)
+type hasher struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newHasher() *hasher { return &hasher{h: sha256.New(), buf: make([]byte, 0, 256)} }
+
+// nul separates the parts of a hashed version.
+var nul = []byte{0}
+
+// keyHash identifies an item within a source across refreshes: the first
+// 16 bytes of the SHA-256 of the kind's length, the kind and the key.
+func keyHash(h *hasher, kind, key string) [16]byte {
+	h.buf = binary.AppendUvarint(h.buf[:0], uint64(len(kind)))
+	h.buf = append(append(h.buf, kind...), key...)
+	sum := sha256.Sum256(h.buf)
+	return [16]byte(sum[:16])
 }
 
 // sortKey is an item's place in output order as bytes that compare like
@@ -134,45 +187,159 @@ func sortKey(dst []byte, hasTime bool, t int64, rank string, seq uint32) []byte 
 	return binary.BigEndian.AppendUint32(dst, seq)
 }
 
-// blockItem is one item as a block holds it.
+// blockItem is one item as a block holds it. Its title, url and text are
+// not stored apart: spans says where they are in raw (see text).
 type blockItem struct {
-	id                          uint32 // local id: the index of its record
-	hasTime                     bool
-	time                        int64
-	kind, key, title, url, text string
-	raw                         []byte
-	fill                        *dal.Merged // not stored: a new version whose text is still to be filled in
+	id        uint32 // local id: the index of its record
+	hasTime   bool
+	time      int64
+	kind, key string
+	raw       []byte
+	spans     [3]dal.Span // title, url, text within raw (dal.Result.TextSpans)
+	forms     [3]uint8    // how each span decodes (textForms)
+}
+
+// How a span of JSON string contents becomes text: found when the item is
+// written (on all cores, for a build) so that a reader does not look for
+// escapes or check UTF-8 again.
+const (
+	verbatim  = iota // no escape, valid UTF-8: the bytes are the text
+	escaped          // escapes in valid UTF-8: dal.UnquoteValid
+	unchecked        // invalid UTF-8: dal.Unquote
+)
+
+// textForms finds the forms of spans of raw.
+func textForms(raw []byte, spans [3]dal.Span) (forms [3]uint8) {
+	for f, s := range spans {
+		v := raw[s.Off : s.Off+s.Len]
+		switch {
+		case !utf8.Valid(v):
+			forms[f] = unchecked
+		case bytes.IndexByte(v, '\\') >= 0:
+			forms[f] = escaped
+		}
+	}
+	return forms
+}
+
+// newBlockItem is an item's block entry, spans and forms found.
+func newBlockItem(res *dal.Result, id uint32, hasTime bool, t int64, kind, key string, raw []byte) blockItem {
+	it := blockItem{id: id, hasTime: hasTime, time: t, kind: kind, key: key, raw: raw, spans: res.TextSpans(kind, raw)}
+	it.forms = textForms(raw, it.spans)
+	return it
+}
+
+// text returns the item's title (f = 0), url (1) or text (2). Text
+// without escapes is raw's bytes as they are, not copied: raw must never
+// change after (a block's bytes never do, nor do a merge's).
+func (b *blockItem) text(f int) string {
+	s := b.spans[f]
+	if s.Len == 0 {
+		return ""
+	}
+	v := b.raw[s.Off : s.Off+s.Len]
+	switch b.forms[f] {
+	case verbatim:
+		return unsafe.String(&v[0], len(v))
+	case escaped:
+		return dal.UnquoteValid(v)
+	}
+	return dal.Unquote(v)
+}
+
+// blockVersion is the first byte of a stored block.
+const blockVersion = 2
+
+// itemSize is the stored size of an item in a block (appendBlock), or a
+// little more: its spans count as if each were as long as raw, so that
+// the size is known before they are.
+func itemSize(it *blockItem) int {
+	n := uvarintLen(uint64(it.id)) + 1 + uvarintLen(uint64(len(it.kind))) + uvarintLen(uint64(len(it.key))) + uvarintLen(uint64(len(it.raw)))
+	if it.hasTime {
+		n += uvarintLen(uint64(it.time<<1 ^ it.time>>63)) // zig-zag, as AppendVarint
+	}
+	if off := keyIn(it); off >= 0 {
+		n += uvarintLen(uint64(off))
+	} else {
+		n += len(it.key)
+	}
+	return n + 3*uvarintLen(uint64(len(it.raw))<<2) + 3*uvarintLen(uint64(len(it.raw))) + len(it.kind) + len(it.raw)
+}
+
+// keyIn is where the item's key is in its raw JSON, as it is (a string
+// key is mostly there: "id": "t3_abc"), or -1. The block then holds the
+// key's place, not its bytes: the same bytes, wherever they are found.
+func keyIn(it *blockItem) int {
+	if len(it.key) == 0 {
+		return -1
+	}
+	return bytes.Index(it.raw, unsafe.Slice(unsafe.StringData(it.key), len(it.key)))
+}
+
+// Flags of an item in a block.
+const (
+	itemHasTime = 1 << iota
+	itemKeyInRaw
+)
+
+// uvarintLen is the length of v as a uvarint.
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
 }
 
 // encodeBlock is the stored form of items: a version byte, the count,
-// each item's id, time and field lengths, then all the items' text
-// fields, then all their raw JSON. Keeping the text together lets a
-// reader turn it into one string and slice the fields out of it.
-func encodeBlock(items []blockItem) []byte {
+// each item's id, flags, time, field lengths, key place (keyIn) and text
+// spans, then all the items' kinds and the keys not in their raw JSON,
+// then all their raw JSON. Keeping the strings together
+// lets a reader turn them into one string and slice the fields out of it.
+func encodeBlock(items []blockItem) []byte { return appendBlock(nil, items) }
+
+// appendBlock appends the stored form of items to b.
+func appendBlock(b []byte, items []blockItem) []byte {
 	size := 16
 	for i := range items {
-		it := &items[i]
-		size += 40 + len(it.kind) + len(it.key) + len(it.title) + len(it.url) + len(it.text) + len(it.raw)
+		size += itemSize(&items[i])
 	}
-	b := make([]byte, 0, size)
-	b = append(b, 1)
+	b = slices.Grow(b, size)
+	b = append(b, blockVersion)
 	b = binary.AppendUvarint(b, uint64(len(items)))
+	keyOffs := make([]int, len(items))
 	for i := range items {
 		it := &items[i]
 		b = binary.AppendUvarint(b, uint64(it.id))
+		var flags byte
 		if it.hasTime {
-			b = append(b, 1)
-			b = binary.AppendVarint(b, it.time)
-		} else {
-			b = append(b, 0)
+			flags |= itemHasTime
 		}
-		for _, n := range []int{len(it.kind), len(it.key), len(it.title), len(it.url), len(it.text), len(it.raw)} {
-			b = binary.AppendUvarint(b, uint64(n))
+		if keyOffs[i] = keyIn(it); keyOffs[i] >= 0 {
+			flags |= itemKeyInRaw
+		}
+		b = append(b, flags)
+		if it.hasTime {
+			b = binary.AppendVarint(b, it.time)
+		}
+		b = binary.AppendUvarint(b, uint64(len(it.kind)))
+		b = binary.AppendUvarint(b, uint64(len(it.key)))
+		b = binary.AppendUvarint(b, uint64(len(it.raw)))
+		if keyOffs[i] >= 0 {
+			b = binary.AppendUvarint(b, uint64(keyOffs[i]))
+		}
+		for f, s := range it.spans {
+			b = binary.AppendUvarint(b, uint64(s.Len)<<2|uint64(it.forms[f]))
+			if s.Len > 0 {
+				b = binary.AppendUvarint(b, uint64(s.Off))
+			}
 		}
 	}
 	for i := range items {
-		it := &items[i]
-		b = append(append(append(append(append(b, it.kind...), it.key...), it.title...), it.url...), it.text...)
+		b = append(b, items[i].kind...)
+		if keyOffs[i] < 0 {
+			b = append(b, items[i].key...)
+		}
 	}
 	for i := range items {
 		b = append(b, items[i].raw...)
@@ -186,7 +353,7 @@ var errBlock = damaged("an item block is not what was written")
 // JSON and their strings alias data, which must never change after (the
 // strings are built over bytes no slice hands out).
 func decodeBlock(data []byte) ([]blockItem, error) {
-	if len(data) == 0 || data[0] != 1 {
+	if len(data) == 0 || data[0] != blockVersion {
 		return nil, errBlock
 	}
 	r := bytes.NewReader(data[1:])
@@ -195,8 +362,13 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 		return nil, errBlock
 	}
 	items := make([]blockItem, n)
-	lens := make([]int, 6*n)
+	lens := make([]int, 3*n)
+	keyOffs := make([]int, n)
 	strLen, rawLen := 0, 0
+	uvarint := func() (int, bool) {
+		v, err := binary.ReadUvarint(r)
+		return int(v), err == nil && v <= uint64(len(data))
+	}
 	for i := range items {
 		it := &items[i]
 		id, err := binary.ReadUvarint(r)
@@ -204,31 +376,54 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 			return nil, errBlock
 		}
 		it.id = uint32(id)
-		flag, err := r.ReadByte()
-		if err != nil {
+		flags, err := r.ReadByte()
+		if err != nil || flags&^(itemHasTime|itemKeyInRaw) != 0 {
 			return nil, errBlock
 		}
-		if flag == 1 {
+		if flags&itemHasTime != 0 {
 			it.hasTime = true
 			if it.time, err = binary.ReadVarint(r); err != nil {
 				return nil, errBlock
 			}
 		}
-		for j := range 6 {
-			v, err := binary.ReadUvarint(r)
-			if err != nil || v > uint64(len(data)) {
+		for j := range 3 {
+			v, ok := uvarint()
+			if !ok {
 				return nil, errBlock
 			}
-			lens[6*i+j] = int(v)
-			if j < 5 {
-				strLen += int(v)
-			} else {
-				rawLen += int(v)
+			lens[3*i+j] = v
+		}
+		keyOffs[i] = -1
+		if flags&itemKeyInRaw != 0 {
+			off, ok := uvarint()
+			if !ok || off+lens[3*i+1] > lens[3*i+2] {
+				return nil, errBlock
 			}
+			keyOffs[i] = off
+		} else {
+			strLen += lens[3*i+1]
+		}
+		strLen += lens[3*i]
+		rawLen += lens[3*i+2]
+		for j := range it.spans {
+			v, err := binary.ReadUvarint(r) // the length << 2 | the form
+			if err != nil || v&3 > unchecked || v>>2 > uint64(len(data)) {
+				return nil, errBlock
+			}
+			l := int(v >> 2)
+			it.forms[j] = uint8(v & 3)
+			if l == 0 {
+				continue
+			}
+			off, ok := uvarint()
+			if !ok || off+l > lens[3*i+2] {
+				return nil, errBlock
+			}
+			it.spans[j] = dal.Span{Off: off, Len: l}
 		}
 	}
 	off := len(data) - r.Len()
-	if off+strLen+rawLen != len(data) {
+	if strLen > len(data) || rawLen > len(data) || off+strLen+rawLen != len(data) {
 		return nil, errBlock
 	}
 	var strs string
@@ -237,12 +432,20 @@ func decodeBlock(data []byte) ([]blockItem, error) {
 	}
 	raws := data[off+strLen:]
 	s, w := 0, 0
-	next := func(n int) string { s += n; return strs[s-n : s] }
 	for i := range items {
-		it, l := &items[i], lens[6*i:6*i+6]
-		it.kind, it.key, it.title, it.url, it.text = next(l[0]), next(l[1]), next(l[2]), next(l[3]), next(l[4])
-		it.raw = raws[w : w+l[5] : w+l[5]]
-		w += l[5]
+		it, l := &items[i], lens[3*i:3*i+3]
+		it.kind = strs[s : s+l[0]]
+		s += l[0]
+		it.raw = raws[w : w+l[2] : w+l[2]]
+		w += l[2]
+		if k := keyOffs[i]; k >= 0 {
+			if l[1] > 0 {
+				it.key = unsafe.String(&it.raw[k], l[1])
+			}
+		} else {
+			it.key = strs[s : s+l[1]]
+			s += l[1]
+		}
 	}
 	return items, nil
 }

@@ -13,8 +13,8 @@ import (
 
 // writeBlocks takes the leaving items out of their blocks, puts the
 // arriving ones into the block whose range holds their key, and rewrites
-// every block so touched in output order, split into blocks of at most
-// maxBlock items (an emptied block is deleted).
+// every block so touched in output order, split when it has grown too
+// large (see cuts; an emptied block is deleted).
 func (w *writer) writeBlocks(ctx context.Context) error {
 	if len(w.removes) == 0 && len(w.inserts) == 0 {
 		return nil
@@ -71,6 +71,9 @@ func (w *writer) writeBlocks(ctx context.Context) error {
 			it = &old
 		}
 		touched[targets[i]] = append(touched[targets[i]], *it)
+	}
+	if err := w.search(ctx); err != nil {
+		return err
 	}
 	for id, items := range touched {
 		if err := w.rewrite(ctx, id, items); err != nil {
@@ -175,8 +178,9 @@ func (w *writer) loadBlocks(ctx context.Context, ids []int64) (map[int64][]block
 	return out, nil
 }
 
-// rewrite stores items (in any order) as block id and, past maxBlock
-// items, as new blocks after it; id 0 means only new blocks.
+// rewrite stores items (in any order) as block id and, when they no
+// longer fit in one (see cuts), as new blocks after it; id 0 means only
+// new blocks.
 func (w *writer) rewrite(ctx context.Context, id int64, items []blockItem) error {
 	keys := make([][]byte, len(items))
 	for i := range items {
@@ -188,33 +192,23 @@ func (w *writer) rewrite(ctx context.Context, id int64, items []blockItem) error
 	}
 	sort.Slice(order, func(a, b int) bool { return bytes.Compare(keys[order[a]], keys[order[b]]) < 0 })
 	sorted := make([]blockItem, len(items))
+	sizes := make([]int, len(items))
 	for i, j := range order {
 		sorted[i] = items[j]
+		sizes[i] = itemSize(&sorted[i])
 	}
 	if len(sorted) == 0 && id != 0 {
 		_, err := w.tx.ExecContext(ctx, "DELETE FROM blocks WHERE id = ?", id)
 		return err
 	}
-	for lo := 0; lo < len(sorted); lo += maxBlock {
-		chunk := sorted[lo:min(len(sorted), lo+maxBlock)]
-		var tlo, thi any
-		for i := range chunk {
-			if chunk[i].hasTime {
-				if tlo == nil {
-					tlo = chunk[i].time
-				}
-				thi = chunk[i].time
-			}
-		}
-		if err := w.fillText(ctx, chunk); err != nil {
-			return err
-		}
+	lo := 0
+	for n, hi := range cuts(sizes) {
+		chunk := sorted[lo:hi]
 		k, data := keys[order[lo]], encodeBlock(chunk)
-		for i := range chunk { // the text is in the block and the search buffer
-			chunk[i].title, chunk[i].url, chunk[i].text = "", "", ""
-		}
+		tlo, thi := timeRange(chunk)
+		lo = hi
 		bid := id
-		if lo == 0 && id != 0 {
+		if n == 0 && id != 0 {
 			if _, err := w.tx.ExecContext(ctx, "UPDATE blocks SET k = ?, t_lo = ?, t_hi = ?, n = ?, data = ? WHERE id = ?",
 				k, tlo, thi, len(chunk), data, id); err != nil {
 				return err
@@ -234,4 +228,61 @@ func (w *writer) rewrite(ctx context.Context, id int64, items []blockItem) error
 		}
 	}
 	return nil
+}
+
+// timeRange is the oldest and newest time of items in output order, as
+// stored with their block: NULL when none has a time.
+func timeRange(items []blockItem) (lo, hi any) {
+	for i := range items {
+		if items[i].hasTime {
+			if lo == nil {
+				lo = items[i].time
+			}
+			hi = items[i].time
+		}
+	}
+	return lo, hi
+}
+
+// Blocks are sized in bytes so that one fits a page with its row: reading
+// it then follows no chain of overflow pages, and a page holds little
+// besides it.
+//
+// A row's payload stays in its leaf page up to 16,349 bytes (the page
+// size less 35); the block's row adds its key (the first item's sortKey,
+// about 50 bytes with the snapshot's rank) and a few integers to the
+// block's bytes.
+var (
+	blockFill = 15850 // the size blocks are cut to when split or built
+	blockMax  = 16150 // the size past which a rewritten block is split
+	maxBlock  = 4096  // the most items in a block; tests lower it
+)
+
+// cuts splits items of the given sizes, in order, into blocks and returns
+// where each block ends: one block when they fit in blockMax bytes and
+// maxBlock items, else the fewest blocks of about equal size, each at
+// most blockFill bytes give or take half an item, never above blockMax
+// unless an item alone is. The slack between the two sizes lets an edit
+// that grows an item a little leave its block whole.
+func cuts(sizes []int) []int {
+	total := 0
+	for _, s := range sizes {
+		total += s
+	}
+	if total <= blockMax && len(sizes) <= maxBlock {
+		return []int{len(sizes)}
+	}
+	k := max((total+blockFill-1)/blockFill, (len(sizes)+maxBlock-1)/maxBlock)
+	target := (total + k - 1) / k
+	var out []int
+	cur, n := 0, 0
+	for i, s := range sizes {
+		if n > 0 && (cur+s > blockMax || cur+s/2 > target || n == maxBlock) {
+			out = append(out, i)
+			cur, n = 0, 0
+		}
+		cur += s
+		n++
+	}
+	return append(out, len(sizes))
 }

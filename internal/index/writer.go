@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -23,6 +22,7 @@ type writer struct {
 	tx     *sql.Tx
 	source string
 	sid    int64
+	fts    bool // the source has search entries to keep up to date
 	res    *dal.Result
 	ranks  map[uint32]string // snapshot id -> rank
 	ids    map[string]uint32 // rank -> snapshot id
@@ -35,7 +35,7 @@ type writer struct {
 	removes map[int64][]uint32 // block -> ids leaving it
 	inserts []insert
 	ftsDel  []int64              // search entries to delete before the next writeFTS
-	indexed map[uint32]bool      // items with a new version whose old one has a search entry
+	indexed map[uint32]bool      // items with a new version whose old one is in a block
 	leaving map[uint32]blockItem // old versions taken out of their blocks
 	ftsAdd  []ftsRow
 	errSet  map[uint32]string
@@ -55,10 +55,11 @@ type ftsRow struct {
 	title, url, text string
 }
 
-// loadWriter prepares the merge of res into source sid; pre, when it
-// was read at generation gen of that source, saves reading the keys.
-func loadWriter(ctx context.Context, tx *sql.Tx, source string, sid, gen int64, res *dal.Result, pre *preloaded) (*writer, error) {
-	w := &writer{tx: tx, source: source, sid: sid, res: res, ranks: map[uint32]string{}, ids: map[string]uint32{},
+// loadWriter prepares the merge of res into source sid (fts: which has
+// search entries); pre, when it was read at generation gen of that
+// source, saves reading the keys. A source being rebuilt has no keys.
+func loadWriter(ctx context.Context, tx *sql.Tx, source string, sid, gen int64, fts, rebuild bool, res *dal.Result, pre *preloaded) (*writer, error) {
+	w := &writer{tx: tx, source: source, sid: sid, fts: fts, res: res, ranks: map[uint32]string{}, ids: map[string]uint32{},
 		recs: map[int][]rec{}, dirty: map[int]bool{}, newKey: map[int]bool{}, removes: map[int64][]uint32{}, errSet: map[uint32]string{},
 		indexed: map[uint32]bool{}, leaving: map[uint32]blockItem{}}
 	rows, err := tx.QueryContext(ctx, "SELECT id, rank FROM snapshots WHERE source = ?", source)
@@ -77,6 +78,9 @@ func loadWriter(ctx context.Context, tx *sql.Tx, source string, sid, gen int64, 
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if rebuild {
+		return w, nil
 	}
 	if pre != nil && pre.sid == sid && pre.gen == gen {
 		w.keys, w.n = pre.keys, pre.n
@@ -208,13 +212,9 @@ func (w *writer) sortKeyOf(dst []byte, id uint32) []byte {
 // merge compares every merged item with its record and plans the changes.
 // snaps are the snapshots the result was merged from.
 func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
-	snapIDs := make([]uint32, len(snaps))
-	for i, s := range snaps {
-		id, ok := w.ids[Rank(s)]
-		if !ok {
-			return damaged("snapshot %s was not recorded", s.Path)
-		}
-		snapIDs[i] = id
+	snapIDs, err := w.snapIDs(snaps)
+	if err != nil {
+		return err
 	}
 	lists := [][]dal.Merged{w.res.Items, w.res.Invalid}
 	sums := [][]sums{hashAll(lists[0]), hashAll(lists[1])}
@@ -227,7 +227,7 @@ func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
 	w.keys.want(prefixes)
 	// Read the records that can match, and the last segment (new items
 	// are appended to it).
-	err := w.load(ctx, func(yield func(uint32) bool) {
+	err = w.load(ctx, func(yield func(uint32) bool) {
 		if w.n > 0 {
 			yield(uint32(w.n - 1))
 		}
@@ -280,6 +280,20 @@ func (w *writer) merge(ctx context.Context, snaps []snapshot.Snapshot) error {
 	return nil
 }
 
+// snapIDs are the ids in the snapshots table of the snapshots a result
+// was merged from.
+func (w *writer) snapIDs(snaps []snapshot.Snapshot) ([]uint32, error) {
+	ids := make([]uint32, len(snaps))
+	for i, s := range snaps {
+		id, ok := w.ids[Rank(s)]
+		if !ok {
+			return nil, damaged("snapshot %s was not recorded", s.Path)
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
 // sums are an item's key and content hashes.
 type sums struct {
 	key     [16]byte
@@ -295,7 +309,7 @@ func hashAll(items []dal.Merged) []sums {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			h := sha256.New()
+			h := newHasher()
 			for i := g; i < len(items); i += n {
 				out[i] = sums{keyHash(h, items[i].Kind, items[i].Key), contentHash(h, &items[i])}
 			}
@@ -330,40 +344,41 @@ func (w *writer) setVersion(id uint32, m *dal.Merged, ch uint64) {
 	}
 	if m.Raw == nil {
 		r.flags |= recInvalid
-		if w.indexed[id] {
+		if w.indexed[id] && w.fts {
 			w.ftsDel = append(w.ftsDel, w.rowid(id))
 		}
 		return
 	}
-	w.inserts = append(w.inserts, insert{id: id, content: &blockItem{id: id, hasTime: r.flags&recHasTime != 0, time: r.time,
-		kind: m.Kind, key: m.Key, raw: m.Raw, fill: m}})
+	it := newBlockItem(w.res, id, r.flags&recHasTime != 0, r.time, m.Kind, m.Key, m.Raw)
+	w.inserts = append(w.inserts, insert{id: id, content: &it})
 }
 
-// fillText sets the text of the items of a new version (left out by a
-// lazy merge, and filled in only now, a block at a time, so that a
-// rebuild never holds every item's text) and adds them to the search
-// buffer, which is written every ftsBatch rows.
-func (w *writer) fillText(ctx context.Context, items []blockItem) error {
-	for i := range items {
-		b := &items[i]
-		if b.fill == nil {
-			continue
+// search plans the search entries of the new versions, once the old
+// ones are out of their blocks (in leaving), for a source that has
+// search entries.
+func (w *writer) search(ctx context.Context) error {
+	if !w.fts {
+		return nil
+	}
+	for _, in := range w.inserts {
+		b := in.content
+		if b == nil {
+			continue // moved with its content: its entry stays
 		}
-		it := b.fill.Item
-		w.res.FillText(&it)
-		b.title, b.url, b.text, b.fill = it.Title, it.URL, it.Text, nil
 		if w.indexed[b.id] {
 			// An edit that left the text alone (a score, a counter) keeps
 			// its search entry.
-			if old := w.leaving[b.id]; old.title == b.title && old.url == b.url && old.text == b.text {
+			if old := w.leaving[b.id]; old.text(0) == b.text(0) && old.text(1) == b.text(1) && old.text(2) == b.text(2) {
 				continue
 			}
 			w.ftsDel = append(w.ftsDel, w.rowid(b.id))
 		}
-		w.ftsAdd = append(w.ftsAdd, ftsRow{w.rowid(b.id), it.Title, it.URL, it.Text})
-	}
-	if len(w.ftsAdd) >= ftsBatch {
-		return w.writeFTS(ctx)
+		w.ftsAdd = append(w.ftsAdd, ftsRow{w.rowid(b.id), b.text(0), b.text(1), b.text(2)})
+		if len(w.ftsAdd) >= ftsBatch {
+			if err := w.writeFTS(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -378,16 +393,21 @@ func (w *writer) writeFTS(ctx context.Context) error {
 		return err
 	}
 	w.ftsDel = w.ftsDel[:0]
-	err := multiInsert(ctx, w.tx, "INSERT INTO items_fts (rowid, title, url, text)", 4, func(yield func([]any) error) error {
-		for _, f := range w.ftsAdd {
+	err := insertFTS(ctx, w.tx, w.ftsAdd)
+	w.ftsAdd = w.ftsAdd[:0]
+	return err
+}
+
+// insertFTS writes search entries, many a statement.
+func insertFTS(ctx context.Context, tx *sql.Tx, rows []ftsRow) error {
+	return multiInsert(ctx, tx, "INSERT INTO items_fts (rowid, title, url, text)", 4, func(yield func([]any) error) error {
+		for _, f := range rows {
 			if err := yield([]any{f.rowid, f.title, f.url, f.text}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	w.ftsAdd = w.ftsAdd[:0]
-	return err
 }
 
 // rowid is item id's row in items_fts.
@@ -414,6 +434,11 @@ func (w *writer) flush(ctx context.Context) error {
 			return err
 		}
 	}
+	return w.writeErrors(ctx)
+}
+
+// writeErrors writes the items' errors that changed.
+func (w *writer) writeErrors(ctx context.Context) error {
 	for _, id := range w.errDel {
 		if _, err := w.tx.ExecContext(ctx, "DELETE FROM item_errors WHERE source = ? AND id = ?", w.sid, id); err != nil {
 			return err
@@ -443,11 +468,12 @@ func deleteFTS(ctx context.Context, tx *sql.Tx, rowids []int64) error {
 // name.
 func dropSource(ctx context.Context, tx *sql.Tx, source string) error {
 	var sid int64
-	err := tx.QueryRowContext(ctx, "SELECT id FROM sources WHERE name = ?", source).Scan(&sid)
+	var fts bool
+	err := tx.QueryRowContext(ctx, "SELECT id, fts FROM sources WHERE name = ?", source).Scan(&sid, &fts)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if err == nil {
+	if err == nil && fts {
 		recs, err := loadRecs(ctx, tx, sid)
 		if err != nil {
 			return err

@@ -41,7 +41,10 @@ type Entry struct {
 	Bytes       int64     `json:"bytes,omitempty"`        // uncompressed
 	StoredBytes int64     `json:"stored_bytes,omitempty"` // on disk
 	SHA256      string    `json:"sha256,omitempty"`       // of the uncompressed bytes
-	Error       string    `json:"error,omitempty"`        // redacted
+	// Original is the file a snapshot was imported from (hoard import, a
+	// watch source), by its absolute path.
+	Original string `json:"original,omitempty"`
+	Error    string `json:"error,omitempty"` // redacted
 }
 
 // Journal is the file of entries. It is safe for concurrent use by many
@@ -51,11 +54,6 @@ type Journal struct {
 	// Warn is told about damage mended while appending (a torn last
 	// line cut off); nil: not told.
 	Warn func(msg string)
-}
-
-// Open returns the journal in stateDir (the file need not exist yet).
-func Open(stateDir string) *Journal {
-	return &Journal{Path: filepath.Join(stateDir, "journal.jsonl")}
 }
 
 func marshalLine(e Entry) ([]byte, error) {

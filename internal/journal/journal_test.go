@@ -3,6 +3,7 @@ package journal
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestAppendConcurrentAndRead(t *testing.T) {
-	j := Open(t.TempDir())
+	j := openIn(t.TempDir())
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
 		wg.Add(1)
@@ -32,7 +33,7 @@ func TestAppendConcurrentAndRead(t *testing.T) {
 }
 
 func TestDamagedLineSkipped(t *testing.T) {
-	j := Open(t.TempDir())
+	j := openIn(t.TempDir())
 	j.Append(Entry{Source: "a", Outcome: OK})
 	f, _ := os.OpenFile(j.Path, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("{\"source\": \"a\", trunc\n")
@@ -45,7 +46,7 @@ func TestDamagedLineSkipped(t *testing.T) {
 }
 
 func TestMissingJournalIsEmpty(t *testing.T) {
-	entries, bad, err := Open(t.TempDir()).ReadAll()
+	entries, bad, err := openIn(t.TempDir()).ReadAll()
 	if len(entries)+len(bad) != 0 || err != nil {
 		t.Errorf("%v %v %v", entries, bad, err)
 	}
@@ -62,3 +63,7 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("summary %+v", s)
 	}
 }
+
+// openIn returns the journal file of a state directory, as
+// paths.Layout.Journal names it.
+func openIn(dir string) *Journal { return &Journal{Path: filepath.Join(dir, "journal.jsonl")} }

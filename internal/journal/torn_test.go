@@ -16,7 +16,7 @@ import (
 // next append, with a warning: the next record is not glued to it and
 // lost.
 func TestTornTailTruncatedOnAppend(t *testing.T) {
-	j := Open(t.TempDir())
+	j := openIn(t.TempDir())
 	var warnings []string
 	j.Warn = func(msg string) { warnings = append(warnings, msg) }
 	if err := j.Append(Entry{Source: "a", Outcome: OK}); err != nil {
@@ -45,7 +45,7 @@ func TestTornTailTruncatedOnAppend(t *testing.T) {
 // record glued to the next one: the reader recovers the whole one and
 // reports the torn part.
 func TestGluedRecordRecovered(t *testing.T) {
-	j := Open(t.TempDir())
+	j := openIn(t.TempDir())
 	j.Append(Entry{Source: "a", Outcome: OK})
 	f, _ := os.OpenFile(j.Path, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString(`{"source":"a","start":"2026-01-0` + `{"source":"b","start":"2026-01-02T00:00:00Z","end":"2026-01-02T00:00:01Z","outcome":"ok","attempts":1}` + "\n")
@@ -61,7 +61,7 @@ func TestGluedRecordRecovered(t *testing.T) {
 
 // A final line without its newline is reported too (nothing to glue yet).
 func TestUnterminatedLastLineReported(t *testing.T) {
-	j := Open(t.TempDir())
+	j := openIn(t.TempDir())
 	j.Append(Entry{Source: "a", Outcome: OK})
 	f, _ := os.OpenFile(j.Path, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString(`{"source":"a","sta`)
@@ -77,7 +77,7 @@ func TestUnterminatedLastLineReported(t *testing.T) {
 // next run's record (once there is room) reads back.
 func TestAppendWholeOrNothingOnFullDisk(t *testing.T) {
 	dir := testfs.Tmpfs(t, 1<<20)
-	j := Open(filepath.Join(dir, "state"))
+	j := openIn(filepath.Join(dir, "state"))
 	// The first line ends 100 bytes before a page boundary: the next,
 	// longer one starts in that page and then needs a page the disk has
 	// not got, so write(2) stores part of it.

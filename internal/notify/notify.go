@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,11 +91,12 @@ type job struct {
 	msg  Message
 }
 
-// Open loads the notification state from stateDir (missing is empty) and
-// starts the sender. A damaged state file is reported and treated as empty.
-func Open(stateDir string, log *slog.Logger) *Notifier {
+// Open loads the notification state from the file at path (missing is
+// empty; paths.Layout.NotifyState names it) and starts the sender. A
+// damaged state file is reported and treated as empty.
+func Open(path string, log *slog.Logger) *Notifier {
 	n := &Notifier{
-		path: filepath.Join(stateDir, "notify-state.json"), log: log,
+		path: path, log: log,
 		sent: map[string][]string{}, queue: make(chan job, 64), done: make(chan struct{}),
 	}
 	b, err := os.ReadFile(n.path)

@@ -44,12 +44,12 @@ func TestOneMessagePerChangeAcrossRestarts(t *testing.T) {
 		{problems: nil, event: "recovered"},
 		{problems: nil},
 	}
-	n := Open(state, log)
+	n := Open(filepath.Join(state, "notify-state.json"), log)
 	var want []string
 	for i, s := range seq {
 		if s.restart {
 			n.Close()
-			n = Open(state, log)
+			n = Open(filepath.Join(state, "notify-state.json"), log)
 			continue
 		}
 		msg, sent := n.Update(argv, Message{Source: "rtm", Problems: s.problems, Time: now, Failures: i})
@@ -86,7 +86,7 @@ func TestOneMessagePerChangeAcrossRestarts(t *testing.T) {
 func TestNoCommandTracksNothing(t *testing.T) {
 	argv, out := hook(t)
 	state := t.TempDir()
-	n := Open(state, slog.New(slog.DiscardHandler))
+	n := Open(filepath.Join(state, "notify-state.json"), slog.New(slog.DiscardHandler))
 	if _, sent := n.Update(nil, Message{Source: "a", Problems: []string{"failing"}}); sent {
 		t.Error("sent without a command")
 	}
@@ -104,7 +104,7 @@ func TestDamagedStateIsReported(t *testing.T) {
 	state := t.TempDir()
 	os.WriteFile(filepath.Join(state, "notify-state.json"), []byte("{not json"), 0o600)
 	var logged strings.Builder
-	n := Open(state, slog.New(slog.NewTextHandler(&logged, nil)))
+	n := Open(filepath.Join(state, "notify-state.json"), slog.New(slog.NewTextHandler(&logged, nil)))
 	n.Close()
 	if !strings.Contains(logged.String(), "damaged notification state") {
 		t.Errorf("log %q", logged.String())
@@ -134,7 +134,7 @@ func TestDescribe(t *testing.T) {
 // restart) keeps its notified state instead of "recovering".
 func TestUnknownKeepsState(t *testing.T) {
 	argv, _ := hook(t)
-	n := Open(t.TempDir(), slog.New(slog.DiscardHandler))
+	n := Open(filepath.Join(t.TempDir(), "notify-state.json"), slog.New(slog.DiscardHandler))
 	defer n.Close()
 	if m, sent := n.Update(argv, Message{Source: "a", Problems: []string{"at-risk"}}); !sent || m.Event != "at-risk" {
 		t.Fatalf("at-risk: %v %+v", sent, m)
@@ -158,7 +158,7 @@ func TestNotifiersShareState(t *testing.T) {
 	state := t.TempDir()
 	log := slog.New(slog.DiscardHandler)
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	daemon, run := Open(state, log), Open(state, log)
+	daemon, run := Open(filepath.Join(state, "notify-state.json"), log), Open(filepath.Join(state, "notify-state.json"), log)
 	steps := []struct {
 		n        *Notifier
 		source   string

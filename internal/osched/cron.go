@@ -2,7 +2,6 @@ package osched
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,7 +52,7 @@ func shellLine(args []string) string {
 // catching up missed runs and retrying failures.
 func renderCron(cfg *config.Config, o Options) (Plan, error) {
 	p := Plan{Kind: Cron}
-	log := shellQuote(filepath.Join(o.StateDir, "cron.log"))
+	log := shellQuote(o.CronLog)
 	if o.Daemon {
 		p.CronLines = []string{"*/15 * * * * " + shellLine(hoardArgs(o, "daemon", "--once")) + " >> " + log + " 2>&1"}
 		return p, nil

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/hoard-dev/hoard/internal/atomicfile"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hoard-dev/hoard/internal/atomicfile"
 )
 
 // Manifest records what an install wrote, so that uninstall removes
@@ -32,15 +32,12 @@ type ManifestFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// ManifestPath is where the manifest lives.
-func ManifestPath(stateDir string) string { return filepath.Join(stateDir, "schedule-manifest.json") }
-
 // Exec runs a command with stdin and returns its combined output.
 type Exec func(argv []string, stdin string) (string, error)
 
 // Installer installs and uninstalls plans.
 type Installer struct {
-	StateDir string
+	Manifest string // the manifest file (paths.Layout.ScheduleManifest)
 	Exec     Exec
 	Activate bool // run the plan's enable/disable commands (systemctl, launchctl)
 }
@@ -96,7 +93,7 @@ func (in *Installer) Install(p Plan, daemon bool) (warnings []string, err error)
 func (in *Installer) Uninstall() (warnings []string, err error) {
 	m, err := in.load()
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errors.New("nothing to uninstall: no schedule was installed by hoard (no " + ManifestPath(in.StateDir) + ")")
+		return nil, errors.New("nothing to uninstall: no schedule was installed by hoard (no " + in.Manifest + ")")
 	}
 	if err != nil {
 		return nil, err
@@ -130,7 +127,7 @@ func (in *Installer) Uninstall() (warnings []string, err error) {
 	if in.Activate {
 		warnings = append(warnings, in.run(m.Reload)...)
 	}
-	return warnings, os.Remove(ManifestPath(in.StateDir))
+	return warnings, os.Remove(in.Manifest)
 }
 
 // Installed returns the current manifest, if any.
@@ -184,12 +181,12 @@ func (in *Installer) writeCrontab(text string) error {
 
 func (in *Installer) load() (Manifest, error) {
 	var m Manifest
-	b, err := os.ReadFile(ManifestPath(in.StateDir))
+	b, err := os.ReadFile(in.Manifest)
 	if err != nil {
 		return m, err
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("%s: damaged: %w", ManifestPath(in.StateDir), err)
+		return m, fmt.Errorf("%s: damaged: %w", in.Manifest, err)
 	}
 	return m, nil
 }
@@ -199,7 +196,7 @@ func (in *Installer) save(m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(File{Path: ManifestPath(in.StateDir), Content: string(b) + "\n"})
+	return writeFile(File{Path: in.Manifest, Content: string(b) + "\n"})
 }
 
 // writeFile writes atomically: temp file, fsync, rename.

@@ -36,8 +36,8 @@ type Options struct {
 	Home   string // the user's home directory
 	// Dir is where unit files go: for systemd $XDG_CONFIG_HOME/systemd/user,
 	// for launchd ~/Library/LaunchAgents; unused for cron.
-	Dir      string
-	StateDir string // hoard's state directory, for cron's log file
+	Dir     string
+	CronLog string // where cron entries append their output (paths.Layout.CronLog)
 }
 
 // File is one file to install.

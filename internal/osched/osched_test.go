@@ -115,7 +115,7 @@ func options(t *testing.T, kind string, daemon bool) Options {
 		t.Fatal(err)
 	}
 	return Options{Kind: kind, Daemon: daemon, Hoard: bin, Config: "/home/me/.config/hoard/my hoard.toml",
-		Home: "/home/me", Dir: filepath.Join(dir, "units"), StateDir: "/home/me/.local/state/hoard"}
+		Home: "/home/me", Dir: filepath.Join(dir, "units"), CronLog: "/home/me/.local/state/hoard/cron.log"}
 }
 
 // Generated units pass systemd-analyze verify, with no warning at all.
@@ -289,7 +289,7 @@ func TestInstallUninstallSystemd(t *testing.T) {
 	o := options(t, Systemd, false)
 	state := t.TempDir()
 	fx := &fakeExec{}
-	in := &Installer{StateDir: state, Exec: fx.run, Activate: true}
+	in := &Installer{Manifest: filepath.Join(state, "schedule-manifest.json"), Exec: fx.run, Activate: true}
 	p, _ := Render(cfg, o)
 	other := filepath.Join(o.Dir, "mine.service") // the user's own unit
 	writeFile(File{Path: other, Content: "x"})
@@ -332,7 +332,7 @@ func TestInstallRefusesForeignFile(t *testing.T) {
 	o := options(t, Systemd, false)
 	p, _ := Render(cfg, o)
 	writeFile(File{Path: p.Files[1].Path, Content: "someone else's"})
-	in := &Installer{StateDir: t.TempDir(), Exec: (&fakeExec{}).run}
+	in := &Installer{Manifest: filepath.Join(t.TempDir(), "schedule-manifest.json"), Exec: (&fakeExec{}).run}
 	if _, err := in.Install(p, false); err == nil || !strings.Contains(err.Error(), "not installed by hoard") {
 		t.Errorf("err = %v", err)
 	}
@@ -345,7 +345,7 @@ func TestInstallUninstallCron(t *testing.T) {
 	cfg := testConfig(t, twoSources)
 	user := "MAILTO=me\n0 1 * * * backup\n"
 	fx := &fakeExec{crontab: &user}
-	in := &Installer{StateDir: t.TempDir(), Exec: fx.run}
+	in := &Installer{Manifest: filepath.Join(t.TempDir(), "schedule-manifest.json"), Exec: fx.run}
 	p, _ := Render(cfg, options(t, Cron, false))
 	if _, err := in.Install(p, false); err != nil {
 		t.Fatal(err)

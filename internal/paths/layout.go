@@ -8,6 +8,7 @@ import "path/filepath"
 //	STATE/journal.jsonl              one line per run (internal/journal)
 //	STATE/locks/<source>.lock        per-source run locks
 //	STATE/state/<source>.json        incremental cursors
+//	STATE/watch/<source>.json        the files a watch source imported
 //	STATE/daemon.lock                held by the running daemon
 //	STATE/notify-state.json          what was last notified, per source
 //	STATE/schedule-manifest.json     what 'hoard schedule install' wrote
@@ -41,6 +42,12 @@ func (l Layout) Lock(source string) string {
 // Cursor is the incremental state file of a source.
 func (l Layout) Cursor(source string) string {
 	return filepath.Join(l.State, "state", source+".json")
+}
+
+// Watched lists the files a watch source (the file exporter's watch
+// mode) has imported.
+func (l Layout) Watched(source string) string {
+	return filepath.Join(l.State, "watch", source+".json")
 }
 
 // DaemonLock is held by the running daemon. It is not in locks/, where a

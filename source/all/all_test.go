@@ -1,12 +1,12 @@
 package all
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hoard-dev/hoard/internal/browser"
 	"github.com/hoard-dev/hoard/source"
 )
 
@@ -61,8 +61,8 @@ func TestEverySourceIsComplete(t *testing.T) {
 			t.Errorf("%s: no docs page: %v", s.Name, err)
 		}
 		for kind, k := range s.Decoder.Kinds {
-			if b, _ := json.Marshal(k); len(k.Key) == 0 {
-				t.Errorf("%s: kind %s has no key (%s)", s.Name, kind, b)
+			if len(k.Key) == 0 {
+				t.Errorf("%s: kind %s has no key (%+v)", s.Name, kind, k)
 			}
 		}
 	}
@@ -143,6 +143,38 @@ func TestHistfileOfAnotherShell(t *testing.T) {
 			if f.Source.Name == "bash" {
 				t.Errorf("HISTFILE=%s detected as bash history: %+v", hf, f)
 			}
+		}
+	}
+}
+
+// TestBrowserProfilesMatchDetection: browser_cookie's default profile is
+// the one hoard init configures first, for every browser of both
+// families (internal/browser keeps its own copy of the locations, below
+// the exporters; this keeps them the same).
+func TestBrowserProfilesMatchDetection(t *testing.T) {
+	home := t.TempDir()
+	for _, p := range []string{
+		".mozilla/firefox/b.default/places.sqlite", ".mozilla/firefox/a.work/places.sqlite",
+		"snap/firefox/common/.mozilla/firefox/c.snap/places.sqlite", ".var/app/org.mozilla.firefox/.mozilla/firefox/d.flat/places.sqlite",
+		".librewolf/x1.default-default/places.sqlite", ".waterfox/w2.68-edition-default/places.sqlite",
+		".config/chromium/Profile 1/History", ".config/chromium/Default/History", "snap/chromium/common/chromium/Default/History",
+		".config/chromium/System Profile/History", ".config/chromium/Guest Profile/History",
+		".config/google-chrome/Default/History", ".config/google-chrome-beta/Default/History",
+		".config/BraveSoftware/Brave-Browser/Default/History", ".config/microsoft-edge/Default/History",
+		".var/app/com.vivaldi.Vivaldi/config/vivaldi/Default/History", ".config/opera/History",
+	} {
+		os.MkdirAll(filepath.Join(home, filepath.Dir(p)), 0o700)
+		os.WriteFile(filepath.Join(home, p), []byte("x"), 0o600)
+	}
+	detected := map[string][]string{}
+	for _, f := range Sources.Detect(env(home)) {
+		b := strings.TrimRight(f.Name, "-0123456789") // firefox-2 is firefox's
+		detected[b] = append(detected[b], filepath.Dir(f.Path))
+	}
+	for _, b := range browser.Names {
+		got, want := browser.Profiles(b, home, "linux"), detected[b]
+		if strings.Join(got, "|") != strings.Join(want, "|") || len(got) == 0 {
+			t.Errorf("%s: browser profiles %v, hoard init finds %v", b, got, want)
 		}
 	}
 }

@@ -10,16 +10,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/shellhist"
 )
 
 // Decoder yields one "commands" record per command; see shellhist.Command.
-var Decoder = &dal.Decoder{
-	Name: "bash", Version: 1, Kinds: shellhist.Defaults,
-	Records: shellhist.Records(func() shellhist.Parser { return &bashParser{} }),
-}
+var Decoder = shellhist.Decoder("bash", 2, func() shellhist.Parser { return &bashParser{} })
 
 // Source describes bash history.
 var Source = &source.Source{
@@ -91,14 +87,14 @@ type bashParser struct {
 func (p *bashParser) Line(n int, b []byte) ([]shellhist.Command, error) {
 	if ts, ok := bashStamp(b); ok {
 		done := p.Flush()
-		p.pending = &shellhist.Command{Time: ts, HasTime: true, Duration: -1}
+		p.pending = &shellhist.Command{Line: n + 1, Time: ts, HasTime: true, Duration: -1}
 		return done, nil
 	}
 	if p.pending == nil {
 		if len(bytes.TrimSpace(b)) == 0 {
 			return nil, nil
 		}
-		return []shellhist.Command{{Text: string(b), Duration: -1}}, nil
+		return []shellhist.Command{{Line: n, Text: string(b), Duration: -1}}, nil
 	}
 	p.lines = append(p.lines, string(b))
 	return nil, nil

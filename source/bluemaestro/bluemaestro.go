@@ -9,8 +9,8 @@
 //
 // The app's schema changed. The older app ("Tempo Utility") keeps one
 // device's readings in a table "data" with local times written as text
-// ("2018-Oct-01 07:07", month names in the phone's language) and the
-// device in "info". The newer apps ("Tempo Plus", "bmLogger") keep one
+// ("2018-Oct-01 07:07", month names in the phone's language, read in the
+// source's time_zone) and the device in "info". The newer apps ("Tempo Plus", "bmLogger") keep one
 // table per download, DEVICE_DOWNLOADMS_log, with Unix milliseconds and
 // readings times ten, and DEVICE_info for the device.
 package bluemaestro
@@ -32,7 +32,6 @@ import (
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/localtime"
 	"github.com/hoard-dev/hoard/source/internal/sqlschema"
-	"github.com/hoard-dev/hoard/source/internal/zonedfile"
 )
 
 // Decoder yields one "readings" record per reading.
@@ -51,7 +50,7 @@ var Source = &source.Source{
 	Category: source.Device,
 	Needs:    "the app's database, copied off the phone",
 	Decoder:  Decoder,
-	Exporter: zonedfile.Kind("bluemaestro", "sqlite"),
+	Exporter: source.FileKind("bluemaestro", "sqlite"),
 	Stanza: `# BlueMaestro logger readings: the app's database copied off the phone
 # (edit the path; see docs/sources/bluemaestro.md)
 [sources.NAME]
@@ -70,14 +69,9 @@ var logTable = regexp.MustCompile(`^(.+)_([0-9]+)_log$`)
 // ErrNotBlueMaestro is the error of a database that is not the app's.
 var ErrNotBlueMaestro = errors.New("not a BlueMaestro app database")
 
-func records(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
+func records(ctx context.Context, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
 	return func(yield func(dal.Record, error) bool) {
 		fail := func(err error) { yield(dal.Record{}, &dal.ReadError{File: path, Err: err}) }
-		loc, err := zonedfile.Zone(spec)
-		if err != nil {
-			fail(err)
-			return
-		}
 		db, cleanup, err := dal.OpenSQLite(path)
 		if err != nil {
 			fail(err)
@@ -98,7 +92,7 @@ func records(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Rec
 		case len(logs) > 0:
 			r.newer(s, logs)
 		case s.Has("data", "Time", "Temperature", "Humidity", "Pressure", "Dewpoint"):
-			r.older(s, loc)
+			r.older(s)
 		case len(s.Tables(logTable.MatchString)) > 0 || s.Has("settingsv2"):
 			// the newer app before any download: no readings yet
 		default:
@@ -127,8 +121,9 @@ func (r *reader) fail(where string, err error) bool {
 }
 
 // older reads the "data" table of the older app, whose times are the
-// phone's local time, minute precision, with the month's name.
-func (r *reader) older(s sqlschema.Schema, loc *time.Location) {
+// phone's local time, minute precision, with the month's name: they are
+// given as zone-less text, which hoard reads in the source's time_zone.
+func (r *reader) older(s sqlschema.Schema) {
 	device, mac := "NULL", "NULL"
 	if s.Has("info", "name", "address") {
 		device, mac = "(SELECT name FROM info LIMIT 1)", "(SELECT address FROM info LIMIT 1)"
@@ -162,8 +157,8 @@ func (r *reader) older(s sqlschema.Schema, loc *time.Location) {
 		b = append(b, `,"time_local":`...)
 		b = str(b, when)
 		b = append(b, `,"time":`...)
-		if t, ok := parseOld(when.String, loc); ok && when.Valid {
-			b = dal.AppendJSONString(b, localtime.RFC3339(t))
+		if t, ok := parseOld(when.String); ok && when.Valid {
+			b = dal.AppendJSONString(b, localtime.Wall(t))
 		} else {
 			b = append(b, "null"...)
 			if bad++; bad == 1 {
@@ -189,8 +184,8 @@ func (r *reader) older(s sqlschema.Schema, loc *time.Location) {
 var oldTime = regexp.MustCompile(`^\s*(\d{4})-([^-\s]+)-(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$`)
 
 // parseOld reads the older app's "2018-Oct-01 07:07" (the month as the
-// phone's language abbreviates it: "Juli", "Aug.", "déc.") in loc.
-func parseOld(s string, loc *time.Location) (time.Time, bool) {
+// phone's language abbreviates it: "Juli", "Aug.", "déc."), a wall time.
+func parseOld(s string) (time.Time, bool) {
 	m := oldTime.FindStringSubmatch(s)
 	if m == nil {
 		return time.Time{}, false
@@ -213,7 +208,7 @@ func parseOld(s string, loc *time.Location) (time.Time, bool) {
 	if !ok || h > 23 || mi > 59 || sec > 59 || wall.Day() != d {
 		return time.Time{}, false
 	}
-	return localtime.Date(loc, y, month, d, h, mi, sec, 0), true
+	return wall, true
 }
 
 // newer reads the newer apps' log tables: per device, its downloads in

@@ -36,10 +36,10 @@ type reading struct {
 	Temperature, Humidity, Pressure, Dewpoint  float64
 }
 
-func decode(t *testing.T, db []byte, opts map[string]string) ([]reading, []error) {
+func decode(t *testing.T, db []byte) ([]reading, []error) {
 	t.Helper()
 	p := dectest.WriteSnap(t, t.TempDir(), 0, "sqlite", db)
-	r := dectest.Records(t, Decoder, p, dal.Spec{Options: opts})
+	r := dectest.Records(t, Decoder, p, dal.Spec{})
 	var out []reading
 	for _, rec := range r.Records {
 		var x struct {
@@ -65,36 +65,43 @@ func decode(t *testing.T, db []byte, opts map[string]string) ([]reading, []error
 	return out, r.Errs
 }
 
-// TestOlderApp: local times in the phone's language, read in the
-// configured zone; the end of summer time handled; readings as stored.
+// TestOlderApp: local times in the phone's language become zone-less
+// text, which the source's time_zone reads (across the end of summer
+// time, too); readings as stored.
 func TestOlderApp(t *testing.T) {
-	utc, errs := decode(t, fixture(t, "tempo-utility"), nil)
-	if len(errs) > 0 || len(utc) != 9 {
-		t.Fatalf("%d readings, errors %v", len(utc), errs)
+	recs, errs := decode(t, fixture(t, "tempo-utility"))
+	if len(errs) > 0 || len(recs) != 9 {
+		t.Fatalf("%d readings, errors %v", len(recs), errs)
 	}
-	london, _ := decode(t, fixture(t, "tempo-utility"), map[string]string{"time_zone": "Europe/London"})
+	dir := t.TempDir()
+	dectest.WriteSnap(t, dir, 0, "sqlite", fixture(t, "tempo-utility"))
+	res := dectest.Merge(t, dir, dal.Spec{Source: "bluemaestro", Decoder: Decoder, TimeZone: "Europe/London"})
+	if errs := res.Errors(); len(errs) > 0 || len(res.Items) != 9 {
+		t.Fatalf("%d items, errors %v", len(res.Items), errs)
+	}
 	var got []string
-	for i := range utc {
-		got = append(got, fmt.Sprintf("%s | %s | %s | %v %v %v %v", utc[i].TimeLocal, utc[i].Time, london[i].Time,
-			utc[i].Temperature, utc[i].Humidity, utc[i].Pressure, utc[i].Dewpoint))
+	for i, r := range recs {
+		got = append(got, fmt.Sprintf("%s | %s | %s | %v %v %v %v", r.TimeLocal, r.Time, res.Items[i].Time.Format(time.RFC3339),
+			r.Temperature, r.Humidity, r.Pressure, r.Dewpoint))
 	}
 	want := []string{
-		"2018-Jul-29 23:58 | 2018-07-29T23:58:00Z | 2018-07-29T22:58:00Z | 22.1 48 1012.3 10.6",
-		"2018-Juli-30 00:00 | 2018-07-30T00:00:00Z | 2018-07-29T23:00:00Z | 22 48.2 1012.4 10.6",
-		"2018-Aug.-01 12:00 | 2018-08-01T12:00:00Z | 2018-08-01T11:00:00Z | 27.5 41.9 1009.8 13.3",
-		"2018-Aug.-01 12:02 | 2018-08-01T12:02:00Z | 2018-08-01T11:02:00Z | -144.1 100 1152.5 -144.1",
-		"2018-Sep-30 06:30 | 2018-09-30T06:30:00Z | 2018-09-30T05:30:00Z | 15.2 70.4 1021 9.9",
-		"2018-Okt.-28 00:59 | 2018-10-28T00:59:00Z | 2018-10-27T23:59:00Z | 12 80 1015.5 8.7",
-		// 01:30 happened twice that night in London: the earlier one
-		"2018-Okt.-28 01:30 | 2018-10-28T01:30:00Z | 2018-10-28T00:30:00Z | 11.9 80.3 1015.4 8.6",
-		"2018-Okt.-28 02:01 | 2018-10-28T02:01:00Z | 2018-10-28T02:01:00Z | 11.8 80.6 1015.4 8.6",
-		"2018-Oct-28 02:10 | 2018-10-28T02:10:00Z | 2018-10-28T02:10:00Z | 11.8 80.9 1015.3 8.6",
+		"2018-Jul-29 23:58 | 2018-07-29T23:58:00 | 2018-07-29T22:58:00Z | 22.1 48 1012.3 10.6",
+		"2018-Juli-30 00:00 | 2018-07-30T00:00:00 | 2018-07-29T23:00:00Z | 22 48.2 1012.4 10.6",
+		"2018-Aug.-01 12:00 | 2018-08-01T12:00:00 | 2018-08-01T11:00:00Z | 27.5 41.9 1009.8 13.3",
+		"2018-Aug.-01 12:02 | 2018-08-01T12:02:00 | 2018-08-01T11:02:00Z | -144.1 100 1152.5 -144.1",
+		"2018-Sep-30 06:30 | 2018-09-30T06:30:00 | 2018-09-30T05:30:00Z | 15.2 70.4 1021 9.9",
+		"2018-Okt.-28 00:59 | 2018-10-28T00:59:00 | 2018-10-27T23:59:00Z | 12 80 1015.5 8.7",
+		// 01:30 happened twice that night in London: Go, and so hoard,
+		// reads the second (GMT)
+		"2018-Okt.-28 01:30 | 2018-10-28T01:30:00 | 2018-10-28T01:30:00Z | 11.9 80.3 1015.4 8.6",
+		"2018-Okt.-28 02:01 | 2018-10-28T02:01:00 | 2018-10-28T02:01:00Z | 11.8 80.6 1015.4 8.6",
+		"2018-Oct-28 02:10 | 2018-10-28T02:10:00 | 2018-10-28T02:10:00Z | 11.8 80.9 1015.3 8.6",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if utc[0].Device != "FFE5A2C3" || utc[0].Table != "data" {
-		t.Errorf("device %+v", utc[0])
+	if recs[0].Device != "FFE5A2C3" || recs[0].Table != "data" || res.Items[0].Key != `["FFE5A2C3","2018-07-29T23:58:00"]` {
+		t.Errorf("device %+v, key %s", recs[0], res.Items[0].Key)
 	}
 }
 
@@ -102,7 +109,7 @@ func TestOlderApp(t *testing.T) {
 // without one and reported once, with their number.
 func TestUnreadableTimes(t *testing.T) {
 	db := fixture(t, "tempo-utility", `INSERT INTO data VALUES (9, 'N/A', 1, 1, 1, 1), (10, '2018-Foo-01 10:00', 1, 1, 1, 1), (11, '2018-Oct-32 10:00', 1, 1, 1, 1)`)
-	got, errs := decode(t, db, nil)
+	got, errs := decode(t, db)
 	if len(got) != 12 || got[9].Time != "" || got[11].Time != "" {
 		t.Errorf("readings %+v", got)
 	}
@@ -116,7 +123,7 @@ func TestUnreadableTimes(t *testing.T) {
 // once; a second logger; bmLogger's omnibus table and the app's settings
 // are not read.
 func TestNewerApps(t *testing.T) {
-	got, errs := decode(t, fixture(t, "tempo-plus"), nil)
+	got, errs := decode(t, fixture(t, "tempo-plus"))
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

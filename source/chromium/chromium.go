@@ -26,10 +26,12 @@ FROM visits v JOIN urls u ON u.id = v.url
 ORDER BY v.visit_time, v.id`
 
 // Decoder yields one "visits" record per visit, keyed by URL and time.
+// The time is read from visit_time itself, declared as microseconds since
+// 1601, so that nothing depends on guessing the unit.
 var Decoder = &dal.Decoder{
 	Name: "chromium", Version: 1,
 	Kinds: map[string]dal.KindSpec{
-		"visits": {Key: []string{"url", "visit_time"}, Time: "visit_time_unix_us", Title: "title", URL: "url"},
+		"visits": {Key: []string{"url", "visit_time"}, Time: "visit_time", TimeUnit: "us", TimeEpoch: "1601", Title: "title", URL: "url"},
 	},
 	Records: func(ctx context.Context, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
 		return dal.SQLRecords(ctx, path, map[string]string{"visits": Visits})

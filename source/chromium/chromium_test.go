@@ -1,7 +1,9 @@
 package chromium
 
 import (
+	"os"
 	"testing"
+	"time"
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
@@ -33,5 +35,46 @@ func TestVisits(t *testing.T) {
 	}
 	if it := res.Items[1]; it.Title != "Go" || it.URL != "https://go.dev/" || it.Key != `["https://go.dev/",13348540801250000]` {
 		t.Errorf("item %+v", it)
+	}
+}
+
+// TestFixtureExact reads History written by Chromium 156 and checks every
+// visit against sqlite3's view (expected.json), to the microsecond:
+// visit_time is microseconds since 1601, above 2^53.
+func TestFixtureExact(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("testdata/History.sqlite.zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
+	res := dectest.Merge(t, dir, dal.Spec{Source: "chromium", Decoder: Decoder})
+	if errs := res.Errors(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := dectest.ExpectedLines(t, "testdata/expected.json")
+	if len(res.Items) != len(want) {
+		t.Fatalf("%d visits, want %d", len(res.Items), len(want))
+	}
+	for i, w := range want {
+		var exp struct {
+			URL       string `json:"url"`
+			Title     string `json:"title"`
+			VisitTime int64  `json:"visit_time"`
+			ID        int64  `json:"id"`
+		}
+		dectest.Unmarshal(t, w, &exp)
+		it := res.Items[i]
+		var raw struct {
+			VisitTime int64 `json:"visit_time"`
+			Unix      int64 `json:"visit_time_unix_us"`
+			VisitID   int64 `json:"visit_id"`
+		}
+		dectest.Unmarshal(t, it.Raw, &raw)
+		wantTime := time.UnixMicro(exp.VisitTime - 11644473600000000)
+		if !it.Time.Equal(wantTime) || raw.VisitTime != exp.VisitTime || raw.Unix != exp.VisitTime-11644473600000000 || raw.VisitID != exp.ID || it.URL != exp.URL || it.Title != exp.Title {
+			t.Errorf("visit %d: time %s url %q title %q raw %s; want %s (visit_time %d) %q %q",
+				i+1, it.Time.Format(time.RFC3339Nano), it.URL, it.Title, it.Raw, wantTime.UTC().Format(time.RFC3339Nano), exp.VisitTime, exp.URL, exp.Title)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 // Package firefox is the built-in source for the history of Firefox and
 // the browsers built from it (LibreWolf, Waterfox): one item per visit
-// from a profile's places.sqlite.
+// from a profile's places.sqlite, on the desktop and in today's Firefox for
+// Android (Fenix), whose places.sqlite has the same tables but counts visit
+// times in milliseconds. (The Firefox for Android of before 2020, Fennec,
+// kept a different database, browser.db: see source/fennec.)
 package firefox
 
 import (
@@ -12,22 +15,36 @@ import (
 	"github.com/hoard-dev/hoard/source"
 )
 
-// Visits reads places.sqlite. visit_date is microseconds since the Unix
-// epoch; the browser's own columns are kept as they are.
+// Visits reads the desktop's places.sqlite. visit_date is microseconds
+// since the Unix epoch; the browser's own columns are kept as they are.
 const Visits = `SELECT p.url AS url, p.title AS title, v.visit_date AS visit_date,
   v.visit_type AS visit_type, v.id AS visit_id, v.from_visit AS from_visit
 FROM moz_historyvisits v JOIN moz_places p ON p.id = v.place_id
 ORDER BY v.visit_date, v.id`
 
+// FenixVisits reads the places.sqlite of Firefox for Android (Fenix, from
+// Mozilla's application-services), told apart by moz_historyvisits'
+// is_local column, which the desktop's lacks. Its visit_date counts
+// milliseconds: visit_date is given in microseconds like the desktop's,
+// so that one key and one time unit fit both, and the value as stored is
+// kept in visit_date_ms.
+const FenixVisits = `SELECT p.url AS url, p.title AS title, v.visit_date * 1000 AS visit_date,
+  v.visit_date AS visit_date_ms, v.visit_type AS visit_type, v.id AS visit_id,
+  v.from_visit AS from_visit, v.is_local AS is_local
+FROM moz_historyvisits v JOIN moz_places p ON p.id = v.place_id
+ORDER BY v.visit_date, v.id`
+
 // Decoder yields one "visits" record per visit. A visit is keyed by its
 // URL and time, so the same visit seen in many daily copies merges once.
+// Each snapshot is read with the first query its schema fits: Fenix's,
+// else the desktop's.
 var Decoder = &dal.Decoder{
-	Name: "firefox", Version: 1,
+	Name: "firefox", Version: 2,
 	Kinds: map[string]dal.KindSpec{
-		"visits": {Key: []string{"url", "visit_date"}, Time: "visit_date", Title: "title", URL: "url"},
+		"visits": {Key: []string{"url", "visit_date"}, Time: "visit_date", TimeUnit: "us", Title: "title", URL: "url"},
 	},
 	Records: func(ctx context.Context, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
-		return dal.SQLRecords(ctx, path, map[string]string{"visits": Visits})
+		return dal.SQLRecordsVersions(ctx, path, map[string][]string{"visits": {FenixVisits, Visits}})
 	},
 }
 

@@ -7,16 +7,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/shellhist"
 )
 
 // Decoder yields one "commands" record per command; see shellhist.Command.
-var Decoder = &dal.Decoder{
-	Name: "fish", Version: 1, Kinds: shellhist.Defaults,
-	Records: shellhist.Records(func() shellhist.Parser { return &fishParser{} }),
-}
+var Decoder = shellhist.Decoder("fish", 2, func() shellhist.Parser { return &fishParser{} })
 
 // Source describes fish history.
 var Source = &source.Source{
@@ -54,7 +50,7 @@ func (p *fishParser) Line(n int, b []byte) ([]shellhist.Command, error) {
 	switch {
 	case strings.HasPrefix(s, "- cmd:"):
 		done := p.Flush()
-		p.pending = &shellhist.Command{Text: fishUnescape(strings.TrimPrefix(strings.TrimPrefix(s, "- cmd:"), " ")), Duration: -1}
+		p.pending = &shellhist.Command{Line: n, Text: fishUnescape(strings.TrimPrefix(strings.TrimPrefix(s, "- cmd:"), " ")), Duration: -1}
 		return done, nil
 	case p.pending == nil:
 		if strings.TrimSpace(s) == "" {

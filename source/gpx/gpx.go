@@ -38,7 +38,8 @@ var Decoder = &dal.Decoder{
 		"waypoints": {Key: []string{"lat", "lon", "time", "name"}, Time: "time", Title: "name", Text: "desc"},
 		"routes":    {Key: []string{"id"}, Title: "name", Text: "desc"},
 	},
-	Records: records,
+	Stream:  stream,
+	Records: dal.RecordsOf(stream),
 }
 
 // Source describes GPX files.
@@ -93,15 +94,10 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 
 const maxDepth = 64
 
-func records(ctx context.Context, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
+// stream reads a GPX file from in; path names it in errors.
+func stream(ctx context.Context, in io.Reader, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
 	return func(yield func(dal.Record, error) bool) {
-		rc, err := dal.OpenRecords(ctx, path)
-		if err != nil {
-			yield(dal.Record{}, err)
-			return
-		}
-		defer rc.Close()
-		d := xml.NewDecoder(bufio.NewReaderSize(rc, 256<<10))
+		d := xml.NewDecoder(bufio.NewReaderSize(dal.WithContext(ctx, in), 256<<10))
 		d.Strict = true
 		d.Entity = xml.HTMLEntity // &nbsp; and friends in descriptions
 		d.CharsetReader = charsetReader

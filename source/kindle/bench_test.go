@@ -35,7 +35,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		n := 0
-		for _, err := range Decoder.Records(context.Background(), p, &dal.Spec{Options: map[string]string{"time_zone": "Europe/Berlin"}}) {
+		for _, err := range Decoder.Records(context.Background(), p, &dal.Spec{}) {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -18,8 +18,9 @@
 // "|"-separated part is the time, the others give the kind, the page and
 // the location, with the words of each language it knows.
 //
-// The times carry no zone: they are the Kindle's clock. They are read in
-// the zone given by the source's time_zone key, UTC by default.
+// The times carry no zone: they are the Kindle's clock. The decoder writes
+// them as zone-less text ("2024-01-01T10:00:00"), which hoard reads in
+// the source's time_zone (UTC by default).
 package kindle
 
 import (
@@ -41,7 +42,6 @@ import (
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/localtime"
-	"github.com/hoard-dev/hoard/source/internal/zonedfile"
 )
 
 // Decoder yields one record per clipping, of kind highlights, notes,
@@ -54,7 +54,8 @@ var Decoder = &dal.Decoder{
 		"bookmarks":  {Key: []string{"id"}, Time: "added", Title: "book", Text: "location"},
 		"clips":      {Key: []string{"id"}, Time: "added", Title: "book", Text: "text"},
 	},
-	Records: records,
+	Stream:  stream,
+	Records: dal.RecordsOf(stream),
 }
 
 // Source describes a Kindle's clippings.
@@ -64,7 +65,7 @@ var Source = &source.Source{
 	Category: source.Device,
 	Needs:    "the e-reader, mounted over USB",
 	Decoder:  Decoder,
-	Exporter: zonedfile.Kind("kindle", "txt"),
+	Exporter: source.FileKind("kindle", "txt"),
 	Detect:   detect,
 	Stanza:   stanza("Kindle e-reader (edit the mount point)", "/media/me/Kindle"),
 }
@@ -105,28 +106,18 @@ const Delimiter = "=========="
 // paragraph); longer lines are reported and skipped.
 const maxLine = 4 << 20
 
-func records(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
+// stream reads a clippings file from in; path names it in errors.
+func stream(ctx context.Context, in io.Reader, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
 	return func(yield func(dal.Record, error) bool) {
 		fail := func(where string, err error) bool {
 			return yield(dal.Record{}, &dal.ReadError{File: path, Where: where, Err: err})
 		}
-		loc, err := zonedfile.Zone(spec)
-		if err != nil {
-			fail("", err)
-			return
-		}
-		rc, err := dal.OpenRecords(ctx, path)
-		if err != nil {
-			yield(dal.Record{}, err)
-			return
-		}
-		defer rc.Close()
-		br := bufio.NewReaderSize(rc, 64<<10)
+		br := bufio.NewReaderSize(dal.WithContext(ctx, in), 64<<10)
 		var long []byte
 		var entry []string
 		start := 0
 		flush := func() bool {
-			rec, err := parse(entry, loc)
+			rec, err := parse(entry)
 			entry = entry[:0]
 			if err != nil && !fail(fmt.Sprintf("line %d", start), err) {
 				return false
@@ -171,14 +162,14 @@ func records(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Rec
 
 // clipping is one entry as the decoder yields it.
 type clipping struct {
-	id, book, author, typ, page, location, added, addedLocal, meta, text string
-	hasAuthor                                                            bool
+	id, book, author, typ, page, location, added, meta, text string
+	hasAuthor                                                bool
 }
 
 // parse reads one entry (its lines without the delimiter). An entry it
 // cannot place yields an error and no record; one whose time cannot be
 // read yields its record without a time, and an error.
-func parse(lines []string, loc *time.Location) (dal.Record, error) {
+func parse(lines []string) (dal.Record, error) {
 	for len(lines) > 0 && blank(lines[0]) {
 		lines = lines[1:]
 	}
@@ -218,8 +209,7 @@ func parse(lines []string, loc *time.Location) (dal.Record, error) {
 	c.page, c.location = positions(details)
 	var timeErr error
 	if wall, ok := parseWall(when); ok {
-		c.addedLocal = wall.Format("2006-01-02T15:04:05")
-		c.added = localtime.RFC3339(localtime.Date(loc, wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0))
+		c.added = localtime.Wall(wall)
 	} else {
 		timeErr = fmt.Errorf("the clipping of %q: cannot read the time in %q", title, when)
 	}
@@ -243,7 +233,6 @@ func (c clipping) json() []byte {
 	str("page", c.page, c.page != "")
 	str("location", c.location, c.location != "")
 	str("added", c.added, c.added != "")
-	str("added_local", c.addedLocal, c.addedLocal != "")
 	str("meta", c.meta, true)
 	str("text", c.text, true)
 	return append(b, '}')

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
@@ -28,7 +29,6 @@ type rec struct {
 	ID, Book, Type, Meta, Text string
 	Author, Page, Location     *string
 	Added                      *string
-	AddedLocal                 *string `json:"added_local"`
 }
 
 func (r rec) String() string {
@@ -38,17 +38,13 @@ func (r rec) String() string {
 		}
 		return *p
 	}
-	var added string
-	if r.Added != nil {
-		added = *r.Added
-	}
-	return strings.Join([]string{r.Type, r.Book, s(r.Author), "p" + s(r.Page), "l" + s(r.Location), added, s(r.AddedLocal), strings.ReplaceAll(r.Text, "\n", `\n`)}, " | ")
+	return strings.Join([]string{r.Type, r.Book, s(r.Author), "p" + s(r.Page), "l" + s(r.Location), s(r.Added), strings.ReplaceAll(r.Text, "\n", `\n`)}, " | ")
 }
 
-func decode(t *testing.T, data []byte, opts map[string]string) ([]rec, []error) {
+func decode(t *testing.T, data []byte) ([]rec, []error) {
 	t.Helper()
 	p := dectest.WriteSnap(t, t.TempDir(), 0, "txt", data)
-	r := dectest.Records(t, Decoder, p, dal.Spec{Options: opts})
+	r := dectest.Records(t, Decoder, p, dal.Spec{})
 	var out []rec
 	for _, x := range r.Records {
 		var c rec
@@ -66,34 +62,34 @@ func decode(t *testing.T, data []byte, opts map[string]string) ([]rec, []error) 
 // TestEveryLanguage: each generation and language of the details line
 // gives the kind, page, location and exact time (UTC by default).
 func TestEveryLanguage(t *testing.T) {
-	got, errs := decode(t, clippings(t), nil)
+	got, errs := decode(t, clippings(t))
 	if len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
 	want := []string{
-		"highlight | The Hitchhiker's Guide to the Galaxy | Douglas Adams | p∅ | l433-34 | 2012-03-07T22:00:00Z | 2012-03-07T22:00:00 | Space is big. You just won't believe how vastly, hugely, mind-bogglingly big it is.",
-		"bookmark | The Hitchhiker's Guide to the Galaxy | Douglas Adams | p12 | l170 | 2012-04-16T09:13:00Z | 2012-04-16T09:13:00 | ",
-		"note | The Hitchhiker's Guide to the Galaxy | Douglas Adams | p∅ | l1203 | 2012-04-16T00:05:00Z | 2012-04-16T00:05:00 | 42 — but what is the question?",
-		"highlight | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p23 | l156-158 | 2021-01-01T12:00:00Z | 2021-01-01T12:00:00 | The Cognitive Revolution was a turning point.\\nHistory began when humans invented gods.",
-		"note | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p23 | l158 | 2021-01-01T12:01:13Z | 2021-01-01T12:01:13 | Compare with Diamond 🤔",
-		"highlight | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p23 | l156-158 | 2021-01-01T12:00:00Z | 2021-01-01T12:00:00 | The Cognitive Revolution was a turning point.\\nHistory began when humans invented gods.",
-		"highlight | A Book (with Brackets) | Doe, Jane | p1 | l10-12 | 2024-12-30T14:46:33Z | 2024-12-30T14:46:33 | Call me Ishmael.",
-		"highlight | Clean Architecture | Robert C. Martin | p∅ | l2983-2984 | 2022-05-17T21:00:35Z | 2022-05-17T21:00:35 | initial entry point of the system.",
-		"bookmark | Der Rithmatist: Roman (German Edition) | Sanderson, Brandon | p307 | l3793 | 2019-10-16T11:34:47Z | 2019-10-16T11:34:47 | ",
-		"note | Die Reise nach Rußland | Muster, Hans | p12 | l183 | 2025-03-03T22:16:40Z | 2025-03-03T22:16:40 | Vgl. Stumpp, S. 40 — Straße, Maß, Öl",
-		"highlight | Le Retour du roi | J.R.R. Tolkien | p200 | l3054-3056 | 2017-08-16T02:14:10Z | 2017-08-16T02:14:10 | Il ne nous appartient toutefois pas de rassembler toutes les marées du monde.",
-		"highlight | Freedom, Inc. | Brian M. Carney;Isaac Getz | p∅ | l307-307 | 2012-12-17T08:27:45Z | 2012-12-17T08:27:45 | un portrait plutôt vrai tellement il est généraliste",
-		"highlight | Cien años de soledad | Gabriel García Márquez | p12 | l100-102 | 2021-01-05T10:30:00Z | 2021-01-05T10:30:00 | Muchos años después, frente al pelotón de fusilamiento.",
-		"highlight | How To Win Friends and Influence People | Carnegie, Dale | p79 | l1293-1295 | 2022-08-30T19:40:15Z | 2022-08-30T19:40:15 | 7. An Easy Way to Become a Good Conversationalist",
-		"bookmark | Cien años de soledad | Gabriel García Márquez | p80 | l1300 | 2021-01-06T09:05:00Z | 2021-01-06T09:05:00 | ",
-		"highlight | Il nome della rosa | Umberto Eco | p6 | l36-40 | 2019-09-30T18:00:39Z | 2019-09-30T18:00:39 | Stat rosa pristina nomine, nomina nuda tenemus.",
-		"highlight | イシューからはじめよ | 安宅和人 | p25 | l372-373 | 2025-04-02T21:05:10Z | 2025-04-02T21:05:10 | 答えを出す前に問いを見極める",
-		"bookmark | イシューからはじめよ | 安宅和人 | p30 | l400 | 2025-04-02T21:06:00Z | 2025-04-02T21:06:00 | ",
-		"note | 千羽鶴 | 川端康成 | p∅ | l38-39 | 2017-08-28T07:51:55Z | 2017-08-28T07:51:55 | ちか子は少しぼんやり茶をたてた。",
-		"highlight | 三体 | 刘慈欣 | p∅ | l101-104 | 2024-05-02T20:15:30Z | 2024-05-02T20:15:30 | 给岁月以文明，而不是给文明以岁月。",
-		"highlight | my-notes-2023.pdf | ∅ | pxiv | l∅ | 2023-11-05T08:00:00Z | 2023-11-05T08:00:00 | Roman numerals for the preface.",
-		"clip | The Economist | 2024-02-03 | p3 | l∅ | 2024-02-03T07:30:00Z | 2024-02-03T07:30:00 | A clipped article paragraph.",
-		"highlight | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p400 | l6100-6105 | 2024-02-10T23:59:59Z | 2024-02-10T23:59:59 | <You have reached the clipping limit for this item>",
+		"highlight | The Hitchhiker's Guide to the Galaxy | Douglas Adams | p∅ | l433-34 | 2012-03-07T22:00:00 | Space is big. You just won't believe how vastly, hugely, mind-bogglingly big it is.",
+		"bookmark | The Hitchhiker's Guide to the Galaxy | Douglas Adams | p12 | l170 | 2012-04-16T09:13:00 | ",
+		"note | The Hitchhiker's Guide to the Galaxy | Douglas Adams | p∅ | l1203 | 2012-04-16T00:05:00 | 42 — but what is the question?",
+		"highlight | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p23 | l156-158 | 2021-01-01T12:00:00 | The Cognitive Revolution was a turning point.\\nHistory began when humans invented gods.",
+		"note | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p23 | l158 | 2021-01-01T12:01:13 | Compare with Diamond 🤔",
+		"highlight | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p23 | l156-158 | 2021-01-01T12:00:00 | The Cognitive Revolution was a turning point.\\nHistory began when humans invented gods.",
+		"highlight | A Book (with Brackets) | Doe, Jane | p1 | l10-12 | 2024-12-30T14:46:33 | Call me Ishmael.",
+		"highlight | Clean Architecture | Robert C. Martin | p∅ | l2983-2984 | 2022-05-17T21:00:35 | initial entry point of the system.",
+		"bookmark | Der Rithmatist: Roman (German Edition) | Sanderson, Brandon | p307 | l3793 | 2019-10-16T11:34:47 | ",
+		"note | Die Reise nach Rußland | Muster, Hans | p12 | l183 | 2025-03-03T22:16:40 | Vgl. Stumpp, S. 40 — Straße, Maß, Öl",
+		"highlight | Le Retour du roi | J.R.R. Tolkien | p200 | l3054-3056 | 2017-08-16T02:14:10 | Il ne nous appartient toutefois pas de rassembler toutes les marées du monde.",
+		"highlight | Freedom, Inc. | Brian M. Carney;Isaac Getz | p∅ | l307-307 | 2012-12-17T08:27:45 | un portrait plutôt vrai tellement il est généraliste",
+		"highlight | Cien años de soledad | Gabriel García Márquez | p12 | l100-102 | 2021-01-05T10:30:00 | Muchos años después, frente al pelotón de fusilamiento.",
+		"highlight | How To Win Friends and Influence People | Carnegie, Dale | p79 | l1293-1295 | 2022-08-30T19:40:15 | 7. An Easy Way to Become a Good Conversationalist",
+		"bookmark | Cien años de soledad | Gabriel García Márquez | p80 | l1300 | 2021-01-06T09:05:00 | ",
+		"highlight | Il nome della rosa | Umberto Eco | p6 | l36-40 | 2019-09-30T18:00:39 | Stat rosa pristina nomine, nomina nuda tenemus.",
+		"highlight | イシューからはじめよ | 安宅和人 | p25 | l372-373 | 2025-04-02T21:05:10 | 答えを出す前に問いを見極める",
+		"bookmark | イシューからはじめよ | 安宅和人 | p30 | l400 | 2025-04-02T21:06:00 | ",
+		"note | 千羽鶴 | 川端康成 | p∅ | l38-39 | 2017-08-28T07:51:55 | ちか子は少しぼんやり茶をたてた。",
+		"highlight | 三体 | 刘慈欣 | p∅ | l101-104 | 2024-05-02T20:15:30 | 给岁月以文明，而不是给文明以岁月。",
+		"highlight | my-notes-2023.pdf | ∅ | pxiv | l∅ | 2023-11-05T08:00:00 | Roman numerals for the preface.",
+		"clip | The Economist | 2024-02-03 | p3 | l∅ | 2024-02-03T07:30:00 | A clipped article paragraph.",
+		"highlight | Sapiens: A Brief History of Humankind | Harari, Yuval Noah | p400 | l6100-6105 | 2024-02-10T23:59:59 | <You have reached the clipping limit for this item>",
 	}
 	var lines []string
 	for _, r := range got {
@@ -139,29 +135,43 @@ func TestMergeAndIDs(t *testing.T) {
 	}
 }
 
-// TestTimeZone: time_zone reads the Kindle's clock in its zone; the
-// local time and the id do not change.
+// TestTimeZone: the Kindle's clock is read in the source's time_zone
+// (UTC by default); the records and the keys do not change with it.
 func TestTimeZone(t *testing.T) {
-	utc, _ := decode(t, clippings(t), nil)
-	berlin, errs := decode(t, clippings(t), map[string]string{"time_zone": "Europe/Berlin"})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	tokyo, _ := decode(t, clippings(t), map[string]string{"time_zone": "Asia/Tokyo"})
-	for _, c := range []struct{ zone []rec }{{berlin}, {tokyo}} {
-		if c.zone[0].ID != utc[0].ID || *c.zone[0].AddedLocal != *utc[0].AddedLocal {
-			t.Errorf("id or local time changed with the zone")
+	dir := t.TempDir()
+	dectest.WriteSnap(t, dir, 0, "txt", clippings(t))
+	byZone := map[string]map[string]string{}
+	for _, zone := range []string{"", "Europe/Berlin", "Asia/Tokyo"} {
+		res := dectest.Merge(t, dir, dal.Spec{Source: "kindle", Decoder: Decoder, TimeZone: zone})
+		if errs := res.Errors(); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		byZone[zone] = map[string]string{}
+		for _, m := range res.Items {
+			byZone[zone][m.Key] = m.Time.Format(time.RFC3339)
 		}
 	}
-	if *berlin[0].Added != "2012-03-07T21:00:00Z" || *berlin[6].Added != "2024-12-30T13:46:33Z" || *berlin[7].Added != "2022-05-17T19:00:35Z" {
-		t.Errorf("Berlin: %s %s %s", *berlin[0].Added, *berlin[6].Added, *berlin[7].Added)
+	hitchhiker, clean, japanese := "07f277f2016f8756", "", ""
+	for key, when := range byZone[""] {
+		switch when {
+		case "2022-05-17T21:00:35Z":
+			clean = key
+		case "2025-04-02T21:05:10Z":
+			japanese = key
+		}
 	}
-	if *tokyo[16].Added != "2025-04-02T12:05:10Z" {
-		t.Errorf("Tokyo: %s", *tokyo[16].Added)
+	for _, c := range []struct{ zone, key, want string }{
+		{"", hitchhiker, "2012-03-07T22:00:00Z"},
+		{"Europe/Berlin", hitchhiker, "2012-03-07T21:00:00Z"}, // CET
+		{"Europe/Berlin", clean, "2022-05-17T19:00:35Z"},      // CEST
+		{"Asia/Tokyo", japanese, "2025-04-02T12:05:10Z"},
+	} {
+		if got := byZone[c.zone][c.key]; got != c.want {
+			t.Errorf("%s in %q: %s, want %s", c.key, c.zone, got, c.want)
+		}
 	}
-	_, errs = decode(t, clippings(t), map[string]string{"time_zone": "Europe/Berln"})
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `time_zone = "Europe/Berln": unknown time zone`) {
-		t.Errorf("errors %v", errs)
+	if len(byZone["Europe/Berlin"]) != len(byZone[""]) {
+		t.Error("the zone changed the keys")
 	}
 }
 

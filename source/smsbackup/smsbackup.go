@@ -40,7 +40,8 @@ var Decoder = &dal.Decoder{
 		"mms":   {Key: []string{"address", "date"}, Time: "time", Title: "contact_name", Text: "text"},
 		"calls": {Key: []string{"number", "date"}, Time: "time", Title: "contact_name", Text: "number"},
 	},
-	Records: records,
+	Stream:  stream,
+	Records: dal.RecordsOf(stream),
 }
 
 // Source describes SMS Backup & Restore files.
@@ -88,15 +89,10 @@ func baseOf(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
 // maxDepth bounds element nesting (an MMS is three levels deep).
 const maxDepth = 16
 
-func records(ctx context.Context, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
+// stream reads a backup from in; path names it in errors.
+func stream(ctx context.Context, in io.Reader, path string, _ *dal.Spec) iter.Seq2[dal.Record, error] {
 	return func(yield func(dal.Record, error) bool) {
-		rc, err := dal.OpenRecords(ctx, path)
-		if err != nil {
-			yield(dal.Record{}, err)
-			return
-		}
-		defer rc.Close()
-		fix := newRepairReader(bufio.NewReaderSize(rc, 256<<10))
+		fix := newRepairReader(bufio.NewReaderSize(dal.WithContext(ctx, in), 256<<10))
 		d := xml.NewDecoder(fix)
 		d.Strict = true
 		w := walker{path: path, d: d, yield: yield}

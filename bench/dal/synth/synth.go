@@ -148,3 +148,32 @@ func write(dir string, day time.Time, window [][]byte, useZstd bool) error {
 	}
 	return f.Close()
 }
+
+// WriteBash writes a bash history of n commands with timestamps
+// (HISTTIMEFORMAT set: "#<unix seconds>" before each command), about 58
+// bytes a command with its timestamp line (200,000 make 11.9 MB), as one
+// snapshot in out: a small real source of many small items.
+func WriteBash(out string, n int) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(out, "20240301T000000Z.txt"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	r := rand.New(rand.NewPCG(3, 4))
+	cmds := []string{"git status", "git commit -am", "ls -la", "cd ~/src/project", "make test", "go test ./...", "vim main.go",
+		"grep -rn TODO .", "docker ps", "ssh build-host", "python3 -m http.server", "curl -s https://example.com/api/v1/items",
+		"kubectl get pods -n", "tar xzf release.tar.gz", "find . -name '*.go'", "htop", "du -sh *", "journalctl -u hoard"}
+	t := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	for i := range n {
+		t += 1 + int64(r.IntN(600))
+		fmt.Fprintf(bw, "#%d\n%s %s %d >> /tmp/out.log\n", t, cmds[r.IntN(len(cmds))], words[r.IntN(len(words))], i)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/duration"
 	"github.com/hoard-dev/hoard/internal/paths"
 )
 
@@ -21,14 +22,16 @@ var Kind = export.Kind{
 	New:       newFile,
 }
 
-// Params are the keys of `exporter = "file"`.
+// Params are the keys of `exporter = "file"`: path, or watch.
 type Params struct {
 	Path string `toml:"path"` // the file to snapshot; "~" is expanded
+	// Watch is a glob of files to import, each new one once, as its own
+	// snapshot ("~/Downloads/takeout-*.zip"); see Watcher.
+	Watch string `toml:"watch"`
+	// WatchSettle is how long a watched file must have been left
+	// unchanged to be taken for complete (default DefaultSettle).
+	WatchSettle *duration.Duration `toml:"watch_settle"`
 }
-
-// FilePath returns the path key: the file a source snapshots. Sources
-// whose parameters embed Params have it too.
-func (p *Params) FilePath() string { return p.Path }
 
 // File snapshots a file from disk. A SQLite database (a browser's history,
 // an app database copied off a phone, an e-reader's database) is copied
@@ -44,8 +47,14 @@ func newFile(src export.Source) (export.Exporter, error) {
 	if !ok {
 		return nil, fmt.Errorf("file: parameters of type %T", src.Params)
 	}
+	if p.Watch != "" {
+		if p.Path != "" {
+			return nil, errors.New(`give path (one file, snapshotted on every run) or watch (new files, each imported once), not both`)
+		}
+		return newWatcher(p)
+	}
 	if p.Path == "" {
-		return nil, errors.New(`missing key "path" (the file to snapshot, e.g. path = "~/.bash_history")`)
+		return nil, errors.New(`missing key "path" (the file to snapshot, e.g. path = "~/.bash_history"; or watch = "~/Downloads/takeout-*.zip" to import each new file once)`)
 	}
 	if !filepath.IsAbs(p.Path) && p.Path != "~" && !strings.HasPrefix(p.Path, "~/") {
 		// It would be read from wherever hoard was started (cron and

@@ -31,6 +31,24 @@ func copySQLite(ctx context.Context, src string, w io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	dst := filepath.Join(tmp, "copy.sqlite")
+	if err := CopySQLite(ctx, src, dst); err != nil {
+		return err
+	}
+	f, err := os.Open(dst)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, ctxReader{ctx, f})
+	return err
+}
+
+// CopySQLite writes a consistent, self-contained copy of the database at
+// src to the new file dst, as copySQLite does for an export; other
+// packages read a live application's database (a browser's cookies)
+// through such a copy.
+func CopySQLite(ctx context.Context, src, dst string) error {
+	var err error
 	if err = backupSQLite(ctx, src, dst); err == nil {
 		err = verifySQLite(ctx, dst)
 	} else if isBusy(err) {
@@ -49,13 +67,7 @@ func copySQLite(ctx context.Context, src string, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("cannot make a consistent copy of SQLite database %s: %w", src, err)
 	}
-	f, err := os.Open(dst)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(w, ctxReader{ctx, f})
-	return err
+	return nil
 }
 
 func sqliteURI(path string, params string) string {

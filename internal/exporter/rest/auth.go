@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hoard-dev/hoard/clock"
@@ -21,7 +22,7 @@ const (
 )
 
 // buildAuth makes the httpx.Auth of a source from its secrets file.
-func buildAuth(a AuthParams, env *export.Env, clk clock.Clock) (httpx.Auth, error) {
+func buildAuth(ctx context.Context, a AuthParams, env *export.Env, clk clock.Clock) (httpx.Auth, error) {
 	get := func(key string) (string, error) {
 		v, ok := env.Secrets[key]
 		if !ok || v == "" {
@@ -41,6 +42,8 @@ func buildAuth(a AuthParams, env *export.Env, clk clock.Clock) (httpx.Auth, erro
 		return basicAuth(get)
 	case "oauth2":
 		return oauth2Auth(a, env, clk, get)
+	case "browser_cookie":
+		return browserCookieAuth(ctx, a, env, clk)
 	}
 	if tokenKey == "" {
 		tokenKey = keyToken

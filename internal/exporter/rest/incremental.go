@@ -23,6 +23,9 @@ type savedState struct {
 	Windows map[string]map[string]string `json:"windows,omitempty"`
 	// ETags of conditional endpoints, keyed by a hash of the URL.
 	ETags map[string]string `json:"etags,omitempty"`
+	// Marks holds, per only_if_changed endpoint (and "/" + parent id),
+	// the value the last successful run fetched it for.
+	Marks map[string]string `json:"marks,omitempty"`
 }
 
 func loadState(s *export.State) (savedState, error) {
@@ -91,10 +94,8 @@ func (b *bookmark) saved(ep *endpoint, item json.RawMessage) bool {
 }
 
 func itemKey(ep *endpoint, item json.RawMessage) string {
-	if ep.key == nil {
-		return ""
-	}
-	return strings.Join(values(item, ep.key), "\x00")
+	k, _ := ep.keyOf(item)
+	return k
 }
 
 // remember keeps the item in this run's window: the items within the
@@ -130,6 +131,9 @@ func (p *pager) track(items []json.RawMessage) error {
 	}
 	for i, it := range items {
 		v := values(it, ep.cursorField)
+		if len(v) != 1 && ep.Incremental.AllowMissing {
+			continue
+		}
 		if len(v) != 1 {
 			return permanent("item %d has no scalar incremental.cursor_field %q", i, ep.Incremental.CursorField)
 		}
@@ -180,9 +184,17 @@ func (p *pager) done() error {
 	return nil
 }
 
-// compareCursor orders cursor values: as numbers when both are numbers,
-// as times when both are RFC 3339 times, else as strings.
+// compareCursor orders cursor values: as numbers when both are numbers
+// (integers exactly), as times when both are RFC 3339 times, else as
+// strings.
 func compareCursor(a, b string) int {
+	// Integers exactly: 18-digit ids (Mastodon's) lose their last digits
+	// as float64s.
+	ia, errA := strconv.ParseInt(a, 10, 64)
+	ib, errB := strconv.ParseInt(b, 10, 64)
+	if errA == nil && errB == nil {
+		return cmp.Compare(ia, ib)
+	}
 	fa, errA := strconv.ParseFloat(a, 64)
 	fb, errB := strconv.ParseFloat(b, 64)
 	if errA == nil && errB == nil {
@@ -209,4 +221,21 @@ func lookBack(c string, d time.Duration) (string, error) {
 		return "", fmt.Errorf("bookmark %q is neither an RFC 3339 time nor Unix seconds, so it cannot be moved back", c)
 	}
 	return t.Add(-d).Format(time.RFC3339Nano), nil
+}
+
+// bookmarkParam renders a bookmark for its query parameter: as it is, or
+// for format "unix" an RFC 3339 time as Unix seconds (a bookmark that is
+// already a number is sent as it is).
+func bookmarkParam(b, format string) (string, error) {
+	if format != "unix" {
+		return b, nil
+	}
+	if _, err := strconv.ParseInt(b, 10, 64); err == nil {
+		return b, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, b)
+	if err != nil {
+		return "", fmt.Errorf("bookmark %q is not an RFC 3339 time, so it cannot be sent as Unix seconds", b)
+	}
+	return strconv.FormatInt(t.Unix(), 10), nil
 }

@@ -26,17 +26,18 @@ type pager struct {
 	parent string
 	seed   maphash.Seed
 
-	urls    map[uint64]int // hash of each requested URL -> page number
-	cursors map[string]int // cursor value -> page that returned it
-	keys    keySet         // hashes of the item keys seen (when ep.key is set)
-	count   int            // unique items so far
-	offset  int            // offset pagination
-	pageNo  int            // page pagination
-	empty   int            // empty pages in a row
-	total   int            // from pagination.total; -1 unknown
-	early   bool           // stopped by max_pages or max_items
-	notMod  bool           // first page was 304 Not Modified
-	bm      *bookmark      // nil unless style = incremental
+	urls     map[uint64]int // hash of each requested URL -> page number
+	cursors  map[string]int // cursor value -> page that returned it
+	keys     keySet         // hashes of the item keys seen (when ep.key is set)
+	count    int            // unique items so far
+	offset   int            // offset pagination
+	pageNo   int            // page pagination
+	empty    int            // empty pages in a row
+	total    int            // from pagination.total; -1 unknown
+	lastBody uint64         // hash of the previous page's body
+	early    bool           // stopped by max_pages or max_items
+	notMod   bool           // first page was 304 Not Modified
+	bm       *bookmark      // nil unless style = incremental
 }
 
 // paginate fetches every page of ep (for parent, if a for_each endpoint).
@@ -98,7 +99,11 @@ func (p *pager) firstURL() (*url.URL, error) {
 		q.Set(pg.LimitParam, strconv.Itoa(pg.Limit))
 	}
 	if p.bm != nil && p.bm.from != "" && ep.Incremental.Param != "" {
-		q.Set(ep.Incremental.Param, p.bm.from)
+		v, err := bookmarkParam(p.bm.from, ep.Incremental.ParamFormat)
+		if err != nil {
+			return nil, permanent("endpoint %s: incremental.param_format: %v", ep.Name, err)
+		}
+		q.Set(ep.Incremental.Param, v)
 	}
 	u.RawQuery = q.Encode()
 	return u, nil
@@ -129,7 +134,7 @@ func (p *pager) page(u *url.URL, page int) (*url.URL, error) {
 	}
 	env := &Envelope{
 		Endpoint: ep.Name, Parent: p.parent, Page: page, URL: r.client.RedactURL(fetched), Status: resp.Status,
-		FetchedAt: r.clock.Now().UTC(), Style: ep.Style, Items: ep.items.String(), Key: ep.key.String(),
+		FetchedAt: r.clock.Now().UTC(), Style: ep.Style, Items: ep.items.String(), Key: ep.keyText(),
 		Body: json.RawMessage("null"),
 	}
 	switch {
@@ -160,7 +165,12 @@ func (p *pager) save(u *url.URL, resp *httpx.Response, env *Envelope, page int) 
 	if err := json.Compact(&compact, body); err != nil {
 		return nil, err
 	}
-	env.Body, env.Dups = compact.Bytes(), p.dedupe(items)
+	var repeats int
+	env.Body = compact.Bytes()
+	env.Dups, repeats = p.dedupe(items)
+	if err := p.checkRepeat(env.Body, items, repeats, page); err != nil {
+		return nil, err
+	}
 	if err := r.write(env); err != nil {
 		return nil, err
 	}
@@ -181,27 +191,44 @@ func (p *pager) save(u *url.URL, resp *httpx.Response, env *Envelope, page int) 
 // dedupe returns the indexes of items already saved: seen earlier in this
 // run (same key), or, for incremental endpoints, saved by an earlier run
 // (see bookmark.saved).
-func (p *pager) dedupe(items []json.RawMessage) []int {
-	var dups []int
+//
+// repeats counts the items seen earlier in this run: a page made only of
+// them is the server serving the same page again.
+func (p *pager) dedupe(items []json.RawMessage) (dups []int, repeats int) {
 	for i, it := range items {
-		if p.bm.saved(p.ep, it) || p.seenKey(it) {
+		switch {
+		case p.bm.saved(p.ep, it):
 			dups = append(dups, i)
+		case p.seenKey(it):
+			dups = append(dups, i)
+			repeats++
 		}
 	}
-	return dups
+	return dups, repeats
+}
+
+// checkRepeat fails when a page holds only what this run has already seen
+// on earlier pages (by key, or the very same body as the page before):
+// the server ignores the page parameter, or loops; stopping instead of
+// fetching forever.
+func (p *pager) checkRepeat(body []byte, items []json.RawMessage, repeats, page int) error {
+	h := maphash.Bytes(p.seed, body)
+	same := page > 1 && h == p.lastBody
+	p.lastBody = h
+	if len(items) > 0 && (repeats == len(items) || same) {
+		return permanent("page %d holds only items already seen on earlier pages of this run: the server's pagination is looping (or ignores the page parameter); stopping instead of fetching forever", page)
+	}
+	return nil
 }
 
 // seenKey reports whether the item's key was seen before in this run, and
 // remembers it.
 func (p *pager) seenKey(item json.RawMessage) bool {
-	if p.ep.key == nil {
+	k, ok := p.ep.keyOf(item)
+	if !ok {
 		return false
 	}
-	k := values(item, p.ep.key)
-	if len(k) == 0 {
-		return false
-	}
-	return !p.keys.add(maphash.String(p.seed, strings.Join(k, "\x00")))
+	return !p.keys.add(maphash.String(p.seed, k))
 }
 
 func (p *pager) readTotal(body []byte, page int) {

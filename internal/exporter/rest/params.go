@@ -21,9 +21,13 @@ type Params struct {
 	Vars             map[string]string `toml:"vars"`
 	ErrorPath        string            `toml:"error_path"`
 	ErrorMessagePath string            `toml:"error_message_path"`
-	Auth             AuthParams        `toml:"auth"`
-	HTTP             HTTPParams        `toml:"http"`
-	Endpoints        []EndpointParams  `toml:"endpoints"`
+	// ErrorRetry lists the values at error_path that are temporary
+	// (Last.fm: 8, 11, 16, 29); any other error body fails the run at
+	// once. Empty: every error body is retried.
+	ErrorRetry []string         `toml:"error_retry"`
+	Auth       AuthParams       `toml:"auth"`
+	HTTP       HTTPParams       `toml:"http"`
+	Endpoints  []EndpointParams `toml:"endpoints"`
 }
 
 // KindKeys returns each endpoint's key path by endpoint name, which is
@@ -34,6 +38,21 @@ func (p *Params) KindKeys() map[string]string {
 	for _, ep := range p.Endpoints {
 		if ep.Key != "" {
 			keys[ep.Name] = ep.Key
+		}
+	}
+	return keys
+}
+
+// KindKeyPaths is KindKeys with every key path of an endpoint (key, or
+// the several paths of keys).
+func (p *Params) KindKeyPaths() map[string][]string {
+	keys := map[string][]string{}
+	for _, ep := range p.Endpoints {
+		switch {
+		case ep.Key != "":
+			keys[ep.Name] = []string{ep.Key}
+		case len(ep.Keys) > 0:
+			keys[ep.Name] = ep.Keys
 		}
 	}
 	return keys
@@ -52,6 +71,11 @@ type AuthParams struct {
 	// Origins are further origins (scheme, host, port) that receive the
 	// credentials; by default only base_url's origin does.
 	Origins []string `toml:"origins"`
+	// browser_cookie: the session cookie from the user's own browser.
+	Browser string   `toml:"browser"` // firefox, chromium, chrome, brave, ... (browser.Names)
+	Profile string   `toml:"profile"` // the profile directory; default: the first hoard init finds
+	Domain  string   `toml:"domain"`  // the host the cookies are sent to
+	Cookies []string `toml:"cookies"` // only these cookie names; default: every cookie of the domain
 }
 
 // HTTPParams is [sources.NAME.http]: the client's behaviour.
@@ -64,16 +88,30 @@ type HTTPParams struct {
 	RateLimitReset       string            `toml:"ratelimit_reset_header"`
 	RateLimitResetFormat string            `toml:"ratelimit_reset_format"`
 	RateLimitReserve     int               `toml:"ratelimit_reserve"`
+	// RateLimitUsage are limits announced per window (Strava's
+	// X-RateLimit-Limit: 200,2000 with X-RateLimit-Usage: 15,150).
+	RateLimitUsage []UsageParams `toml:"ratelimit_usage"`
+}
+
+// UsageParams is one [[sources.NAME.http.ratelimit_usage]] table: the
+// headers of a per-window limit and usage, and the windows in their order.
+type UsageParams struct {
+	LimitHeader string              `toml:"limit_header"`
+	UsageHeader string              `toml:"usage_header"`
+	Windows     []duration.Duration `toml:"windows"`
 }
 
 // EndpointParams is one [[sources.NAME.endpoints]] table.
 type EndpointParams struct {
-	Name        string            `toml:"name"`
-	Path        string            `toml:"path"`
-	Params      map[string]string `toml:"params"`
-	Headers     map[string]string `toml:"headers"`
-	Items       string            `toml:"items"`
-	Key         string            `toml:"key"`
+	Name    string            `toml:"name"`
+	Path    string            `toml:"path"`
+	Params  map[string]string `toml:"params"`
+	Headers map[string]string `toml:"headers"`
+	Items   string            `toml:"items"`
+	Key     string            `toml:"key"`
+	// Keys are several paths whose values together identify an item
+	// (instead of key), e.g. a scrobble's time and track.
+	Keys        []string          `toml:"keys"`
 	Style       string            `toml:"style"`
 	Conditional bool              `toml:"conditional"`
 	SkipStatus  []int             `toml:"skip_status"`
@@ -82,6 +120,9 @@ type EndpointParams struct {
 	Pagination  PaginationParams  `toml:"pagination"`
 	Incremental IncrementalParams `toml:"incremental"`
 	ForEach     ForEachParams     `toml:"for_each"`
+	// OnlyIfChanged skips the endpoint while a value seen in an earlier
+	// endpoint's items is the one the last successful run saw.
+	OnlyIfChanged ChangedParams `toml:"only_if_changed"`
 }
 
 // PaginationParams is an endpoint's pagination table.
@@ -107,6 +148,13 @@ type IncrementalParams struct {
 	Initial     string            `toml:"initial"`
 	Order       string            `toml:"order"` // ascending or descending
 	Lookback    duration.Duration `toml:"lookback"`
+	// ParamFormat is how the bookmark is sent: "" as it is, "unix" an
+	// RFC 3339 bookmark as Unix seconds (Strava's after=).
+	ParamFormat string `toml:"param_format"`
+	// AllowMissing saves items without cursor_field (Last.fm's
+	// now-playing track) without letting them move the bookmark; by
+	// default such an item fails the run.
+	AllowMissing bool `toml:"allow_missing"`
 }
 
 // ForEachParams makes an endpoint dependent: it runs once per id found in
@@ -114,14 +162,29 @@ type IncrementalParams struct {
 type ForEachParams struct {
 	Endpoint string `toml:"endpoint"`
 	Field    string `toml:"field"`
+	// Required makes a run that finds no id fail instead of fetching
+	// nothing (a profile without its user id means the token was not
+	// accepted).
+	Required bool `toml:"required"`
+}
+
+// ChangedParams is an endpoint's only_if_changed table: fetch it only when
+// the value at field in the items of endpoint differs from the last
+// successful run's (Pinboard: posts/all only when posts/update's
+// update_time moved; a for_each endpoint: per parent item, e.g. a
+// playlist's snapshot_id).
+type ChangedParams struct {
+	Endpoint string `toml:"endpoint"`
+	Field    string `toml:"field"`
 }
 
 // endpoint is a validated EndpointParams.
 type endpoint struct {
 	EndpointParams
-	items, key, cursorField, nextURL, cursor, field, hasMore, total, forEachField Path
-	start                                                                         int
-	lookback                                                                      time.Duration
+	items, key, cursorField, nextURL, cursor, field, hasMore, total, forEachField, changedField Path
+	start                                                                                       int
+	keys                                                                                        []Path // the item key: key, or the paths of keys
+	lookback                                                                                    time.Duration
 }
 
 var (
@@ -134,8 +197,13 @@ func compile(p *Params) ([]*endpoint, error) {
 	var errs []error
 	if err := checkBaseURL(p.BaseURL); err != nil {
 		errs = append(errs, err)
+	} else if err := checkCookieOverHTTP(p); err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, checkAuth(p.Auth), checkHTTP(p.HTTP), checkPath("error_path", p.ErrorPath), checkPath("error_message_path", p.ErrorMessagePath))
+	if len(p.ErrorRetry) > 0 && p.ErrorPath == "" {
+		errs = append(errs, errors.New("error_retry needs error_path (where the body reports an error)"))
+	}
 	if len(p.Endpoints) == 0 {
 		errs = append(errs, errors.New(`no endpoints: add at least one [[sources.NAME.endpoints]] table with name and path`))
 	}
@@ -190,8 +258,10 @@ func checkAuth(a AuthParams) error {
 		if a.ClientAuth != "" && a.ClientAuth != "basic" && a.ClientAuth != "post" {
 			return fmt.Errorf("auth.client_auth = %q: use \"basic\" or \"post\"", a.ClientAuth)
 		}
+	case "browser_cookie":
+		return checkBrowserCookie(a)
 	default:
-		return fmt.Errorf("auth.type = %q: use none, bearer, basic, header, query, cookie or oauth2", a.Type)
+		return fmt.Errorf("auth.type = %q: use none, bearer, basic, header, query, cookie, browser_cookie or oauth2", a.Type)
 	}
 	return nil
 }
@@ -205,6 +275,16 @@ func checkHTTP(h HTTPParams) error {
 	case h.RequestsPerSecond < 0:
 		return errors.New("http.requests_per_second must be positive")
 	}
+	for i, u := range h.RateLimitUsage {
+		if u.LimitHeader == "" || u.UsageHeader == "" || len(u.Windows) == 0 {
+			return fmt.Errorf("http.ratelimit_usage[%d] needs limit_header, usage_header and windows (e.g. windows = [\"15m\", \"1d\"])", i)
+		}
+		for _, w := range u.Windows {
+			if w.D <= 0 {
+				return fmt.Errorf("http.ratelimit_usage[%d].windows must be positive durations", i)
+			}
+		}
+	}
 	return nil
 }
 
@@ -217,6 +297,9 @@ func compileEndpoint(p *Params, i int, earlier []*endpoint) (*endpoint, error) {
 		return nil, err
 	}
 	if err := ep.compilePaths(); err != nil {
+		return nil, err
+	}
+	if err := ep.compileKeys(); err != nil {
 		return nil, err
 	}
 	if err := ep.checkPagination(); err != nil {
@@ -245,6 +328,9 @@ func (ep *endpoint) checkBasics(p *Params, earlier []*endpoint) error {
 	}
 	if (fe.Endpoint == "") != (fe.Field == "") {
 		return errors.New("for_each needs both endpoint and field")
+	}
+	if err := ep.checkChanged(earlier); err != nil {
+		return err
 	}
 	return ep.checkVars(p.Vars)
 }
@@ -286,6 +372,7 @@ func (ep *endpoint) compilePaths() error {
 		{"pagination.next_url", pg.NextURL, &ep.nextURL}, {"pagination.cursor", pg.Cursor, &ep.cursor},
 		{"pagination.field", pg.Field, &ep.field}, {"pagination.has_more", pg.HasMore, &ep.hasMore},
 		{"pagination.total", pg.Total, &ep.total}, {"for_each.field", ep.ForEach.Field, &ep.forEachField},
+		{"only_if_changed.field", ep.OnlyIfChanged.Field, &ep.changedField},
 	} {
 		p, err := ParsePath(f.src)
 		if err != nil {
@@ -373,6 +460,10 @@ func (ep *endpoint) checkStyle() error {
 		return errors.New(`incremental.order = "ascending" needs incremental.param (the query parameter that sends the bookmark, e.g. "search_after")`)
 	case inc.Lookback.D < 0:
 		return errors.New("incremental.lookback must not be negative")
+	case inc.ParamFormat != "" && inc.ParamFormat != "unix":
+		return fmt.Errorf("incremental.param_format = %q: use \"unix\" (send an RFC 3339 bookmark as Unix seconds), or leave it out", inc.ParamFormat)
+	case inc.ParamFormat != "" && inc.Param == "":
+		return errors.New("incremental.param_format needs incremental.param")
 	}
 	ep.lookback = inc.Lookback.D
 	return nil

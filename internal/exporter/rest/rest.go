@@ -37,6 +37,10 @@ type Exporter struct {
 	p         *Params
 	endpoints []*endpoint
 
+	// Set by NewWithHooks; nil means none.
+	authHook    func(env *export.Env) (httpx.Auth, error)
+	authExpired func(*httpx.Response) bool
+
 	// Test hooks; nil means the real thing.
 	clock     clock.Clock
 	rand      func() float64
@@ -110,7 +114,7 @@ func permanent(format string, args ...any) error {
 
 func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*run, error) {
 	env.Redactor.AddSecrets(env.Secrets)
-	auth, err := buildAuth(e.p.Auth, env, e.clock)
+	auth, err := e.auth(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +130,7 @@ func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*r
 	}
 	return &run{
 		ctx: ctx, ex: e, env: env, client: client, etags: etags, clock: clk,
-		w: w, state: st, ids: map[string]*idList{},
+		w: w, state: st, ids: map[string]*idList{}, marks: newMarks(),
 	}, nil
 }
 
@@ -134,6 +138,14 @@ func (e *Exporter) newRun(ctx context.Context, w io.Writer, env *export.Env) (*r
 // and those listed in auth.origins.
 func (e *Exporter) authOrigins() []string {
 	return append([]string{e.p.BaseURL}, e.p.Auth.Origins...)
+}
+
+// auth builds one run's credentials: the hook's, else those of [auth].
+func (e *Exporter) auth(ctx context.Context, env *export.Env) (httpx.Auth, error) {
+	if e.authHook != nil {
+		return e.authHook(env)
+	}
+	return buildAuth(ctx, e.p.Auth, env, e.clock)
 }
 
 func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
@@ -151,13 +163,27 @@ func (e *Exporter) httpOptions(env *export.Env, auth httpx.Auth) httpx.Options {
 		RateLimit: httpx.RateLimit{
 			Remaining: h.RateLimitRemaining, Reset: h.RateLimitReset,
 			ResetFormat: h.RateLimitResetFormat, Reserve: h.RateLimitReserve,
+			Usage: usageLimits(h.RateLimitUsage),
 		},
 		Auth:        auth,
 		AuthOrigins: e.authOrigins(),
+		AuthExpired: e.authExpired,
 		Header:      hdr,
 		Redactor:    env.Redactor,
 		Log:         env.Log,
 		Clock:       e.clock,
 		Rand:        e.rand,
 	}
+}
+
+func usageLimits(ps []UsageParams) []httpx.UsageLimit {
+	var out []httpx.UsageLimit
+	for _, p := range ps {
+		u := httpx.UsageLimit{Limit: p.LimitHeader, Usage: p.UsageHeader}
+		for _, w := range p.Windows {
+			u.Windows = append(u.Windows, w.D)
+		}
+		out = append(out, u)
+	}
+	return out
 }

@@ -26,6 +26,7 @@ type run struct {
 	w      io.Writer // the snapshot: one Write per envelope
 	state  savedState
 	ids    map[string]*idList // for_each endpoint name -> ids collected so far
+	marks  marks              // only_if_changed values seen this run
 }
 
 // idList is the ordered, de-duplicated ids a for_each endpoint runs for.
@@ -44,15 +45,18 @@ func (l *idList) add(id string) {
 // endpoint fetches one endpoint, once or once per parent id.
 func (r *run) endpoint(ep *endpoint) error {
 	if ep.ForEach.Endpoint == "" {
-		return r.paginate(ep, "")
+		return r.paginateIfChanged(ep, "")
 	}
 	ids := r.ids[ep.Name]
+	if (ids == nil || len(ids.list) == 0) && ep.ForEach.Required {
+		return permanent("endpoint %s: no %s found in the items of %s: nothing to fetch it for (is the token accepted?)", ep.Name, ep.ForEach.Field, ep.ForEach.Endpoint)
+	}
 	if ids == nil || len(ids.list) == 0 {
 		fmt.Fprintf(r.env.Stderr, "rest: endpoint %s: no ids found in %s.%s; nothing to fetch\n", ep.Name, ep.ForEach.Endpoint, ep.ForEach.Field)
 		return nil
 	}
 	for _, id := range ids.list {
-		if err := r.paginate(ep, id); err != nil {
+		if err := r.paginateIfChanged(ep, id); err != nil {
 			return err
 		}
 	}
@@ -62,6 +66,7 @@ func (r *run) endpoint(ep *endpoint) error {
 // finish stages the final state.
 func (r *run) finish() error {
 	r.state.ETags = r.etags.Map()
+	r.state.Marks = r.marks.done
 	return r.stage()
 }
 
@@ -95,7 +100,11 @@ func (r *run) errorBody(body []byte) error {
 			msg, _ = scalar(m)
 		}
 	}
-	return httpx.Retry(fmt.Errorf("the response reports an error: %s = %s %s", p.ErrorPath, v, msg))
+	err := fmt.Errorf("the response reports an error: %s = %s %s", p.ErrorPath, v, msg)
+	if code, _ := scalar(v); len(p.ErrorRetry) > 0 && !slices.Contains(p.ErrorRetry, code) {
+		return &permanentError{fmt.Errorf("%w (not one of the temporary errors in error_retry, so not retried)", err)}
+	}
+	return httpx.Retry(err)
 }
 
 // fetch sends one GET.
@@ -146,4 +155,5 @@ func (r *run) collectIDs(ep *endpoint, items []json.RawMessage, dups []int) {
 			}
 		}
 	}
+	r.collectMarks(ep, items, dups)
 }

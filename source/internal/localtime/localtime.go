@@ -1,73 +1,25 @@
-// Package localtime turns the wall-clock times that devices write without
-// a zone (a Kindle's clippings, an old BlueMaestro database) into exact
-// instants, given the zone the device's clock was set to, and reads the
-// month names those times are written with in several languages.
+// Package localtime is what the built-in sources that read devices'
+// clocks share: the month names those devices write dates with in several
+// languages, and the one form their computed times take.
 //
-// It is the built-in sources' own piece until the data access layer reads
-// a time zone for any source; the rules are written down here so that it
-// can take them over unchanged:
-//
-//   - no zone configured means UTC;
-//   - a wall time that happens twice (the hour a clock is set back) is
-//     the earlier instant;
-//   - a wall time that never happens (the hour a clock skips) is read
-//     with the offset in force before the jump, as Go's time.Date does.
+// Times a device writes without a zone (a Kindle's clippings, an old
+// BlueMaestro database) are given to the data access layer as zone-less
+// text ("2024-01-01T10:00:00"), which it reads in the source's time_zone
+// (UTC by default): the zone is a read setting, not something a decoder
+// bakes into its records.
 package localtime
 
 import (
-	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // zones on systems without /usr/share/zoneinfo
 )
 
-// LoadZone returns the zone called name: an IANA name ("Europe/Berlin")
-// or "UTC"; "" is UTC. "Local" is refused: what it means changes with the
-// machine reading the file, and a time read back must not.
-func LoadZone(name string) (*time.Location, error) {
-	switch name {
-	case "", "UTC":
-		return time.UTC, nil
-	case "Local", "local":
-		return nil, fmt.Errorf(`time_zone = %q: name the zone itself, e.g. "Europe/Berlin" (the machine's zone may not be the device's, and must not change what is read back)`, name)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf(`time_zone = %q: unknown time zone (use an IANA name such as "Europe/Berlin", or "UTC")`, name)
-	}
-	return loc, nil
-}
-
-// Date returns the instant at which a clock in loc showed the given wall
-// time (see the package comment for repeated and skipped wall times).
-func Date(loc *time.Location, year int, month time.Month, day, hour, min, sec, nsec int) time.Time {
-	wall := time.Date(year, month, day, hour, min, sec, nsec, time.UTC)
-	var best time.Time
-	// Every offset the zone has within a day of the wall time: the
-	// instants they give that loc really shows as that wall time.
-	for _, probe := range []time.Duration{-36 * time.Hour, -12 * time.Hour, 0, 12 * time.Hour, 36 * time.Hour} {
-		_, off := wall.Add(probe).In(loc).Zone()
-		t := wall.Add(-time.Duration(off) * time.Second)
-		if sameWall(t.In(loc), wall) && (best.IsZero() || t.Before(best)) {
-			best = t
-		}
-	}
-	if best.IsZero() { // skipped by the clock: the offset before the jump
-		_, off := wall.Add(-24 * time.Hour).In(loc).Zone()
-		return wall.Add(-time.Duration(off) * time.Second)
-	}
-	return best
-}
-
-func sameWall(t, wall time.Time) bool {
-	y, m, d := t.Date()
-	wy, wm, wd := wall.Date()
-	return y == wy && m == wm && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() &&
-		t.Second() == wall.Second() && t.Nanosecond() == wall.Nanosecond()
-}
+// Wall formats a wall-clock time without a zone, to the second, as the
+// data access layer reads it in a source's time_zone.
+func Wall(t time.Time) string { return t.Format("2006-01-02T15:04:05") }
 
 // RFC3339 formats t in UTC with as many fractional digits as it needs:
-// the form every built-in decoder writes its computed times in, which
+// the form built-in decoders write the instants they compute in, which
 // hoard reads back exactly.
 func RFC3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
@@ -87,7 +39,7 @@ func init() {
 		{"february", "feb", "februar", "février", "févr", "fevrier", "fevr", "febrero", "febbraio", "fevereiro", "fev", "februari", "февраля", "февраль"},
 		{"march", "mar", "märz", "mär", "maerz", "mars", "marzo", "março", "marco", "maart", "mrt", "марта", "март"},
 		{"april", "apr", "avril", "avr", "abril", "abr", "aprile", "апреля", "апрель"},
-		{"may", "mai", "mayo", "may", "maggio", "mag", "maio", "mei", "мая", "май"},
+		{"may", "mai", "mayo", "maggio", "mag", "maio", "mei", "мая", "май"},
 		{"june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "июня", "июнь"},
 		{"july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "июля", "июль"},
 		{"august", "aug", "août", "aout", "agosto", "ago", "augustus", "августа", "август"},

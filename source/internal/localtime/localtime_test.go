@@ -1,52 +1,13 @@
 package localtime
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
 
-func TestLoadZone(t *testing.T) {
-	for name, want := range map[string]string{"": "UTC", "UTC": "UTC", "Europe/Berlin": "Europe/Berlin", "Asia/Tokyo": "Asia/Tokyo"} {
-		loc, err := LoadZone(name)
-		if err != nil || loc.String() != want {
-			t.Errorf("LoadZone(%q) = %v, %v", name, loc, err)
-		}
-	}
-	for name, msg := range map[string]string{
-		"Europe/Berln":  `time_zone = "Europe/Berln": unknown time zone`,
-		"Local":         `time_zone = "Local": name the zone itself`,
-		"../etc/passwd": `unknown time zone`,
-	} {
-		if _, err := LoadZone(name); err == nil || !strings.Contains(err.Error(), msg) {
-			t.Errorf("LoadZone(%q): %v, want %q", name, err, msg)
-		}
-	}
-}
-
-func TestDate(t *testing.T) {
-	berlin, _ := LoadZone("Europe/Berlin")
-	nyc, _ := LoadZone("America/New_York")
-	for _, c := range []struct {
-		loc  *time.Location
-		wall [6]int
-		want string
-	}{
-		{berlin, [6]int{2024, 1, 1, 10, 0, 0}, "2024-01-01T09:00:00Z"},
-		{berlin, [6]int{2024, 7, 1, 10, 0, 0}, "2024-07-01T08:00:00Z"},
-		// 2024-10-27 02:30 happens twice in Berlin: the earlier instant.
-		{berlin, [6]int{2024, 10, 27, 2, 30, 0}, "2024-10-27T00:30:00Z"},
-		// 2024-03-31 02:30 never happens: read with the offset before the jump.
-		{berlin, [6]int{2024, 3, 31, 2, 30, 0}, "2024-03-31T01:30:00Z"},
-		{nyc, [6]int{2024, 11, 3, 1, 30, 0}, "2024-11-03T05:30:00Z"},
-		{nyc, [6]int{2024, 3, 10, 2, 30, 0}, "2024-03-10T07:30:00Z"},
-		{time.UTC, [6]int{2013, 11, 1, 21, 5, 10}, "2013-11-01T21:05:10Z"},
-	} {
-		w := c.wall
-		got := RFC3339(Date(c.loc, w[0], time.Month(w[1]), w[2], w[3], w[4], w[5], 0))
-		if got != c.want {
-			t.Errorf("%v %v: %s, want %s", c.loc, w, got, c.want)
-		}
+func TestWall(t *testing.T) {
+	if got := Wall(time.Date(2024, 1, 2, 3, 4, 5, 600, time.UTC)); got != "2024-01-02T03:04:05" {
+		t.Errorf("%s", got)
 	}
 }
 

@@ -6,10 +6,12 @@ package shellhist
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/hoard-dev/hoard/dal"
 )
@@ -26,6 +28,7 @@ var Defaults = map[string]dal.KindSpec{Kind: {Key: []string{"time", "command"}, 
 // {"command": "...", "time": UNIX_SECONDS, "duration": SECONDS, "paths": [...]}
 // with time, duration and paths present only when the history has them.
 type Command struct {
+	Line     int // the entry's first line in the file (for messages)
 	Text     string
 	Time     int64 // Unix seconds; 0 when unknown
 	HasTime  bool
@@ -54,6 +57,22 @@ func (c *Command) render(buf []byte) []byte {
 	return append(buf, '}')
 }
 
+// LineError is a parser's error about an entry that started on Line,
+// before the line being read.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e LineError) Error() string { return e.Err.Error() }
+func (e LineError) Unwrap() error { return e.Err }
+
+// ErrInvalidUTF8 is the cause of the error reported for a command whose
+// bytes are not UTF-8 (a history written in another encoding, or cut in
+// the middle of a character): the command is still yielded, each invalid
+// byte shown as U+FFFD.
+var ErrInvalidUTF8 = errors.New("invalid UTF-8 in the command (a history in another encoding?); each invalid byte is shown as U+FFFD")
+
 // Parser turns history lines into commands. line returns the
 // commands completed by this line (usually zero or one) or an error for a
 // line it cannot read; flush returns the command still pending at the end.
@@ -62,21 +81,22 @@ type Parser interface {
 	Flush() []Command
 }
 
-// Records returns a decoder's Records function that reads a history file
-// line by line with a fresh parser from newParser.
-func Records(newParser func() Parser) func(context.Context, string, *dal.Spec) iter.Seq2[dal.Record, error] {
-	return func(ctx context.Context, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
+// Stream returns a decoder's Stream function that reads a history line by
+// line with a fresh parser from newParser.
+func Stream(newParser func() Parser) dal.StreamFunc {
+	return func(ctx context.Context, in io.Reader, path string, spec *dal.Spec) iter.Seq2[dal.Record, error] {
 		return func(yield func(dal.Record, error) bool) {
-			rc, err := dal.OpenRecords(ctx, path)
-			if err != nil {
-				yield(dal.Record{}, err)
-				return
-			}
-			defer rc.Close()
 			r := &lineReader{p: newParser(), path: path, yield: yield, limit: spec.ItemLimit()}
-			r.run(ctx, bufio.NewReaderSize(rc, 256<<10))
+			r.run(ctx, bufio.NewReaderSize(dal.WithContext(ctx, in), 256<<10))
 		}
 	}
+}
+
+// Decoder returns a shell's decoder: its Stream reads with parsers from
+// newParser, its Records opens the file and streams it.
+func Decoder(name string, version int, newParser func() Parser) *dal.Decoder {
+	s := Stream(newParser)
+	return &dal.Decoder{Name: name, Version: version, Kinds: Defaults, Stream: s, Records: dal.RecordsOf(s)}
 }
 
 // lineReader feeds a parser and yields what it completes.
@@ -117,16 +137,44 @@ func (r *lineReader) run(ctx context.Context, br *bufio.Reader) {
 // line parses line n; it returns false when the consumer stopped.
 func (r *lineReader) line(n int, b []byte) bool {
 	cmds, err := r.p.Line(n, b)
-	if err != nil && !r.yield(dal.Record{}, &dal.ReadError{File: r.path, Where: fmt.Sprintf("line %d", n), Err: err}) {
-		return false
+	if err != nil {
+		var le LineError
+		if errors.As(err, &le) {
+			n, err = le.Line, le.Err
+		}
+		if !r.yield(dal.Record{}, r.errAt(n, err)) {
+			return false
+		}
 	}
 	return r.emit(cmds)
 }
 
+func (r *lineReader) errAt(line int, err error) error {
+	return &dal.ReadError{File: r.path, Where: fmt.Sprintf("line %d", line), Err: err}
+}
+
+// emit yields the commands; one that is not UTF-8 is reported too, by
+// its first line.
 func (r *lineReader) emit(cmds []Command) bool {
 	for i := range cmds {
 		r.buf = cmds[i].render(r.buf[:0])
 		if !r.yield(dal.Record{Kind: Kind, Raw: r.buf}, nil) {
+			return false
+		}
+		if !cmds[i].valid() && !r.yield(dal.Record{}, r.errAt(cmds[i].Line, ErrInvalidUTF8)) {
+			return false
+		}
+	}
+	return true
+}
+
+// valid reports whether the command's text and paths are UTF-8.
+func (c *Command) valid() bool {
+	if !utf8.ValidString(c.Text) {
+		return false
+	}
+	for _, p := range c.Paths {
+		if !utf8.ValidString(p) {
 			return false
 		}
 	}
