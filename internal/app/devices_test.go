@@ -197,3 +197,18 @@ func TestAddDetectedDevice(t *testing.T) {
 		t.Errorf("second add: %s %v\n%s", name, detected, stanza)
 	}
 }
+
+// TestFileSourceNamedLikeADevice: a file source named after a device or
+// phone-app source holds that source's files, and is read with its
+// decoder, as the starter config's commented Kobo example is.
+func TestFileSourceNamedLikeADevice(t *testing.T) {
+	a, err := load(t, "root = \"/r\"\n[sources.kobo]\nexporter = \"file\"\npath = \"/media/KOBOeReader/.kobo/KoboReader.sqlite\"\n[sources.whatsapp]\nexporter = \"file\"\npath = \"/p/msgstore.db\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]*dal.Decoder{"kobo": app.Sources.Decoder("kobo"), "whatsapp": app.Sources.Decoder("whatsapp")} {
+		if got := a.Spec(name).Decoder; got != want || got == nil {
+			t.Errorf("%s read with %v", name, got)
+		}
+	}
+}
