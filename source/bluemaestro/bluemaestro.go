@@ -51,6 +51,10 @@ var Source = &source.Source{
 	Needs:    "the app's database, copied off the phone",
 	Decoder:  Decoder,
 	Exporter: source.FileKind("bluemaestro", "sqlite"),
+	// A copy of the app's database holds the downloads it still keeps:
+	// copies taken too rarely, after the app pruned old downloads, leave
+	// readings out, which hoard doctor reports as a gap.
+	WindowKinds: []string{"readings"},
 	Stanza: `# BlueMaestro logger readings: the app's database copied off the phone
 # (edit the path; see docs/sources/bluemaestro.md)
 [sources.NAME]
