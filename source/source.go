@@ -161,6 +161,10 @@ type Env struct {
 	Home   string
 	Getenv func(string) string // os.Getenv in real use
 	GOOS   string              // runtime.GOOS in real use
+	// Mounts are the directories under which removable volumes (an
+	// e-reader, a GPS) are mounted, DefaultMounts in real use; nil looks
+	// at none.
+	Mounts []string
 }
 
 // XDGData returns $XDG_DATA_HOME, or ~/.local/share.

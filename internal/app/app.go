@@ -216,11 +216,13 @@ func decoderName(src *config.Source) string {
 }
 
 // isLocal reports a built-in source of files on this machine (a shell's
-// history, a browser's database), whose snapshots a file or command
-// source of the same name holds as they are. A command named after a web
-// source (reddit, github) runs some other exporter, whose JSON its
-// config's own read settings describe.
-func isLocal(s *source.Source) bool { return s != nil && s.Category == source.Local }
+// history, a browser's database, an e-reader's or a phone app's file),
+// whose snapshots a file or command source of the same name holds as they
+// are. A command named after a web source (reddit, github) runs some other
+// exporter, whose JSON its config's own read settings describe.
+func isLocal(s *source.Source) bool {
+	return s != nil && (s.Category == source.Local || s.Category == source.Device || s.Category == source.PhoneApp)
+}
 
 // exporterKinds returns the read settings an exporter's own config
 // implies: a rest endpoint's key is the key of its items' kind.

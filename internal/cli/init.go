@@ -59,7 +59,8 @@ none, and says which secrets it needs and where to get them.`,
 // detectEnv is what detection looks at on this machine.
 func detectEnv() (source.Env, error) {
 	home, err := paths.Home()
-	return source.Env{Home: home, Getenv: os.Getenv, GOOS: runtime.GOOS}, err
+	return source.Env{Home: home, Getenv: os.Getenv, GOOS: runtime.GOOS,
+		Mounts: source.DefaultMounts(os.Getenv, runtime.GOOS)}, err
 }
 
 // runInit writes the starter config and returns its path.

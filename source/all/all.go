@@ -5,6 +5,7 @@ package all
 import (
 	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/bash"
+	"github.com/hoard-dev/hoard/source/bluemaestro"
 	"github.com/hoard-dev/hoard/source/bluesky"
 	"github.com/hoard-dev/hoard/source/chromium"
 	"github.com/hoard-dev/hoard/source/fennec"
@@ -12,16 +13,21 @@ import (
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
 	"github.com/hoard-dev/hoard/source/github"
+	"github.com/hoard-dev/hoard/source/gpx"
 	"github.com/hoard-dev/hoard/source/hackernews"
 	"github.com/hoard-dev/hoard/source/hypothesis"
+	"github.com/hoard-dev/hoard/source/kindle"
+	"github.com/hoard-dev/hoard/source/kobo"
 	"github.com/hoard-dev/hoard/source/lastfm"
 	"github.com/hoard-dev/hoard/source/mastodon"
 	"github.com/hoard-dev/hoard/source/monzo"
 	"github.com/hoard-dev/hoard/source/pinboard"
 	"github.com/hoard-dev/hoard/source/reddit"
 	"github.com/hoard-dev/hoard/source/safari"
+	"github.com/hoard-dev/hoard/source/smsbackup"
 	"github.com/hoard-dev/hoard/source/spotify"
 	"github.com/hoard-dev/hoard/source/strava"
+	"github.com/hoard-dev/hoard/source/whatsapp"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -36,6 +42,13 @@ var Sources = source.NewRegistry(
 	git.Source,
 	safari.Source,
 	fennec.Source,
+	// devices and phone apps
+	kobo.Source,
+	kindle.Source,
+	smsbackup.Source,
+	whatsapp.Source,
+	bluemaestro.Source,
+	gpx.Source,
 	// web APIs and sites
 	github.Source,
 	reddit.Source,
