@@ -13,7 +13,8 @@ import (
 
 // BenchmarkHugeValue merges one snapshot holding a single 200 MB string
 // value (HOARD_BENCH_HUGE_MB sets the size): the cost should grow
-// linearly with the value. Memory: see docs/benchmarks.md.
+// linearly with the value. Figures, end to end on a zstd file: docs/benchmarks.md
+// ("One huge value", bench/dal/huge.sh).
 func BenchmarkHugeValue(b *testing.B) {
 	mb := 200
 	if s := os.Getenv("HOARD_BENCH_HUGE_MB"); s != "" {
