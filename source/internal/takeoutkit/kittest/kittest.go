@@ -192,5 +192,8 @@ func Diff(got, want []string) string {
 			b.WriteString("extra:   " + l + "\n")
 		}
 	}
+	if b.Len() == 0 {
+		b.WriteString("the same lines in another order:\n" + strings.Join(got, "\n"))
+	}
 	return b.String()
 }
