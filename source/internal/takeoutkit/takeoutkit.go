@@ -140,6 +140,9 @@ type Head struct {
 	// the first element of a top-level array, in order, as far as the
 	// head reaches.
 	Keys []string
+	// Element is the first element of a top-level array, when the head
+	// holds all of it.
+	Element []byte
 	// Bytes is the head itself.
 	Bytes []byte
 }
@@ -216,6 +219,9 @@ func SniffBytes(b []byte) Head {
 		h.Type = '['
 		if j := skipSpace(b, i+1); j < len(b) && b[j] == '{' {
 			h.Keys = objectKeys(b, j)
+			if end, err := skipValue(b, j); err == nil {
+				h.Element = b[j:end]
+			}
 		}
 	}
 	return h
