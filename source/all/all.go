@@ -7,13 +7,16 @@ import (
 	"github.com/hoard-dev/hoard/source/bash"
 	"github.com/hoard-dev/hoard/source/bluesky"
 	"github.com/hoard-dev/hoard/source/chromium"
+	"github.com/hoard-dev/hoard/source/facebook"
 	"github.com/hoard-dev/hoard/source/fennec"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
 	"github.com/hoard-dev/hoard/source/github"
+	"github.com/hoard-dev/hoard/source/googletakeout"
 	"github.com/hoard-dev/hoard/source/hackernews"
 	"github.com/hoard-dev/hoard/source/hypothesis"
+	"github.com/hoard-dev/hoard/source/instagram"
 	"github.com/hoard-dev/hoard/source/lastfm"
 	"github.com/hoard-dev/hoard/source/mastodon"
 	"github.com/hoard-dev/hoard/source/monzo"
@@ -22,6 +25,8 @@ import (
 	"github.com/hoard-dev/hoard/source/safari"
 	"github.com/hoard-dev/hoard/source/spotify"
 	"github.com/hoard-dev/hoard/source/strava"
+	"github.com/hoard-dev/hoard/source/telegram"
+	"github.com/hoard-dev/hoard/source/twitter"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
 
@@ -48,4 +53,10 @@ var Sources = source.NewRegistry(
 	strava.Source,
 	monzo.Source,
 	pinboard.Source,
+	// takeouts and archives
+	googletakeout.Source,
+	twitter.Source,
+	facebook.Source,
+	instagram.Source,
+	telegram.Source,
 )

@@ -91,7 +91,7 @@ var Source = &source.Source{
 // Stanza is the config of a source that imports every export downloaded
 // to the place watch names.
 func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s (each zip once, read in place).
+	return fmt.Sprintf(`# %s: each zip is imported once and read in place.
 # Request one at https://accountscenter.facebook.com/info_and_permissions/dyi
 # (Download your information; Format: JSON, not HTML).
 [sources.NAME]

@@ -66,7 +66,7 @@ var Decoder = &dal.Decoder{
 		"youtube_watch":  {Key: activityKey, Time: "time", Title: "title", URL: "titleUrl", Text: "subtitles.0.name"},
 		"youtube_search": {Key: activityKey, Time: "time", Title: "title", URL: "titleUrl"},
 		"location": {Key: []string{"hoard.time", "latitudeE7", "longitudeE7"}, Time: "hoard.time",
-			Text: "source"},
+			Title: "hoard.point", Text: "source"},
 		"place_visits": {Key: []string{"hoard.start", "placeVisit.location.placeId", "placeVisit.location.latitudeE7", "placeVisit.location.longitudeE7"},
 			Time: "hoard.start", Title: "placeVisit.location.name", Text: "placeVisit.location.address"},
 		"activity_segments": {Key: []string{"hoard.start", "hoard.end", "activitySegment.activityType"},
@@ -106,7 +106,7 @@ var Source = &source.Source{
 // Stanza is the config of a source that imports every takeout downloaded
 // to the place watch names.
 func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s (every part of every takeout once, read in place).
+	return fmt.Sprintf(`# %s: every part of every takeout is imported once and read in place.
 # Request one at https://takeout.google.com (choose JSON for My Activity
 # under "Multiple formats": its times are exact to the millisecond).
 [sources.NAME]
@@ -121,8 +121,16 @@ func detect(env source.Env) []source.Found {
 	if len(parts) == 0 {
 		return nil
 	}
-	comment := fmt.Sprintf("Google Takeout archives in ~/Downloads (%d takeouts, %d parts)", len(Parts(parts)), len(parts))
+	comment := fmt.Sprintf("Google Takeout archives in ~/Downloads (%s, %s)", plural(len(Parts(parts)), "takeout"), plural(len(parts), "part"))
 	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/takeout-*", comment)}}
+}
+
+// plural writes n things: "1 part", "2 parts".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // readFile reads one file of a takeout. A file that is none of those read is
@@ -174,10 +182,7 @@ type jsonRead struct {
 
 // each reads the array at path (the top-level array for "").
 func (j *jsonRead) each(path string, fn func(raw []byte) (kind string, out []byte, err error)) {
-	sub := &dal.Spec{Source: j.spec.Source}
-	if j.spec != nil {
-		sub.MaxItemSize = j.spec.MaxItemSize
-	}
+	sub := &dal.Spec{Source: j.spec.Source, MaxItemSize: j.spec.MaxItemSize}
 	if path != "" {
 		sub.Items = []string{path}
 	}
@@ -190,6 +195,12 @@ func (j *jsonRead) each(path string, fn func(raw []byte) (kind string, out []byt
 			continue
 		}
 		n++
+		if !takeoutkit.IsObject(rec.Raw) {
+			if !j.yield(dal.Record{}, takeoutkit.ReadError(j.name, fmt.Sprintf("item %d", n), takeoutkit.ErrNotObject)) {
+				return
+			}
+			continue
+		}
 		kind, raw, err := fn(rec.Raw)
 		if err != nil {
 			where := fmt.Sprintf("item %d", n)
@@ -253,14 +264,38 @@ func classify(header, titleURL, title string) string {
 }
 
 // location reads one record of Records.json: the time in one form
-// whether written as timestampMs (until 2022) or timestamp.
+// whether written as timestampMs (until 2022) or timestamp, and the
+// point in degrees ("48.8583701, 2.2944813", from latitudeE7 and
+// longitudeE7, digit for digit).
 func location(raw []byte) (string, []byte, error) {
 	f := &takeoutkit.Fields{}
 	t, err := eitherTime(raw, "timestamp")
 	if err == nil {
 		f.String("time", t.Format(time.RFC3339Nano))
 	}
+	lat, ok1 := takeoutkit.Get(raw, "latitudeE7")
+	lng, ok2 := takeoutkit.Get(raw, "longitudeE7")
+	if ok1 && ok2 {
+		if a, b := e7(lat), e7(lng); a != "" && b != "" {
+			f.String("point", a+", "+b)
+		}
+	}
 	return "location", takeoutkit.Annotate(raw, f), err
+}
+
+// e7 writes a number of 10^-7 degrees (488583701) in degrees
+// ("48.8583701"), or "" if it is not an integer.
+func e7(v []byte) string {
+	s, ok := takeoutkit.Scalar(v)
+	n, err := strconv.ParseInt(s, 10, 64)
+	if !ok || err != nil {
+		return ""
+	}
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return fmt.Sprintf("%s%d.%07d", sign, n/10000000, n%10000000)
 }
 
 // eitherTime reads an object's time member NAME (RFC 3339) or NAMEMs

@@ -1,6 +1,7 @@
 package googletakeout
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,9 +112,9 @@ func TestTakeouts(t *testing.T) {
 		// the member cut short: its first activity is read
 		`activity | ["Drive","Edited Haushaltsbuch 2024","2024-01-02T19:03:00Z"] | 2024-01-02T19:03:00Z | Edited Haushaltsbuch 2024 | `,
 		// in both Records generations: one item
-		`location | ["2019-01-10T13:42:01.234Z",488585756,22947978] | 2019-01-10T13:42:01.234Z |  | GPS`,
-		`location | ["2019-01-10T11:12:00.123Z",488583701,22944813] | 2019-01-10T11:12:00.123Z |  | `,
-		`location | ["2024-03-01T01:00:00.25Z",356586000,1397454000] | 2024-03-01T01:00:00.25Z |  | GPS`,
+		`location | ["2019-01-10T13:42:01.234Z",488585756,22947978] | 2019-01-10T13:42:01.234Z | 48.8585756, 2.2947978 | GPS`,
+		`location | ["2019-01-10T11:12:00.123Z",488583701,22944813] | 2019-01-10T11:12:00.123Z | 48.8583701, 2.2944813 | `,
+		`location | ["2024-03-01T01:00:00.25Z",356586000,1397454000] | 2024-03-01T01:00:00.25Z | 35.6586000, 139.7454000 | GPS`,
 		// Semantic Location History of 2019 in both generations: one item
 		`place_visits | ["2019-01-10T09:00:00Z","ChIJLU7jZClu5kcR4PcOOO6p3I0",488583701,22944813] | 2019-01-10T09:00:00Z | Tour Eiffel | Champ de Mars, 5 Av. Anatole France, 75007 Paris, France`,
 		`activity_segments | ["2023-03-15T17:00:00.123Z","2023-03-15T18:00:00Z","FLYING"] | 2023-03-15T17:00:00.123Z | FLYING | `,
@@ -251,5 +252,41 @@ func TestDetect(t *testing.T) {
 	if len(f) != 1 || f[0].Name != "google-takeout" || f[0].Path != "" || !strings.Contains(f[0].Comment, "2 takeouts, 3 parts") ||
 		!strings.Contains(f[0].Stanza, `watch = "~/Downloads/takeout-*"`) || !strings.Contains(f[0].Stanza, `exporter = "google-takeout"`) {
 		t.Errorf("%+v", f)
+	}
+}
+
+func TestE7(t *testing.T) {
+	for in, want := range map[string]string{"488583701": "48.8583701", "-1122434441": "-112.2434441", "5": "0.0000005", "-5": "-0.0000005", `"1"`: "0.0000001", "1.5": "", "x": ""} {
+		if got := e7([]byte(in)); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLargeFiles: files far larger than the head the decoder looks at
+// (a Records.json of 20,000 points, an HTML page of 5,000 activities)
+// are told apart and read whole, streaming.
+func TestLargeFiles(t *testing.T) {
+	var rec strings.Builder
+	rec.WriteString("{\n  \"locations\" : [ ")
+	for i := range 20000 {
+		if i > 0 {
+			rec.WriteString(", ")
+		}
+		fmt.Fprintf(&rec, "{\n    \"latitudeE7\" : %d,\n    \"longitudeE7\" : %d,\n    \"accuracy\" : 12,\n    \"source\" : \"WIFI\",\n    \"deviceTag\" : 1978796627,\n    \"timestamp\" : \"%s\"\n  }",
+			488583701+i, 22944813-i, time.Unix(1600000000+int64(i)*60, int64(i%1000)*1e6).UTC().Format(time.RFC3339Nano))
+	}
+	rec.WriteString(" ]\n}\n")
+	page := string(file(t, "en/Takeout/My Activity/YouTube/MyActivity.html"))
+	one := page[strings.Index(page, `<div class="outer-cell`) : strings.Index(page, `</div></div><div class="outer-cell`)+len(`</div></div>`)]
+	var html strings.Builder
+	html.WriteString(page[:strings.Index(page, `<div class="outer-cell`)])
+	for i := range 5000 {
+		html.WriteString(strings.Replace(one, "Never Gonna Give You Up", fmt.Sprintf("Video %d", i), 1))
+	}
+	html.WriteString("</div></body></html>")
+	res := read(t, kittest.Snap{Ext: "json", Data: []byte(rec.String())}, kittest.Snap{Ext: "html", Data: []byte(html.String())})
+	if c := kittest.Counts(res); c["location"] != 20000 || c["youtube_watch"] != 5000 || len(res.Errors()) > 0 {
+		t.Errorf("%v %v", c, res.Errors())
 	}
 }

@@ -90,7 +90,7 @@ var Source = &source.Source{
 // Stanza is the config of a source that imports every export downloaded
 // to the place watch names.
 func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s (each zip once, read in place).
+	return fmt.Sprintf(`# %s: each zip is imported once and read in place.
 # Request one at https://accountscenter.instagram.com/info_and_permissions/dyi/
 # (Download your information; Format: JSON, not HTML).
 [sources.NAME]
@@ -205,8 +205,13 @@ func normalize(kind string, raw []byte) (string, []byte, error) {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return "", nil, fmt.Errorf("not JSON: %v", err)
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return "", nil, fmt.Errorf("%s: not JSON: %v", kind, err)
+	}
+	switch v.(type) {
+	case []any, map[string]any:
+	default:
+		return "", nil, fmt.Errorf("%s: %w", kind, takeoutkit.ErrNotObject)
 	}
 	var f fields
 	switch x := v.(type) {

@@ -65,7 +65,7 @@ var Source = &source.Source{
 // Stanza is the config of a source that imports every export found where
 // watch names.
 func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s (each result.json once).
+	return fmt.Sprintf(`# %s: each result.json is imported once.
 # Export with Telegram Desktop: Settings, Advanced, Export Telegram data
 # (or a chat's menu, Export chat history), format "Machine-readable JSON".
 # Telegram writes times in this computer's zone as well as exactly; old
@@ -257,6 +257,13 @@ func (w *walker) messages(c *chat) error {
 			return err
 		}
 		w.n++
+		if !takeoutkit.IsObject(raw) {
+			if !w.yield(dal.Record{}, w.fail(fmt.Errorf("message %d: %w", w.n, takeoutkit.ErrNotObject))) {
+				w.stopped = true
+				return errStopped
+			}
+			continue
+		}
 		if !w.yield(dal.Record{Kind: "messages", Raw: annotate(raw, c)}, nil) {
 			w.stopped = true
 			return errStopped

@@ -45,7 +45,7 @@ var Decoder = &dal.Decoder{
 	Kinds: map[string]dal.KindSpec{
 		"tweets":          {Key: []string{"id_str"}, Time: "created_at", Text: "full_text"},
 		"likes":           {Key: []string{"tweetId"}, Text: "fullText", URL: "expandedUrl"},
-		"direct_messages": {Key: []string{"id"}, Time: "createdAt", Title: "senderId", Text: "text"},
+		"direct_messages": {Key: []string{"id"}, Time: "createdAt", Text: "text"},
 	},
 }
 
@@ -68,7 +68,7 @@ var Source = &source.Source{
 // Stanza is the config of a source that imports every archive downloaded
 // to the place watch names.
 func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s (each once, read in place).
+	return fmt.Sprintf(`# %s: each is imported once and read in place.
 # Request one at https://x.com/settings/download_your_data (Settings, Your
 # account, Download an archive of your data).
 [sources.NAME]
@@ -111,11 +111,11 @@ func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, who
 		switch dataName(h.JS) {
 		case "tweet", "tweets", "deleted_tweet", "deleted_tweets":
 			each = func(raw []byte, yield func(dal.Record, error) bool) bool {
-				return yield(dal.Record{Kind: "tweets", Raw: takeoutkit.Unwrap(raw, "tweet")}, nil)
+				return yieldObject(name, "tweets", takeoutkit.Unwrap(raw, "tweet"), yield)
 			}
 		case "like":
 			each = func(raw []byte, yield func(dal.Record, error) bool) bool {
-				return yield(dal.Record{Kind: "likes", Raw: takeoutkit.Unwrap(raw, "like")}, nil)
+				return yieldObject(name, "likes", takeoutkit.Unwrap(raw, "like"), yield)
 			}
 		case "direct_message", "direct_messages", "direct_message_group", "direct_messages_group":
 			each = func(raw []byte, yield func(dal.Record, error) bool) bool { return conversation(name, raw, yield) }
@@ -133,11 +133,27 @@ func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, who
 				}
 				continue
 			}
-			if !each(rec.Raw, yield) {
+			raw := rec.Raw
+			if !takeoutkit.IsObject(raw) {
+				if !yield(dal.Record{}, takeoutkit.ReadError(name, "", takeoutkit.ErrNotObject)) {
+					return
+				}
+				continue
+			}
+			if !each(raw, yield) {
 				return
 			}
 		}
 	}
+}
+
+// yieldObject yields raw as a record of kind, or an error if it is not
+// an object.
+func yieldObject(name, kind string, raw []byte, yield func(dal.Record, error) bool) bool {
+	if !takeoutkit.IsObject(raw) {
+		return yield(dal.Record{}, takeoutkit.ReadError(name, kind, takeoutkit.ErrNotObject))
+	}
+	return yield(dal.Record{Kind: kind, Raw: raw}, nil)
 }
 
 // conversation yields the messages of one direct-message conversation,
@@ -164,6 +180,12 @@ func conversation(name string, raw []byte, yield func(dal.Record, error) bool) b
 		}
 		create, ok := takeoutkit.Get(m, "messageCreate")
 		if !ok {
+			continue
+		}
+		if !takeoutkit.IsObject(create) {
+			if !yield(dal.Record{}, takeoutkit.ReadError(name, fmt.Sprintf("conversation %s", id), takeoutkit.ErrNotObject)) {
+				return false
+			}
 			continue
 		}
 		if !yield(dal.Record{Kind: "direct_messages", Raw: takeoutkit.Annotate(create, f)}, nil) {

@@ -8,6 +8,7 @@ package metaexport
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -77,6 +78,12 @@ func ReadThread(ctx context.Context, r io.Reader, name, kind string, limit int64
 			return
 		}
 		n++
+		if !takeoutkit.IsObject(m) {
+			if !yield(dal.Record{}, takeoutkit.ReadError(name, fmt.Sprintf("message %d", n), takeoutkit.ErrNotObject)) {
+				return
+			}
+			continue
+		}
 		if !yield(dal.Record{Kind: kind, Raw: takeoutkit.Annotate(m, f)}, nil) {
 			return
 		}
@@ -116,6 +123,12 @@ func ReadList(ctx context.Context, br *bufio.Reader, name string, spec *dal.Spec
 			continue
 		}
 		n++
+		if !takeoutkit.IsObject(rec.Raw) && !bytes.HasPrefix(bytes.TrimSpace(rec.Raw), []byte("[")) {
+			if !yield(dal.Record{}, takeoutkit.ReadError(name, fmt.Sprintf("item %d", n), takeoutkit.ErrNotObject)) {
+				return
+			}
+			continue
+		}
 		kind, raw, err := fn(rec.Raw)
 		if err != nil && !yield(dal.Record{}, takeoutkit.ReadError(name, fmt.Sprintf("item %d", n), err)) {
 			return
@@ -126,9 +139,15 @@ func ReadList(ctx context.Context, br *bufio.Reader, name string, spec *dal.Spec
 	}
 }
 
-// Same returns a function giving every item kind as it is.
+// Same returns a function giving every item kind as it is; an item that
+// is not an object is skipped with an error.
 func Same(kind string) func(raw []byte) (string, []byte, error) {
-	return func(raw []byte) (string, []byte, error) { return kind, raw, nil }
+	return func(raw []byte) (string, []byte, error) {
+		if !takeoutkit.IsObject(raw) {
+			return "", nil, takeoutkit.ErrNotObject
+		}
+		return kind, raw, nil
+	}
 }
 
 // Base is an archive member's file name ("message_1.json"), or "" for a

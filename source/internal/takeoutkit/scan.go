@@ -62,6 +62,16 @@ func Unwrap(raw []byte, name string) []byte {
 	return v
 }
 
+// IsObject reports whether raw is (as far as its first byte says) a JSON
+// object: what every record must be.
+func IsObject(raw []byte) bool {
+	i := skipSpace(raw, 0)
+	return i < len(raw) && raw[i] == '{'
+}
+
+// ErrNotObject is the error of an item that is not a JSON object.
+var ErrNotObject = errors.New("not a JSON object: skipped")
+
 // String returns the string a JSON value holds, and whether it is one.
 func String(v []byte) (string, bool) {
 	i := skipSpace(v, 0)
@@ -141,6 +151,11 @@ func members(b []byte, i int, partial bool) iter.Seq2[Member, error] {
 			i = skipSpace(b, i+1)
 			vend, err := skipValue(b, i)
 			if err != nil {
+				if partial && errors.Is(err, errTruncated) {
+					// the head ends inside this value: its name is known
+					yield(Member{Name: name}, nil)
+					return
+				}
 				fail(err)
 				return
 			}

@@ -138,7 +138,7 @@ type Head struct {
 	JS string
 	// Keys are the names of the members of the top-level object, or of
 	// the first element of a top-level array, in order, as far as the
-	// head reaches.
+	// head reaches (the member whose value the head ends in included).
 	Keys []string
 	// Element is the first element of a top-level array, when the head
 	// holds all of it.
@@ -188,6 +188,12 @@ func SniffBytes(b []byte) Head {
 		return h
 	}
 	if isIdentStart(b[i]) {
+		for _, kw := range []string{"var ", "let ", "const "} {
+			if bytes.HasPrefix(b[i:], []byte(kw)) {
+				i = skipSpace(b, i+len(kw))
+				break
+			}
+		}
 		j := i
 		for j < len(b) && (isIdent(b[j]) || b[j] == '.' || b[j] == '[' || b[j] == ']' || b[j] == '"' || b[j] == '\'') {
 			j++
@@ -196,13 +202,7 @@ func SniffBytes(b []byte) Head {
 		if k >= len(b) || b[k] != '=' {
 			return h
 		}
-		target := string(b[i:j])
-		for _, kw := range []string{"var ", "let ", "const "} {
-			if len(target) > len(kw) && target[:len(kw)] == kw {
-				target = target[len(kw):]
-			}
-		}
-		h.JS = target
+		h.JS = string(b[i:j])
 		i = skipSpace(b, k+1)
 		if i >= len(b) {
 			return h
