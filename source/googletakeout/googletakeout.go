@@ -33,7 +33,6 @@ package googletakeout
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
@@ -220,26 +219,28 @@ func (j *jsonRead) each(path string, fn func(raw []byte) (kind string, out []byt
 	}
 }
 
+// activityMembers are the members an activity is read by.
+var activityMembers = []string{"header", "title", "titleUrl", "time"}
+
 // activity reads one activity of a My Activity or YouTube history file.
 func activity(raw []byte) (string, []byte, error) {
-	var a struct {
-		Header   string `json:"header"`
-		Title    string `json:"title"`
-		TitleURL string `json:"titleUrl"`
-		Time     string `json:"time"`
-	}
-	if err := json.Unmarshal(raw, &a); err != nil {
+	var v [4][]byte
+	if err := takeoutkit.Pick(raw, activityMembers, v[:]); err != nil {
 		return "", nil, fmt.Errorf("not an activity: %v", err)
 	}
+	header, _ := takeoutkit.String(v[0])
+	title, _ := takeoutkit.String(v[1])
+	titleURL, _ := takeoutkit.String(v[2])
+	when, _ := takeoutkit.String(v[3])
 	f := &takeoutkit.Fields{}
 	var terr error
-	if t, err := time.Parse(time.RFC3339Nano, a.Time); err == nil {
+	if t, err := time.Parse(time.RFC3339Nano, when); err == nil {
 		f.String("second", t.UTC().Truncate(time.Second).Format(time.RFC3339))
 	} else {
-		f.String("second", a.Time)
-		terr = fmt.Errorf("time %q is not RFC 3339", a.Time)
+		f.String("second", when)
+		terr = fmt.Errorf("time %q is not RFC 3339", when)
 	}
-	return classify(a.Header, a.TitleURL, a.Title), takeoutkit.Annotate(raw, f), terr
+	return classify(header, titleURL, title), takeoutkit.Annotate(raw, f), terr
 }
 
 // classify tells an activity's kind by its link: a YouTube video watched
@@ -263,20 +264,25 @@ func classify(header, titleURL, title string) string {
 	return "activity"
 }
 
+// locationMembers are the members a Records.json record is read by.
+var locationMembers = []string{"timestamp", "timestampMs", "latitudeE7", "longitudeE7"}
+
 // location reads one record of Records.json: the time in one form
 // whether written as timestampMs (until 2022) or timestamp, and the
 // point in degrees ("48.8583701, 2.2944813", from latitudeE7 and
 // longitudeE7, digit for digit).
 func location(raw []byte) (string, []byte, error) {
+	var v [4][]byte
+	if err := takeoutkit.Pick(raw, locationMembers, v[:]); err != nil {
+		return "", nil, err
+	}
 	f := &takeoutkit.Fields{}
-	t, err := eitherTime(raw, "timestamp")
+	t, err := eitherTime("timestamp", v[0], v[1])
 	if err == nil {
 		f.String("time", t.Format(time.RFC3339Nano))
 	}
-	lat, ok1 := takeoutkit.Get(raw, "latitudeE7")
-	lng, ok2 := takeoutkit.Get(raw, "longitudeE7")
-	if ok1 && ok2 {
-		if a, b := e7(lat), e7(lng); a != "" && b != "" {
+	if v[2] != nil && v[3] != nil {
+		if a, b := e7(v[2]), e7(v[3]); a != "" && b != "" {
 			f.String("point", a+", "+b)
 		}
 	}
@@ -298,53 +304,56 @@ func e7(v []byte) string {
 	return fmt.Sprintf("%s%d.%07d", sign, n/10000000, n%10000000)
 }
 
-// eitherTime reads an object's time member NAME (RFC 3339) or NAMEMs
-// (milliseconds since the Unix epoch, a string or a number), in UTC.
-func eitherTime(raw []byte, name string) (time.Time, error) {
-	if v, ok := takeoutkit.Get(raw, name); ok {
-		s, _ := takeoutkit.String(v)
+// eitherTime reads a time written as NAME (RFC 3339; iso is its value)
+// or as NAMEMs (milliseconds since the Unix epoch, a string or a number;
+// ms), in UTC.
+func eitherTime(name string, iso, ms []byte) (time.Time, error) {
+	if iso != nil {
+		s, _ := takeoutkit.String(iso)
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("%s %s is not an RFC 3339 time", name, v)
+			return time.Time{}, fmt.Errorf("%s %s is not an RFC 3339 time", name, iso)
 		}
 		return t.UTC(), nil
 	}
-	if v, ok := takeoutkit.Get(raw, name+"Ms"); ok {
-		s, _ := takeoutkit.Scalar(v)
-		ms, err := strconv.ParseInt(s, 10, 64)
+	if ms != nil {
+		s, _ := takeoutkit.Scalar(ms)
+		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("%sMs %s is not a number of milliseconds", name, v)
+			return time.Time{}, fmt.Errorf("%sMs %s is not a number of milliseconds", name, ms)
 		}
-		return time.UnixMilli(ms).UTC(), nil
+		return time.UnixMilli(n).UTC(), nil
 	}
 	return time.Time{}, fmt.Errorf("no %s or %sMs", name, name)
 }
+
+var (
+	semanticMembers = []string{"placeVisit", "activitySegment"}
+	durationMembers = []string{"startTimestamp", "startTimestampMs", "endTimestamp", "endTimestampMs"}
+)
 
 // semantic reads one object of Semantic Location History: a place visit
 // or an activity segment, with their duration's start and end in one
 // form (startTimestampMs before 2022, startTimestamp since).
 func semantic(raw []byte) (string, []byte, error) {
-	var kind string
-	var inner []byte
-	for m, err := range takeoutkit.Members(raw) {
-		if err != nil {
-			return "", nil, err
-		}
-		switch m.Name {
-		case "placeVisit":
-			kind, inner = "place_visits", m.Value
-		case "activitySegment":
-			kind, inner = "activity_segments", m.Value
-		}
+	var v [2][]byte
+	if err := takeoutkit.Pick(raw, semanticMembers, v[:]); err != nil {
+		return "", nil, err
 	}
-	if kind == "" {
+	kind, inner := "place_visits", v[0]
+	if inner == nil {
+		kind, inner = "activity_segments", v[1]
+	}
+	if inner == nil {
 		return "", nil, nil // neither: nothing Google documents
 	}
+	duration, _ := takeoutkit.Get(inner, "duration")
+	var d [4][]byte
+	takeoutkit.Pick(duration, durationMembers, d[:])
 	f := &takeoutkit.Fields{}
 	var errs []string
-	duration, _ := takeoutkit.Get(inner, "duration")
-	for _, end := range []string{"start", "end"} {
-		t, err := eitherTime(duration, end+"Timestamp")
+	for i, end := range []string{"start", "end"} {
+		t, err := eitherTime(end+"Timestamp", d[2*i], d[2*i+1])
 		if err != nil {
 			errs = append(errs, "duration: "+err.Error())
 			continue
@@ -358,25 +367,23 @@ func semantic(raw []byte) (string, []byte, error) {
 	return kind, takeoutkit.Annotate(raw, f), err
 }
 
-// timelineSegment reads one segment of an on-device Timeline export; its kind is
-// what it holds.
+var segmentMembers = []string{"visit", "activity", "timelineMemory", "timelinePath"}
+
+// segmentKinds are the kinds of the segments holding each of
+// segmentMembers, in that order of precedence.
+var segmentKinds = []string{"timeline_visits", "timeline_activities", "timeline_memories", "timeline_paths"}
+
+// timelineSegment reads one segment of an on-device Timeline export; its
+// kind is what it holds.
 func timelineSegment(raw []byte) (string, []byte, error) {
-	has := map[string]bool{}
-	for m, err := range takeoutkit.Members(raw) {
-		if err != nil {
-			return "", nil, err
-		}
-		has[m.Name] = true
+	var v [4][]byte
+	if err := takeoutkit.Pick(raw, segmentMembers, v[:]); err != nil {
+		return "", nil, err
 	}
-	switch {
-	case has["visit"]:
-		return "timeline_visits", raw, nil
-	case has["activity"]:
-		return "timeline_activities", raw, nil
-	case has["timelineMemory"]:
-		return "timeline_memories", raw, nil
-	case has["timelinePath"]:
-		return "timeline_paths", raw, nil
+	for i, val := range v {
+		if val != nil {
+			return segmentKinds[i], raw, nil
+		}
 	}
 	return "", nil, nil
 }

@@ -272,6 +272,9 @@ func (w *walker) messages(c *chat) error {
 	return w.delim(']')
 }
 
+// messageMembers are the members a message is read by.
+var messageMembers = []string{"date", "date_unixtime", "text"}
+
 // annotate puts the chat, the message's time and its plain text in front
 // of a message's members.
 func annotate(raw []byte, c *chat) []byte {
@@ -283,20 +286,9 @@ func annotate(raw []byte, c *chat) []byte {
 	if len(c.kind) > 0 {
 		f.Raw("chat_type", c.kind)
 	}
-	var date, unix, text []byte
-	for m, err := range takeoutkit.Members(raw) {
-		if err != nil {
-			break
-		}
-		switch m.Name {
-		case "date":
-			date = m.Value
-		case "date_unixtime":
-			unix = m.Value
-		case "text":
-			text = m.Value
-		}
-	}
+	var v [3][]byte
+	takeoutkit.Pick(raw, messageMembers, v[:])
+	date, unix, text := v[0], v[1], v[2]
 	switch {
 	case unix != nil:
 		f.Raw("time", unix)

@@ -1,12 +1,19 @@
 package takeoutkit
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
-	"strconv"
+	"unicode/utf8"
 )
+
+// The scanners below find where values begin and end in raw JSON without
+// decoding them, in one pass and without allocating, so that adding a
+// member to each of millions of records costs little more than reading
+// them. They do not validate what they skip beyond its brackets and
+// strings: the merge validates every item it keeps.
 
 // Member is one member of a JSON object: its name and its value's bytes.
 type Member struct {
@@ -19,27 +26,39 @@ var errTruncated = errors.New("unexpected end of the value")
 
 // Members yields the members of the JSON object raw, names unescaped and
 // values as their bytes in raw. An error (raw is not an object, or is
-// invalid where the scan went) ends the sequence. Values are not
-// validated beyond finding where they end.
+// invalid where the scan went) ends the sequence.
 func Members(raw []byte) iter.Seq2[Member, error] {
-	i := skipSpace(raw, 0)
-	return members(raw, i, false)
+	return members(raw, skipSpace(raw, 0), false)
+}
+
+// Pick finds the values of the top-level members names of the object
+// raw in one pass: vals[i] is names[i]'s value (the last, if the name is
+// repeated), nil when absent. Names are matched byte for byte: one
+// written with escapes or in invalid UTF-8 is not matched.
+func Pick(raw []byte, names []string, vals [][]byte) error {
+	for i := range vals {
+		vals[i] = nil
+	}
+	return eachMember(raw, skipSpace(raw, 0), false, func(name []byte, esc bool, value []byte) bool {
+		if esc {
+			return true
+		}
+		n := name[1 : len(name)-1]
+		for i, want := range names {
+			if len(want) == len(n) && string(n) == want {
+				vals[i] = value
+			}
+		}
+		return true
+	})
 }
 
 // Get returns the value of the member name of the object raw (the last,
 // if repeated), and whether there is one.
 func Get(raw []byte, name string) ([]byte, bool) {
-	var v []byte
-	found := false
-	for m, err := range Members(raw) {
-		if err != nil {
-			break
-		}
-		if m.Name == name {
-			v, found = m.Value, true
-		}
-	}
-	return v, found
+	var v [1][]byte
+	Pick(raw, []string{name}, v[:])
+	return v[0], v[0] != nil
 }
 
 // Unwrap returns the value of raw's one member when raw is an object with
@@ -47,16 +66,16 @@ func Get(raw []byte, name string) ([]byte, bool) {
 func Unwrap(raw []byte, name string) []byte {
 	var v []byte
 	n := 0
-	for m, err := range Members(raw) {
-		if err != nil || m.Name != name {
-			return raw
+	err := eachMember(raw, skipSpace(raw, 0), false, func(k []byte, esc bool, value []byte) bool {
+		n++
+		if esc || string(k[1:len(k)-1]) != name || n > 1 {
+			n = 2
+			return false
 		}
-		if n++; n > 1 {
-			return raw
-		}
-		v = m.Value
-	}
-	if n != 1 {
+		v = value
+		return true
+	})
+	if err != nil || n != 1 {
 		return raw
 	}
 	return v
@@ -74,15 +93,12 @@ var ErrNotObject = errors.New("not a JSON object: skipped")
 
 // String returns the string a JSON value holds, and whether it is one.
 func String(v []byte) (string, bool) {
-	i := skipSpace(v, 0)
-	if i >= len(v) || v[i] != '"' {
+	v = bytes.TrimSpace(v)
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 		return "", false
 	}
-	var s string
-	if err := json.Unmarshal(v[i:], &s); err != nil {
-		return "", false
-	}
-	return s, true
+	s, err := unquote(v)
+	return s, err == nil
 }
 
 // Scalar returns a string value as it is, or a number's digits: what a
@@ -91,91 +107,96 @@ func Scalar(v []byte) (string, bool) {
 	if s, ok := String(v); ok {
 		return s, true
 	}
-	i := skipSpace(v, 0)
-	j := i
-	for j < len(v) && (v[j] == '-' || v[j] == '+' || v[j] == '.' || v[j] == 'e' || v[j] == 'E' || (v[j] >= '0' && v[j] <= '9')) {
-		j++
-	}
-	if j == i || skipSpace(v, j) != len(v) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
 		return "", false
 	}
-	return string(v[i:j]), true
+	for _, c := range v {
+		if c != '-' && c != '+' && c != '.' && c != 'e' && c != 'E' && (c < '0' || c > '9') {
+			return "", false
+		}
+	}
+	return string(v), true
 }
 
-// members scans the object starting at b[i]. With partial, running out of
-// bytes ends the sequence quietly (a document's head).
-func members(b []byte, i int, partial bool) iter.Seq2[Member, error] {
-	return func(yield func(Member, error) bool) {
-		fail := func(err error) {
-			if partial && errors.Is(err, errTruncated) {
-				return
-			}
-			yield(Member{}, err)
+// eachMember calls fn with each member of the object starting at b[i]:
+// its name as written (quotes included; esc when it has escapes) and its
+// value's bytes, until fn returns false. With partial, running out of
+// bytes ends the scan quietly (a document's head), after giving the name
+// of the member whose value the bytes end in, with a nil value.
+func eachMember(b []byte, i int, partial bool, fn func(name []byte, esc bool, value []byte) bool) error {
+	fail := func(err error) error {
+		if partial && errors.Is(err, errTruncated) {
+			return nil
 		}
-		if i >= len(b) || b[i] != '{' {
-			fail(fmt.Errorf("expected an object at byte %d", i))
-			return
+		return err
+	}
+	if i >= len(b) || b[i] != '{' {
+		return fmt.Errorf("expected an object at byte %d", i)
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return nil
+	}
+	for {
+		if i >= len(b) {
+			return fail(errTruncated)
+		}
+		if b[i] != '"' {
+			return fmt.Errorf("expected a member name at byte %d", i)
+		}
+		end, esc, err := skipString(b, i)
+		if err != nil {
+			return fail(err)
+		}
+		name := b[i:end]
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return fail(errTruncated)
+		}
+		if b[i] != ':' {
+			return fmt.Errorf("expected ':' at byte %d", i)
 		}
 		i = skipSpace(b, i+1)
-		if i < len(b) && b[i] == '}' {
-			return
+		vend, err := skipValue(b, i)
+		if err != nil {
+			if partial && errors.Is(err, errTruncated) {
+				fn(name, esc, nil)
+				return nil
+			}
+			return err
 		}
-		for {
-			if i >= len(b) {
-				fail(errTruncated)
-				return
-			}
-			if b[i] != '"' {
-				fail(fmt.Errorf("expected a member name at byte %d", i))
-				return
-			}
-			end, err := skipString(b, i)
-			if err != nil {
-				fail(err)
-				return
-			}
-			name, err := unquote(b[i:end])
-			if err != nil {
-				fail(fmt.Errorf("member name at byte %d: %w", i, err))
-				return
-			}
-			i = skipSpace(b, end)
-			if i >= len(b) {
-				fail(errTruncated)
-				return
-			}
-			if b[i] != ':' {
-				fail(fmt.Errorf("expected ':' at byte %d", i))
-				return
-			}
+		if !fn(name, esc, b[i:vend]) {
+			return nil
+		}
+		i = skipSpace(b, vend)
+		if i >= len(b) {
+			return fail(errTruncated)
+		}
+		switch b[i] {
+		case ',':
 			i = skipSpace(b, i+1)
-			vend, err := skipValue(b, i)
+		case '}':
+			return nil
+		default:
+			return fmt.Errorf("expected ',' or '}' at byte %d", i)
+		}
+	}
+}
+
+// members is eachMember as a sequence of members with their names read
+// as encoding/json reads them.
+func members(b []byte, i int, partial bool) iter.Seq2[Member, error] {
+	return func(yield func(Member, error) bool) {
+		err := eachMember(b, i, partial, func(name []byte, esc bool, value []byte) bool {
+			n, err := unquote(name)
 			if err != nil {
-				if partial && errors.Is(err, errTruncated) {
-					// the head ends inside this value: its name is known
-					yield(Member{Name: name}, nil)
-					return
-				}
-				fail(err)
-				return
+				return yield(Member{}, err)
 			}
-			if !yield(Member{Name: name, Value: b[i:vend]}, nil) {
-				return
-			}
-			i = skipSpace(b, vend)
-			if i >= len(b) {
-				fail(errTruncated)
-				return
-			}
-			switch b[i] {
-			case ',':
-				i = skipSpace(b, i+1)
-			case '}':
-				return
-			default:
-				fail(fmt.Errorf("expected ',' or '}' at byte %d", i))
-				return
-			}
+			return yield(Member{Name: n, Value: value}, nil)
+		})
+		if err != nil {
+			yield(Member{}, err)
 		}
 	}
 }
@@ -220,15 +241,31 @@ func Elements(raw []byte) iter.Seq2[[]byte, error] {
 	}
 }
 
+// unquote returns the string a quoted JSON string s holds, as
+// encoding/json reads it: a string of valid UTF-8 without escapes, quotes
+// or control characters is taken as it is, and any other is left to
+// encoding/json (escapes, invalid UTF-8 as U+FFFD, errors).
 func unquote(s []byte) (string, error) {
-	for _, c := range s[1 : len(s)-1] {
-		if c == '\\' || c < 0x20 {
-			var out string
-			err := json.Unmarshal(s, &out)
-			return out, err
+	if len(s) < 2 {
+		return "", errTruncated
+	}
+	inner := s[1 : len(s)-1]
+	plain, ascii := true, true
+	for _, c := range inner {
+		if c == '\\' || c == '"' || c < 0x20 {
+			plain = false
+			break
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
 		}
 	}
-	return string(s[1 : len(s)-1]), nil
+	if plain && (ascii || utf8.Valid(inner)) {
+		return string(inner), nil
+	}
+	var out string
+	err := json.Unmarshal(s, &out)
+	return out, err
 }
 
 func skipSpace(b []byte, i int) int {
@@ -238,41 +275,60 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// skipString returns the index after the string starting at b[i].
-func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
+// skipString returns the index after the string starting at b[i], and
+// whether it holds escapes.
+func skipString(b []byte, i int) (int, bool, error) {
+	esc := false
+	j := i + 1
+	for {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return 0, false, errTruncated
 		}
+		p := j + q
+		n := 0
+		for k := p - 1; k > i && b[k] == '\\'; k-- {
+			n++
+		}
+		if n > 0 {
+			esc = true
+		}
+		if n%2 == 0 {
+			if !esc && bytes.IndexByte(b[i+1:p], '\\') >= 0 {
+				esc = true
+			}
+			return p + 1, esc, nil
+		}
+		j = p + 1
 	}
-	return 0, errTruncated
 }
 
-// skipValue returns the index after the value starting at b[i]. Nesting
-// is tracked with a counter per bracket kind and checked to close in
-// order; depth is bounded.
+// maxDepth bounds nesting.
+const maxDepth = 10000
+
+// skipValue returns the index after the value starting at b[i]; brackets
+// must close in order.
 func skipValue(b []byte, i int) (int, error) {
 	if i >= len(b) {
 		return 0, errTruncated
 	}
 	switch c := b[i]; {
 	case c == '"':
-		return skipString(b, i)
+		end, _, err := skipString(b, i)
+		return end, err
 	case c == '{' || c == '[':
-		var stack []byte
+		var small [64]byte
+		stack := small[:0]
 		for j := i; j < len(b); j++ {
 			switch b[j] {
 			case '"':
-				end, err := skipString(b, j)
+				end, _, err := skipString(b, j)
 				if err != nil {
 					return 0, err
 				}
 				j = end - 1
 			case '{', '[':
-				if len(stack) >= 10000 {
+				if len(stack) >= maxDepth {
 					return 0, fmt.Errorf("nested too deeply at byte %d", j)
 				}
 				stack = append(stack, b[j])
@@ -299,15 +355,54 @@ func skipValue(b []byte, i int) (int, error) {
 		if j == i {
 			return 0, fmt.Errorf("expected a value at byte %d", i)
 		}
-		switch v := string(b[i:j]); v {
+		switch v := b[i:j]; string(v) {
 		case "true", "false", "null":
 		default:
-			if _, err := strconv.ParseFloat(v, 64); err != nil && !errors.Is(err, strconv.ErrRange) {
-				return 0, fmt.Errorf("invalid value %q at byte %d", clipString(v, 20), i)
+			if !isNumber(v) {
+				return 0, fmt.Errorf("invalid value %q at byte %d", clipString(string(v), 20), i)
 			}
 		}
 		return j, nil
 	}
+}
+
+// isNumber reports whether v is a JSON number:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func isNumber(v []byte) bool {
+	i := 0
+	if i < len(v) && v[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(v) && v[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(v) && v[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(v)
 }
 
 func clipString(s string, n int) string {
