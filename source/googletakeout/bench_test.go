@@ -29,7 +29,8 @@ func bigRecords(b *testing.B, n int) (string, int64) {
 }
 
 // bigActivityPage writes an HTML My Activity page of n activities.
-func bigActivityPage(b *testing.B, n int) (string, int64) {
+// It returns the page's path, size and number of activities.
+func bigActivityPage(b *testing.B, n int) (string, int64, int) {
 	page, err := os.ReadFile("testdata/en/Takeout/My Activity/YouTube/MyActivity.html")
 	if err != nil {
 		b.Fatal(err)
@@ -40,11 +41,14 @@ func bigActivityPage(b *testing.B, n int) (string, int64) {
 	cells := p[start:end]
 	var sb strings.Builder
 	sb.WriteString(p[:start])
+	count := 0
 	for i := 0; sb.Len() < n; i++ {
 		sb.WriteString(strings.ReplaceAll(cells, "Never Gonna Give You Up", fmt.Sprintf("Video %d", i)))
+		count += strings.Count(cells, `<div class="outer-cell`)
 	}
 	sb.WriteString(p[end:])
-	return write(b, "html", sb.String())
+	path, size := write(b, "html", sb.String())
+	return path, size, count
 }
 
 func write(b *testing.B, ext, data string) (string, int64) {
@@ -88,11 +92,14 @@ func BenchmarkRecords(b *testing.B) {
 	})
 }
 
-// BenchmarkActivityPage: an HTML page of about 64 MB.
+// BenchmarkActivityPage: an HTML My Activity page of about 64 MB.
 func BenchmarkActivityPage(b *testing.B) {
-	path, size := bigActivityPage(b, 64<<20)
+	path, size, n := bigActivityPage(b, 64<<20)
 	b.SetBytes(size)
 	for b.Loop() {
-		records(b, Decoder, path, &dal.Spec{})
+		if got := records(b, Decoder, path, &dal.Spec{}); got != n {
+			b.Fatalf("%d records, want %d", got, n)
+		}
 	}
+	b.ReportMetric(float64(n), "activities/op")
 }
