@@ -341,6 +341,7 @@ func (a *archiveReader) decode(ctx context.Context, name, slash string, rc io.Re
 		rc = d
 	}
 	sub, plain := a.subSpec(t)
+	sub.Member = slash
 	mapKind := func(kind string) []string {
 		if kind == DefaultKind {
 			return plain

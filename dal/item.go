@@ -114,6 +114,10 @@ type Spec struct {
 	// MaxItemSize bounds one item's bytes (0: DefaultMaxItemSize); a
 	// larger item is an error naming its file and position.
 	MaxItemSize int64
+	// Member is set by the archive decoder in the spec it gives a
+	// member's decoder: the member's name in the archive, slash-separated
+	// ("data/tweets.js"). "" for a snapshot read as itself.
+	Member string
 
 	// known, set by a merge, returns the length of an item version it
 	// already holds if b starts with it, else 0; the JSON decoder then

@@ -8,14 +8,17 @@ import (
 	"github.com/hoard-dev/hoard/source/bluemaestro"
 	"github.com/hoard-dev/hoard/source/bluesky"
 	"github.com/hoard-dev/hoard/source/chromium"
+	"github.com/hoard-dev/hoard/source/facebook"
 	"github.com/hoard-dev/hoard/source/fennec"
 	"github.com/hoard-dev/hoard/source/firefox"
 	"github.com/hoard-dev/hoard/source/fish"
 	"github.com/hoard-dev/hoard/source/git"
 	"github.com/hoard-dev/hoard/source/github"
+	"github.com/hoard-dev/hoard/source/googletakeout"
 	"github.com/hoard-dev/hoard/source/gpx"
 	"github.com/hoard-dev/hoard/source/hackernews"
 	"github.com/hoard-dev/hoard/source/hypothesis"
+	"github.com/hoard-dev/hoard/source/instagram"
 	"github.com/hoard-dev/hoard/source/kindle"
 	"github.com/hoard-dev/hoard/source/kobo"
 	"github.com/hoard-dev/hoard/source/lastfm"
@@ -27,6 +30,8 @@ import (
 	"github.com/hoard-dev/hoard/source/smsbackup"
 	"github.com/hoard-dev/hoard/source/spotify"
 	"github.com/hoard-dev/hoard/source/strava"
+	"github.com/hoard-dev/hoard/source/telegram"
+	"github.com/hoard-dev/hoard/source/twitter"
 	"github.com/hoard-dev/hoard/source/whatsapp"
 	"github.com/hoard-dev/hoard/source/zsh"
 )
@@ -61,4 +66,10 @@ var Sources = source.NewRegistry(
 	strava.Source,
 	monzo.Source,
 	pinboard.Source,
+	// takeouts and archives
+	googletakeout.Source,
+	twitter.Source,
+	facebook.Source,
+	instagram.Source,
+	telegram.Source,
 )
