@@ -109,6 +109,17 @@ func (s *Server) Post() {
 	s.statuses = append([]entry{{internal: id, status: st}}, s.statuses...)
 }
 
+// StatusIDs returns the ids of the account's own statuses, newest first.
+func (s *Server) StatusIDs() []string {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	ids := make([]string, len(s.statuses))
+	for i, e := range s.statuses {
+		ids[i] = e.status["id"].(string)
+	}
+	return ids
+}
+
 func write(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
