@@ -321,14 +321,30 @@ func OneError(t testing.TB, errs []error, want, path string) {
 	}
 }
 
-// ExpectedLines reads an oracle file of one JSON value a line (a
-// fixture's expected.json), skipping blank lines.
-func ExpectedLines(t testing.TB, path string) [][]byte {
+// ReadFile returns the contents of a fixture file, failing the test when
+// it cannot be read.
+func ReadFile(t testing.TB, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+// File is a Case's Sample that is the fixture file at path.
+func File(path string) func(testing.TB) []byte {
+	return func(t testing.TB) []byte {
+		t.Helper()
+		return ReadFile(t, path)
+	}
+}
+
+// ExpectedLines reads an oracle file of one JSON value a line (a
+// fixture's expected.json), skipping blank lines.
+func ExpectedLines(t testing.TB, path string) [][]byte {
+	t.Helper()
+	data := ReadFile(t, path)
 	var out [][]byte
 	for _, line := range bytes.Split(data, []byte("\n")) {
 		if len(bytes.TrimSpace(line)) > 0 {

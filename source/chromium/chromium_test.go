@@ -1,7 +1,6 @@
 package chromium
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -43,10 +42,7 @@ func TestVisits(t *testing.T) {
 // visit_time is microseconds since 1601, above 2^53.
 func TestFixtureExact(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/History.sqlite.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := dectest.ReadFile(t, "testdata/History.sqlite.zst")
 	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
 	res := dectest.Merge(t, dir, dal.Spec{Source: "chromium", Decoder: Decoder})
 	if errs := res.Errors(); len(errs) > 0 {

@@ -1,7 +1,6 @@
 package fennec
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -33,10 +32,7 @@ func TestFixtures(t *testing.T) {
 		unit           time.Duration
 	}{{"browser.db.zst", "expected.json", time.Microsecond}, {"browser-old.db.zst", "expected-old.json", time.Millisecond}} {
 		dir := t.TempDir()
-		data, err := os.ReadFile("testdata/" + c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := dectest.ReadFile(t, "testdata/"+c.file)
 		dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
 		res := dectest.Merge(t, dir, dal.Spec{Source: "fennec", Decoder: Decoder})
 		if errs := res.Errors(); len(errs) > 0 {

@@ -53,10 +53,7 @@ func TestVisits(t *testing.T) {
 // ...25.927505920Z that scaling through float64 gave.
 func TestFixtureExact(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/places.sqlite.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := dectest.ReadFile(t, "testdata/places.sqlite.zst")
 	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
 	res := dectest.Merge(t, dir, dal.Spec{Source: "firefox", Decoder: Decoder})
 	if errs := res.Errors(); len(errs) > 0 {
@@ -108,10 +105,7 @@ func TestFixtureExact(t *testing.T) {
 // put it in January 1970.
 func TestFenixExact(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/fenix/places.sqlite.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := dectest.ReadFile(t, "testdata/fenix/places.sqlite.zst")
 	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
 	res := dectest.Merge(t, dir, dal.Spec{Source: "fenix", Decoder: Decoder})
 	if errs := res.Errors(); len(errs) > 0 {

@@ -33,10 +33,7 @@ func TestConformance(t *testing.T) {
 // visit_time is a real number of seconds since 2001-01-01.
 func TestFixture(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/History.db.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := dectest.ReadFile(t, "testdata/History.db.zst")
 	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
 	res := dectest.Merge(t, dir, dal.Spec{Source: "safari", Decoder: Decoder})
 	if errs := res.Errors(); len(errs) > 0 {

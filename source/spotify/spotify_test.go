@@ -22,13 +22,7 @@ const secrets = "client_id = \"spotify-client\"\nclient_secret = \"sp-secret-012
 
 func TestConformance(t *testing.T) {
 	dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "jsonl", Golden: "testdata/golden.txt",
-		Sample: func(t testing.TB) []byte {
-			b, err := os.ReadFile("testdata/sample.jsonl")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}})
+		Sample: dectest.File("testdata/sample.jsonl")})
 }
 
 func setup(t *testing.T) (*apitest.Harness, *fake.Server, apisource.Build) {
