@@ -277,6 +277,26 @@ func Merge(t testing.TB, dir string, spec dal.Spec) *dal.Result {
 	return res
 }
 
+// Oracle merges the fixture file at path, as one snapshot with extension
+// ext, with spec, and reads the oracle file expected (as ExpectedLines
+// does). It fails the test on a read error, and when the merge has not one
+// item per line of the oracle: the caller then checks each item against
+// its line.
+func Oracle(t testing.TB, spec dal.Spec, path, ext, expected string) (*dal.Result, [][]byte) {
+	t.Helper()
+	dir := t.TempDir()
+	WriteSnap(t, dir, 0, ext, ReadFile(t, path))
+	res := Merge(t, dir, spec)
+	if errs := res.Errors(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := ExpectedLines(t, expected)
+	if len(res.Items) != len(want) {
+		t.Fatalf("%s: %d items, want %d (one per line of %s)", path, len(res.Items), len(want), expected)
+	}
+	return res, want
+}
+
 // SQLite returns the bytes of a new SQLite database made by running
 // stmts, in WAL mode like a live app's database and checkpointed, so the
 // file holds everything.
