@@ -297,6 +297,30 @@ func Oracle(t testing.TB, spec dal.Spec, path, ext, expected string) (*dal.Resul
 	return res, want
 }
 
+// Bench benchmarks d reading the snapshot at path, counting its size as
+// the bytes of each operation. Every read must yield want records and no
+// error.
+func Bench(b *testing.B, d *dal.Decoder, path string, want int) {
+	b.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(info.Size())
+	for b.Loop() {
+		n := 0
+		for _, err := range d.Records(context.Background(), path, &dal.Spec{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != want {
+			b.Fatalf("%d records, want %d", n, want)
+		}
+	}
+}
+
 // SQLite returns the bytes of a new SQLite database made by running
 // stmts, in WAL mode like a live app's database and checkpointed, so the
 // file holds everything.
