@@ -277,6 +277,50 @@ func Merge(t testing.TB, dir string, spec dal.Spec) *dal.Result {
 	return res
 }
 
+// Oracle merges the fixture file at path, as one snapshot with extension
+// ext, with spec, and reads the oracle file expected (as ExpectedLines
+// does). It fails the test on a read error, and when the merge has not one
+// item per line of the oracle: the caller then checks each item against
+// its line.
+func Oracle(t testing.TB, spec dal.Spec, path, ext, expected string) (*dal.Result, [][]byte) {
+	t.Helper()
+	dir := t.TempDir()
+	WriteSnap(t, dir, 0, ext, ReadFile(t, path))
+	res := Merge(t, dir, spec)
+	if errs := res.Errors(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := ExpectedLines(t, expected)
+	if len(res.Items) != len(want) {
+		t.Fatalf("%s: %d items, want %d (one per line of %s)", path, len(res.Items), len(want), expected)
+	}
+	return res, want
+}
+
+// Bench benchmarks d reading the snapshot at path, counting its size as
+// the bytes of each operation. Every read must yield want records and no
+// error.
+func Bench(b *testing.B, d *dal.Decoder, path string, want int) {
+	b.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(info.Size())
+	for b.Loop() {
+		n := 0
+		for _, err := range d.Records(context.Background(), path, &dal.Spec{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != want {
+			b.Fatalf("%d records, want %d", n, want)
+		}
+	}
+}
+
 // SQLite returns the bytes of a new SQLite database made by running
 // stmts, in WAL mode like a live app's database and checkpointed, so the
 // file holds everything.
@@ -321,14 +365,30 @@ func OneError(t testing.TB, errs []error, want, path string) {
 	}
 }
 
-// ExpectedLines reads an oracle file of one JSON value a line (a
-// fixture's expected.json), skipping blank lines.
-func ExpectedLines(t testing.TB, path string) [][]byte {
+// ReadFile returns the contents of a fixture file, failing the test when
+// it cannot be read.
+func ReadFile(t testing.TB, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+// File is a Case's Sample that is the fixture file at path.
+func File(path string) func(testing.TB) []byte {
+	return func(t testing.TB) []byte {
+		t.Helper()
+		return ReadFile(t, path)
+	}
+}
+
+// ExpectedLines reads an oracle file of one JSON value a line (a
+// fixture's expected.json), skipping blank lines.
+func ExpectedLines(t testing.TB, path string) [][]byte {
+	t.Helper()
+	data := ReadFile(t, path)
 	var out [][]byte
 	for _, line := range bytes.Split(data, []byte("\n")) {
 		if len(bytes.TrimSpace(line)) > 0 {

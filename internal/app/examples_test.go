@@ -12,7 +12,10 @@ import (
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
-	"github.com/hoard-dev/hoard/internal/fakeapi"
+	fakegithub "github.com/hoard-dev/hoard/internal/fakeapi/github"
+	fakehn "github.com/hoard-dev/hoard/internal/fakeapi/hackernews"
+	fakehypothesis "github.com/hoard-dev/hoard/internal/fakeapi/hypothesis"
+	fakemastodon "github.com/hoard-dev/hoard/internal/fakeapi/mastodon"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -104,56 +107,56 @@ func check(t *testing.T, it dal.Item, key, when, title string) {
 // kinds tables give the rest.
 func TestExamplesReadBack(t *testing.T) {
 	t.Run("github", func(t *testing.T) {
-		gh := fakeapi.NewGitHub(wallClock{}, 3, 2, 4)
+		gh := fakegithub.New(wallClock{}, "", fakegithub.Counts{Stars: 3, Repos: 2, Events: 4})
 		defer gh.Close()
-		got := runAndRead(t, example(t, "github.toml", "github", gh.URL, "token = \"ghp_secret_token\"\n"), "github")
+		got := runAndRead(t, example(t, "github.toml", "github", gh.URL, "token = \""+fakegithub.Token+"\"\n"), "github")
 		if len(got["user"]) != 1 || len(got["starred"]) != 3 || len(got["repos"]) != 2 || len(got["events"]) != 4 {
 			t.Fatalf("kinds: %d user, %d starred, %d repos, %d events", len(got["user"]), len(got["starred"]), len(got["repos"]), len(got["events"]))
 		}
-		check(t, got["user"][0], "1", "", "octo")
-		check(t, got["starred"][0], "1001", "2025-06-01T01:00:00Z", "someone/repo1") // oldest star first
-		check(t, got["starred"][2], "1003", "2025-06-01T03:00:00Z", "someone/repo3")
-		check(t, got["events"][3], "3004", "2025-06-01T00:04:00Z", "PushEvent")
-		check(t, got["repos"][0], "2001", "", "octo/r001")
+		check(t, got["user"][0], "1", "", fakegithub.Login)
+		check(t, got["starred"][0], "1001", "2025-06-01T01:00:00Z", "someone/tool-1") // oldest star first
+		check(t, got["starred"][2], "1003", "2025-06-01T03:00:00Z", "someone/tool-3")
+		check(t, got["events"][3], "40000000004", "2025-06-01T00:04:00Z", "PushEvent")
+		check(t, got["repos"][0], "2002", "2025-03-09T14:00:00Z", fakegithub.Login+"/r002") // created_at: r002 is the older
 	})
 	t.Run("hypothesis", func(t *testing.T) {
-		hyp := fakeapi.NewHypothesis(3)
+		hyp := fakehypothesis.New(3)
 		defer hyp.Close()
-		got := runAndRead(t, example(t, "hypothesis.toml", "hypothesis", hyp.URL+"/api", "token = \"6879-secret\"\n"), "hypothesis")
+		got := runAndRead(t, example(t, "hypothesis.toml", "hypothesis", hyp.URL+"/api", "token = \""+fakehypothesis.Token+"\"\n"), "hypothesis")
 		if len(got["annotations"]) != 3 || len(got["profile"]) != 1 {
 			t.Fatalf("kinds %v", got)
 		}
 		a0 := got["annotations"][0]
-		if a0.Key != "ann0001" || a0.Time.Format(time.RFC3339) != "2024-03-01T01:00:00Z" || a0.URL != "https://example.com/" || a0.Text != "note 1" {
+		if a0.Key != "Ann00001xyz" || a0.Time.Format(time.RFC3339) != "2024-03-01T01:00:00Z" || a0.URL != "https://example.com/article-1" || a0.Text != "note 1 — ünïcode" {
 			t.Errorf("annotation %+v", a0)
 		}
-		check(t, got["profile"][0], "acct:alice@hypothes.is", "", "acct:alice@hypothes.is")
+		check(t, got["profile"][0], fakehypothesis.User, "", fakehypothesis.User)
 	})
 	t.Run("mastodon", func(t *testing.T) {
-		m := fakeapi.NewMastodon(wallClock{}, 3, 2, 1)
+		m := fakemastodon.New(wallClock{}, 3, 2, 1)
 		defer m.Close()
-		got := runAndRead(t, example(t, "mastodon.toml", "mastodon", m.URL, "token = \"masto-secret\"\n"), "mastodon")
+		got := runAndRead(t, example(t, "mastodon.toml", "mastodon", m.URL, "token = \""+fakemastodon.Token+"\"\n"), "mastodon")
 		if len(got["statuses"]) != 3 || len(got["favourites"]) != 2 || len(got["bookmarks"]) != 1 || len(got["me"]) != 1 {
 			t.Fatalf("kinds: %d statuses %d favourites %d bookmarks %d me", len(got["statuses"]), len(got["favourites"]), len(got["bookmarks"]), len(got["me"]))
 		}
-		if s := got["statuses"][0]; s.Time.IsZero() || !strings.Contains(s.Text, "post") {
+		if s := got["statuses"][0]; s.Time.IsZero() || !strings.Contains(s.Text, "toot") {
 			t.Errorf("status %+v", s)
 		}
-		check(t, got["me"][0], "4242", "", "alice")
+		check(t, got["me"][0], fakemastodon.AccountID, "", "alice")
 	})
 	t.Run("hackernews", func(t *testing.T) {
-		hn := fakeapi.NewHackerNews([]int{5, 3}, 9)
+		hn := fakehn.New(0, 2, 0, 0, 0, 0)
 		defer hn.Close()
 		a := example(t, "hackernews.toml", "hackernews", hn.URL+"/v0", "")
-		a.Config.Sources["hackernews"].Params.(*rest.Params).Vars["user"] = "alice"
+		a.Config.Sources["hackernews"].Params.(*rest.Params).Vars["user"] = fakehn.User
 		got := runAndRead(t, a, "hackernews")
 		if len(got["items"]) != 2 {
 			t.Fatalf("items %v", got["items"])
 		}
-		check(t, got["items"][0], "3", "2023-11-14T22:13:23Z", "")
-		if got["items"][0].Text != "comment 3" {
-			t.Errorf("text %q", got["items"][0].Text)
+		check(t, got["items"][0], "40000001", "2024-05-01T13:00:00Z", "") // a comment: no title
+		if want := `A comment 40000001 &amp; a <a href="https://x.example/">link</a><p>Second paragraph`; got["items"][0].Text != want {
+			t.Errorf("text %q, want %q", got["items"][0].Text, want)
 		}
-		check(t, got["user"][0], "alice", "", "alice")
+		check(t, got["user"][0], fakehn.User, "", fakehn.User)
 	})
 }

@@ -6,11 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/hoard-dev/hoard/internal/atomicfile"
+	"github.com/hoard-dev/hoard/internal/secretsfile"
 	"github.com/hoard-dev/hoard/secret"
 )
 
@@ -46,50 +45,10 @@ func WriteSecrets(path string, set map[string]string) (replaced []string, err er
 		if v, ok := old[k]; ok && v != set[k] {
 			replaced = append(replaced, k)
 		}
-		text = setLine(text, k, set[k])
+		text = secretsfile.Set(text, k, set[k])
 	}
 	if err := atomicfile.Write(path, []byte(text), 0o600); err != nil {
 		return nil, fmt.Errorf("secrets file %s: %w", path, err)
 	}
 	return replaced, nil
-}
-
-// setLine replaces the line of key in text, or appends one.
-func setLine(text, key, value string) string {
-	line := key + " = " + quote(value)
-	re := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
-	lines := strings.Split(text, "\n")
-	found := false
-	for i, l := range lines {
-		if re.MatchString(l) {
-			lines[i], found = line, true
-		}
-	}
-	out := strings.Join(lines, "\n")
-	if found {
-		return out
-	}
-	if out != "" && !strings.HasSuffix(out, "\n") {
-		out += "\n"
-	}
-	return out + line + "\n"
-}
-
-// quote writes s as a TOML basic string.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -23,6 +23,9 @@ import (
 	"time"
 )
 
+// Clock is the time a fake reads for its rate-limit windows.
+type Clock interface{ Now() time.Time }
+
 // Style is a pagination style the server speaks.
 type Style string
 

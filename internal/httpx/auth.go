@@ -58,8 +58,9 @@ func (o *OAuth2) redact(r *secret.Redactor) {
 		r.AddBasic(url.QueryEscape(o.ClientID), url.QueryEscape(o.ClientSecret))
 	}
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	r.Add(o.refresh, o.access)
+	refresh := o.refresh
+	o.mu.Unlock()
+	r.Add(refresh, o.token.Get())
 }
 
 // Bearer sends "Authorization: Bearer <Token>".
@@ -118,34 +119,22 @@ type OAuth2 struct {
 	Clock        clock.Clock                     // default: clock.System
 	Redactor     *secret.Redactor                // new tokens are added to it
 
-	mu      sync.Mutex
+	token   AccessToken
+	mu      sync.Mutex // guards refresh; taken inside token's lock, never around it
 	refresh string
-	access  string
-	expiry  time.Time // zero: unknown, used until a 401
 }
 
 // SetTokens sets the refresh token and, optionally, a current access token.
 func (o *OAuth2) SetTokens(refreshToken, accessToken string) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.refresh, o.access = refreshToken, accessToken
+	o.refresh = refreshToken
+	o.mu.Unlock()
+	o.token.Set(accessToken)
 }
 
 // Apply sets the bearer token, refreshing it first when needed.
 func (o *OAuth2) Apply(req *http.Request) error {
-	o.mu.Lock()
-	tok, exp := o.access, o.expiry
-	o.mu.Unlock()
-	if tok == "" || !exp.IsZero() && !o.now().Before(exp) {
-		if err := o.Refresh(req.Context()); err != nil {
-			return err
-		}
-		o.mu.Lock()
-		tok = o.access
-		o.mu.Unlock()
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	return nil
+	return o.token.Apply(req, o.now(), o.renew)
 }
 
 func (o *OAuth2) now() time.Time {
@@ -166,34 +155,32 @@ type tokenResponse struct {
 
 // Refresh exchanges the refresh token for a new access token.
 func (o *OAuth2) Refresh(ctx context.Context) error {
+	return o.token.Renew(ctx, o.renew)
+}
+
+func (o *OAuth2) renew(ctx context.Context) (string, time.Time, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.refresh == "" {
-		return errors.New("oauth2: no refresh token in the secrets file")
+		return "", time.Time{}, errors.New("oauth2: no refresh token in the secrets file")
 	}
 	tr, err := o.exchange(ctx)
 	if err != nil {
-		return err
+		return "", time.Time{}, err
 	}
 	if o.Redactor != nil {
 		o.Redactor.Add(tr.AccessToken, tr.RefreshToken)
 	}
 	if tr.RefreshToken != "" && tr.RefreshToken != o.refresh {
 		if o.Save == nil {
-			return errors.New("oauth2: the server rotated the refresh token but there is nowhere to save it")
+			return "", time.Time{}, errors.New("oauth2: the server rotated the refresh token but there is nowhere to save it")
 		}
 		if err := o.Save(tr.RefreshToken); err != nil {
-			return fmt.Errorf("oauth2: saving the rotated refresh token: %w", err)
+			return "", time.Time{}, fmt.Errorf("oauth2: saving the rotated refresh token: %w", err)
 		}
 		o.refresh = tr.RefreshToken
 	}
-	o.access = tr.AccessToken
-	o.expiry = time.Time{}
-	if tr.ExpiresIn > 0 {
-		// renew a little early so a token never expires mid-request
-		o.expiry = o.now().Add(time.Duration(tr.ExpiresIn)*time.Second - 30*time.Second)
-	}
-	return nil
+	return tr.AccessToken, ExpiresIn(o.now(), tr.ExpiresIn), nil
 }
 
 func (o *OAuth2) exchange(ctx context.Context) (*tokenResponse, error) {

@@ -3,10 +3,9 @@ package httpx
 import (
 	"fmt"
 	"os"
-	"regexp"
-	"strings"
 
 	"github.com/hoard-dev/hoard/internal/atomicfile"
+	"github.com/hoard-dev/hoard/internal/secretsfile"
 )
 
 // SaveSecret sets key to value in the TOML secrets file at path, keeping
@@ -18,43 +17,9 @@ func SaveSecret(path, key, value string) error {
 	if err != nil {
 		return fmt.Errorf("secrets file: %w", err)
 	}
-	line := key + " = " + tomlString(value)
-	re := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
-	lines := strings.Split(string(data), "\n")
-	found := false
-	for i, l := range lines {
-		if re.MatchString(l) {
-			lines[i], found = line, true
-		}
-	}
-	out := strings.Join(lines, "\n")
-	if !found {
-		if out != "" && !strings.HasSuffix(out, "\n") {
-			out += "\n"
-		}
-		out += line + "\n"
-	}
+	out := secretsfile.Set(string(data), key, value)
 	if err := atomicfile.Write(path, []byte(out), 0o600); err != nil {
 		return fmt.Errorf("secrets file %s: %w", path, err)
 	}
 	return nil
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -1,7 +1,6 @@
 package bash
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,10 +59,7 @@ func TestMaxItemSize(t *testing.T) {
 func TestFixtures(t *testing.T) {
 	for _, dir := range []string{"timestamps", "timestamps_cmdhist", "plain"} {
 		t.Run(dir, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", dir, "bash_history"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			data := dectest.ReadFile(t, filepath.Join("testdata", dir, "bash_history"))
 			p := dectest.WriteSnap(t, t.TempDir(), 0, "txt", data)
 			r := dectest.Records(t, Decoder, p, dal.Spec{})
 			if len(r.Errs) > 0 {

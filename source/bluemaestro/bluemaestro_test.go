@@ -3,7 +3,6 @@ package bluemaestro
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,10 +14,7 @@ import (
 
 func fixture(t testing.TB, name string, more ...string) []byte {
 	t.Helper()
-	script, err := os.ReadFile(filepath.Join("testdata", name+".sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := dectest.ReadFile(t, filepath.Join("testdata", name+".sql"))
 	return dectest.SQLite(t, append([]string{string(script)}, more...)...)
 }
 

@@ -175,13 +175,7 @@ func TestEndpointKeysAreKindKeys(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "jsonl", Golden: "testdata/golden-rest.txt",
-		Sample: func(t testing.TB) []byte {
-			b, err := os.ReadFile("testdata/sample.jsonl")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}})
+		Sample: dectest.File("testdata/sample.jsonl")})
 }
 
 // The exporter passes the exporter conformance suite: output only to the

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hoard-dev/hoard/clock"
@@ -34,9 +33,8 @@ type session struct {
 	redactor             *secret.Redactor
 	hc                   *http.Client
 
-	mu              sync.Mutex
-	access, refresh string
-	expiry          time.Time // zero: unknown
+	token   httpx.AccessToken
+	refresh string // touched only by renew, under token's lock
 }
 
 func newSession(env *export.Env, base, user string, clk clock.Clock) (httpx.Auth, error) {
@@ -48,46 +46,33 @@ func newSession(env *export.Env, base, user string, clk clock.Clock) (httpx.Auth
 		}
 		return nil, export.Permanent(fmt.Errorf("bluesky needs key %q (an app password) in the secrets file %s", keyPassword, where))
 	}
-	return &session{base: base, user: user, password: pw, clock: clk, redactor: env.Redactor, hc: &http.Client{Timeout: httpx.DefaultTimeout}}, nil
-}
-
-func (s *session) now() time.Time {
-	if s.clock == nil {
-		return time.Now()
+	if clk == nil {
+		clk = clock.System
 	}
-	return s.clock.Now()
+	return &session{base: base, user: user, password: pw, clock: clk, redactor: env.Redactor, hc: &http.Client{Timeout: httpx.DefaultTimeout}}, nil
 }
 
 // Apply sets the bearer token, signing in or renewing first when needed.
 func (s *session) Apply(req *http.Request) error {
-	s.mu.Lock()
-	tok, exp := s.access, s.expiry
-	s.mu.Unlock()
-	if tok == "" || !exp.IsZero() && !s.now().Before(exp) {
-		if err := s.Refresh(req.Context()); err != nil {
-			return err
-		}
-		s.mu.Lock()
-		tok = s.access
-		s.mu.Unlock()
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	return nil
+	return s.token.Apply(req, s.clock.Now(), s.renew)
 }
 
-// Refresh renews the session: refreshSession when there is a refresh
-// token, else (or when that fails) a new session.
+// Refresh renews the session.
 func (s *session) Refresh(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return s.token.Renew(ctx, s.renew)
+}
+
+// renew calls refreshSession when there is a refresh token, else (or when
+// that fails) createSession.
+func (s *session) renew(ctx context.Context) (string, time.Time, error) {
 	if s.refresh != "" {
-		err := s.call(ctx, "com.atproto.server.refreshSession", nil, s.refresh)
+		access, expiry, err := s.call(ctx, "com.atproto.server.refreshSession", nil, s.refresh)
 		if err == nil {
-			return nil
+			return access, expiry, nil
 		}
 		var xe *xrpcError
 		if !errors.As(err, &xe) {
-			return err
+			return "", time.Time{}, err
 		}
 		s.refresh = "" // expired or revoked: sign in again
 	}
@@ -104,12 +89,13 @@ type xrpcError struct {
 
 func (e *xrpcError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Name, e.Message) }
 
-// call posts to a session method and keeps the tokens it returns.
-func (s *session) call(ctx context.Context, method string, body []byte, bearer string) error {
+// call posts to a session method, keeps the refresh token it returns and
+// returns the access token and its expiry.
+func (s *session) call(ctx context.Context, method string, body []byte, bearer string) (string, time.Time, error) {
 	u := s.base + "/xrpc/" + method
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
-		return export.Permanent(fmt.Errorf("bluesky: %s: %w", method, err))
+		return "", time.Time{}, export.Permanent(fmt.Errorf("bluesky: %s: %w", method, err))
 	}
 	req.Header.Set("User-Agent", httpx.UserAgent())
 	if body != nil {
@@ -124,23 +110,23 @@ func (s *session) call(ctx context.Context, method string, body []byte, bearer s
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("bluesky: %s at %s: %w", method, s.base, err)
+		return "", time.Time{}, fmt.Errorf("bluesky: %s at %s: %w", method, s.base, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("bluesky: reading the answer of %s: %w", method, err)
+		return "", time.Time{}, fmt.Errorf("bluesky: reading the answer of %s: %w", method, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return s.failure(method, resp, b)
+		return "", time.Time{}, s.failure(method, resp, b)
 	}
 	var out struct{ AccessJwt, RefreshJwt string }
 	if err := json.Unmarshal(b, &out); err != nil || out.AccessJwt == "" || out.RefreshJwt == "" {
-		return fmt.Errorf("bluesky: %s answered without the tokens (%d bytes)", method, len(b))
+		return "", time.Time{}, fmt.Errorf("bluesky: %s answered without the tokens (%d bytes)", method, len(b))
 	}
 	s.redactor.Add(out.AccessJwt, out.RefreshJwt)
-	s.access, s.refresh, s.expiry = out.AccessJwt, out.RefreshJwt, expiryOf(out.AccessJwt)
-	return nil
+	s.refresh = out.RefreshJwt
+	return out.AccessJwt, expiryOf(out.AccessJwt), nil
 }
 
 // failure explains a session method's error answer.
@@ -157,7 +143,7 @@ func (s *session) failure(method string, resp *http.Response, b []byte) error {
 		return export.Permanent(fmt.Errorf("bluesky: %s did not accept the app password for %s (%s): check user and the secrets file", s.base, s.user, xe))
 	case resp.StatusCode == http.StatusTooManyRequests:
 		when := ""
-		if t, ok := httpx.ParseReset(resp.Header.Get("ratelimit-reset"), "epoch", s.now()); ok {
+		if t, ok := httpx.ParseReset(resp.Header.Get("ratelimit-reset"), "epoch", s.clock.Now()); ok {
 			when = " after " + t.UTC().Format(time.RFC3339)
 		}
 		return export.Permanent(fmt.Errorf("bluesky: signing in is rate limited (%s allows about 30 sign-ins per 5 minutes and 300 a day): try again%s", s.base, when))

@@ -1,7 +1,6 @@
 package chromium
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -42,20 +41,7 @@ func TestVisits(t *testing.T) {
 // visit against sqlite3's view (expected.json), to the microsecond:
 // visit_time is microseconds since 1601, above 2^53.
 func TestFixtureExact(t *testing.T) {
-	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/History.sqlite.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
-	res := dectest.Merge(t, dir, dal.Spec{Source: "chromium", Decoder: Decoder})
-	if errs := res.Errors(); len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	want := dectest.ExpectedLines(t, "testdata/expected.json")
-	if len(res.Items) != len(want) {
-		t.Fatalf("%d visits, want %d", len(res.Items), len(want))
-	}
+	res, want := dectest.Oracle(t, dal.Spec{Source: "chromium", Decoder: Decoder}, "testdata/History.sqlite.zst", "sqlite.zst", "testdata/expected.json")
 	for i, w := range want {
 		var exp struct {
 			URL       string `json:"url"`

@@ -1,7 +1,6 @@
 package fennec
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -32,20 +31,7 @@ func TestFixtures(t *testing.T) {
 		file, expected string
 		unit           time.Duration
 	}{{"browser.db.zst", "expected.json", time.Microsecond}, {"browser-old.db.zst", "expected-old.json", time.Millisecond}} {
-		dir := t.TempDir()
-		data, err := os.ReadFile("testdata/" + c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
-		res := dectest.Merge(t, dir, dal.Spec{Source: "fennec", Decoder: Decoder})
-		if errs := res.Errors(); len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		want := dectest.ExpectedLines(t, "testdata/"+c.expected)
-		if len(res.Items) != len(want) {
-			t.Fatalf("%s: %d items, want %d", c.file, len(res.Items), len(want))
-		}
+		res, want := dectest.Oracle(t, dal.Spec{Source: "fennec", Decoder: Decoder}, "testdata/"+c.file, "sqlite.zst", "testdata/"+c.expected)
 		for i, w := range want {
 			var exp struct {
 				URL   string  `json:"url"`

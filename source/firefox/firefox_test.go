@@ -52,20 +52,7 @@ func TestVisits(t *testing.T) {
 // microsecond: visit_date 1796288605927506 is ...25.927506Z, not the
 // ...25.927505920Z that scaling through float64 gave.
 func TestFixtureExact(t *testing.T) {
-	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/places.sqlite.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
-	res := dectest.Merge(t, dir, dal.Spec{Source: "firefox", Decoder: Decoder})
-	if errs := res.Errors(); len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	want := dectest.ExpectedLines(t, "testdata/expected.json")
-	if len(res.Items) != len(want) {
-		t.Fatalf("%d visits, want %d", len(res.Items), len(want))
-	}
+	res, want := dectest.Oracle(t, dal.Spec{Source: "firefox", Decoder: Decoder}, "testdata/places.sqlite.zst", "sqlite.zst", "testdata/expected.json")
 	for i, w := range want {
 		var exp struct {
 			URL       string  `json:"url"`
@@ -107,20 +94,7 @@ func TestFixtureExact(t *testing.T) {
 // the millisecond, where reading it as the desktop's microseconds would
 // put it in January 1970.
 func TestFenixExact(t *testing.T) {
-	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/fenix/places.sqlite.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
-	res := dectest.Merge(t, dir, dal.Spec{Source: "fenix", Decoder: Decoder})
-	if errs := res.Errors(); len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	want := dectest.ExpectedLines(t, "testdata/fenix/expected.json")
-	if len(res.Items) != len(want) {
-		t.Fatalf("%d visits, want %d", len(res.Items), len(want))
-	}
+	res, want := dectest.Oracle(t, dal.Spec{Source: "fenix", Decoder: Decoder}, "testdata/fenix/places.sqlite.zst", "sqlite.zst", "testdata/fenix/expected.json")
 	for i, w := range want {
 		var exp struct {
 			URL       string `json:"url"`

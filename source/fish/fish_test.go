@@ -1,7 +1,6 @@
 package fish
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -36,10 +35,7 @@ func TestDecoder(t *testing.T) {
 // once, at its latest time; the decoder keeps every run (the merge keys
 // them by time), so the check drops earlier runs first.
 func TestFixture(t *testing.T) {
-	data, err := os.ReadFile("testdata/fish_history")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := dectest.ReadFile(t, "testdata/fish_history")
 	p := dectest.WriteSnap(t, t.TempDir(), 0, "txt", data)
 	r := dectest.Records(t, Decoder, p, dal.Spec{})
 	if len(r.Errs) > 0 {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/export/exporttest"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/github"
@@ -45,20 +46,8 @@ func bigGhexport(b *testing.B, n int) (string, int64) {
 // BenchmarkGhexportRecords: the decoder's speed on a large ghexport
 // archive (streamed item by item).
 func BenchmarkGhexportRecords(b *testing.B) {
-	p, size := bigGhexport(b, 50000)
-	b.SetBytes(size)
-	for b.Loop() {
-		n := 0
-		for _, err := range Decoder.Records(context.Background(), p, &dal.Spec{}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 50001 {
-			b.Fatal(n)
-		}
-	}
+	p, _ := bigGhexport(b, 50000)
+	dectest.Bench(b, Decoder, p, 50001)
 }
 
 // BenchmarkJSONRecords is the format decoder on the same file, for

@@ -193,13 +193,7 @@ func TestConformance(t *testing.T) {
 	for _, f := range []string{"ghexport-2019-events", "ghexport-2023"} {
 		t.Run(f, func(t *testing.T) {
 			dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "json", Golden: "testdata/golden-" + f + ".txt",
-				Sample: func(t testing.TB) []byte {
-					b, err := os.ReadFile("testdata/" + f + ".json")
-					if err != nil {
-						t.Fatal(err)
-					}
-					return b
-				}})
+				Sample: dectest.File("testdata/" + f + ".json")})
 		})
 	}
 }

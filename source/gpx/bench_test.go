@@ -1,14 +1,13 @@
 package gpx
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/dal/dectest"
 )
 
 // BenchmarkDecode reads a 28-hour recording at one point a second (100,000
@@ -25,18 +24,5 @@ func BenchmarkDecode(b *testing.B) {
 	if err := os.WriteFile(p, []byte(s.String()), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(s.Len()))
-	b.ResetTimer()
-	for range b.N {
-		n := 0
-		for _, err := range Decoder.Records(context.Background(), p, &dal.Spec{}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 100001 {
-			b.Fatalf("%d records", n)
-		}
-	}
+	dectest.Bench(b, Decoder, p, 100001)
 }

@@ -502,19 +502,9 @@ func (p *parser) track(se xml.StartElement) error {
 				pre = strconv.AppendInt(pre, int64(index), 10)
 				index++
 				p.emitPoint("points", pt, pre)
-			case "extensions":
-				ext, err := p.leaves()
-				if err != nil {
-					return err
-				}
-				s.ext = append(s.ext, ext...)
 			default:
-				text, nested, err := p.text()
-				if err != nil {
+				if err := p.member(&s, t); err != nil {
 					return err
-				}
-				if !nested {
-					s.field(t.Name.Local, text)
 				}
 			}
 		case xml.EndElement:
@@ -526,6 +516,28 @@ func (p *parser) track(se xml.StartElement) error {
 	}
 	s.id = trackID
 	p.emit(dal.Record{Kind: "tracks", Raw: p.summaryJSON(&s, "track")}, nil)
+	return nil
+}
+
+// member reads a child of a <trk> or <rte> other than its segments and
+// points: the leaves of its <extensions>, or a field (name, desc, ...),
+// whose nested elements, if any, are skipped.
+func (p *parser) member(s *summary, t xml.StartElement) error {
+	if t.Name.Local == "extensions" {
+		ext, err := p.leaves()
+		if err != nil {
+			return err
+		}
+		s.ext = append(s.ext, ext...)
+		return nil
+	}
+	text, nested, err := p.text()
+	if err != nil {
+		return err
+	}
+	if !nested {
+		s.field(t.Name.Local, text)
+	}
 	return nil
 }
 
@@ -574,19 +586,9 @@ func (p *parser) route(se xml.StartElement) error {
 				if pt.err != nil {
 					p.emit(dal.Record{}, pt.err)
 				}
-			case "extensions":
-				ext, err := p.leaves()
-				if err != nil {
-					return err
-				}
-				s.ext = append(s.ext, ext...)
 			default:
-				text, nested, err := p.text()
-				if err != nil {
+				if err := p.member(&s, t); err != nil {
 					return err
-				}
-				if !nested {
-					s.field(t.Name.Local, text)
 				}
 			}
 		case xml.EndElement:

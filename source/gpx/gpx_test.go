@@ -16,11 +16,7 @@ import (
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return dectest.ReadFile(t, filepath.Join("testdata", name))
 }
 
 func TestConformance(t *testing.T) {

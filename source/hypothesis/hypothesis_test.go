@@ -180,11 +180,7 @@ func TestConformance(t *testing.T) {
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return dectest.ReadFile(t, "testdata/"+name)
 }
 
 // hypexport archives (both formats, and one of an empty account) and a

@@ -1,14 +1,13 @@
 package kindle
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/dal/dectest"
 )
 
 // BenchmarkDecode reads 50,000 clippings (about 12 MB: a decade of heavy
@@ -31,18 +30,5 @@ func BenchmarkDecode(b *testing.B) {
 	if err := os.WriteFile(p, []byte(s.String()), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(s.Len()))
-	b.ResetTimer()
-	for range b.N {
-		n := 0
-		for _, err := range Decoder.Records(context.Background(), p, &dal.Spec{}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 50000 {
-			b.Fatalf("%d records", n)
-		}
-	}
+	dectest.Bench(b, Decoder, p, 50000)
 }

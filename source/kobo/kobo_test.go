@@ -17,10 +17,7 @@ import (
 // and more statements.
 func fixture(t testing.TB, name string, more ...string) []byte {
 	t.Helper()
-	script, err := os.ReadFile(filepath.Join("testdata", name+".sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := dectest.ReadFile(t, filepath.Join("testdata", name+".sql"))
 	return dectest.SQLite(t, append([]string{string(script)}, more...)...)
 }
 

@@ -1,7 +1,6 @@
 package lastfm
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,13 +19,7 @@ const key = "0123456789abcdef0123456789abcdef"
 
 func TestConformance(t *testing.T) {
 	dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "jsonl", Golden: "testdata/golden.txt",
-		Sample: func(t testing.TB) []byte {
-			b, err := os.ReadFile("testdata/sample.jsonl")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}})
+		Sample: dectest.File("testdata/sample.jsonl")})
 }
 
 // newFake serves rj's scrobbles and loved tracks; the last scrobble is a

@@ -1,21 +1,16 @@
 package monzo
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/monzo"
 	"github.com/hoard-dev/hoard/secret"
-	"github.com/hoard-dev/hoard/snapshot"
 	"github.com/hoard-dev/hoard/source/internal/apisource"
 	"github.com/hoard-dev/hoard/source/internal/apisource/apitest"
 )
@@ -27,13 +22,7 @@ const (
 
 func TestConformance(t *testing.T) {
 	dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "jsonl", Golden: "testdata/golden.txt",
-		Sample: func(t testing.TB) []byte {
-			b, err := os.ReadFile("testdata/sample.jsonl")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}})
+		Sample: dectest.File("testdata/sample.jsonl")})
 }
 
 // setup: 400 transactions, one every 12 hours, the newest an hour ago.
@@ -108,35 +97,17 @@ func TestWindowGaps(t *testing.T) {
 	}
 	run(0)
 	run(30 * 24 * time.Hour)
-	if g := txGaps(t, h); len(g) != 0 {
+	if g := h.Gaps(Decoder, "transactions"); len(g) != 0 {
 		t.Errorf("gaps after runs 30 days apart: %v", g)
 	}
 	run(100 * 24 * time.Hour)
-	g := txGaps(t, h)
+	g := h.Gaps(Decoder, "transactions")
 	if len(g) != 1 || g[0].To.Sub(g[0].From) < 10*24*time.Hour {
 		t.Errorf("gaps %v, want one of more than 10 days", g)
 	}
 	if n := len(h.Read(Decoder)["balance"]); n != 3 {
 		t.Errorf("%d balances, want one per run", n)
 	}
-}
-
-func txGaps(t *testing.T, h *apitest.Harness) []dal.Gap {
-	l, err := snapshot.ListDir(filepath.Join(h.Root, "src"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := dal.Merge(context.Background(), dal.Spec{Source: "src", Decoder: Decoder}, l.Snapshots, dal.Options{Ranges: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []dal.Gap
-	for _, g := range dal.Gaps(res.Files) {
-		if g.Kind == "transactions" {
-			out = append(out, g)
-		}
-	}
-	return out
 }
 
 // TestFullHistoryRightAfterAuth: within 5 minutes of the authorisation

@@ -17,13 +17,7 @@ const token = "maciej:0123456789ABCDEF0123"
 
 func TestConformance(t *testing.T) {
 	dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "jsonl", Golden: "testdata/golden.txt",
-		Sample: func(t testing.TB) []byte {
-			b, err := os.ReadFile("testdata/sample.jsonl")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}})
+		Sample: dectest.File("testdata/sample.jsonl")})
 }
 
 func setup(t *testing.T) (*apitest.Harness, *fake.Server, apisource.Build) {

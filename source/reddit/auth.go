@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hoard-dev/hoard/clock"
@@ -75,10 +74,7 @@ type passwordGrant struct {
 	tokenURL, clientID, clientSecret, username, password string
 	clock                                                clock.Clock
 	redactor                                             *secret.Redactor
-
-	mu     sync.Mutex
-	access string
-	expiry time.Time
+	token                                                httpx.AccessToken
 }
 
 func (g *passwordGrant) now() time.Time {
@@ -90,29 +86,19 @@ func (g *passwordGrant) now() time.Time {
 
 // Apply sets the bearer token, getting one first when needed.
 func (g *passwordGrant) Apply(req *http.Request) error {
-	g.mu.Lock()
-	tok, exp := g.access, g.expiry
-	g.mu.Unlock()
-	if tok == "" || !exp.IsZero() && !g.now().Before(exp) {
-		if err := g.Refresh(req.Context()); err != nil {
-			return err
-		}
-		g.mu.Lock()
-		tok = g.access
-		g.mu.Unlock()
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	return nil
+	return g.token.Apply(req, g.now(), g.grant)
 }
 
 // Refresh gets a new access token.
 func (g *passwordGrant) Refresh(ctx context.Context) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	return g.token.Renew(ctx, g.grant)
+}
+
+func (g *passwordGrant) grant(ctx context.Context) (string, time.Time, error) {
 	form := url.Values{"grant_type": {"password"}, "username": {g.username}, "password": {g.password}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return export.Permanent(fmt.Errorf("reddit: token_url: %w", err))
+		return "", time.Time{}, export.Permanent(fmt.Errorf("reddit: token_url: %w", err))
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", httpx.UserAgent())
@@ -123,12 +109,12 @@ func (g *passwordGrant) Refresh(ctx context.Context) error {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("reddit: getting an access token from %s: %w", g.tokenURL, err)
+		return "", time.Time{}, fmt.Errorf("reddit: getting an access token from %s: %w", g.tokenURL, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("reddit: reading the token response from %s: %w", g.tokenURL, err)
+		return "", time.Time{}, fmt.Errorf("reddit: reading the token response from %s: %w", g.tokenURL, err)
 	}
 	var tr struct {
 		AccessToken string `json:"access_token"`
@@ -138,22 +124,18 @@ func (g *passwordGrant) Refresh(ctx context.Context) error {
 	jsonErr := json.Unmarshal(body, &tr)
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
-		return export.Permanent(fmt.Errorf("reddit: %s refused the app's client_id and client_secret (401): check them at https://www.reddit.com/prefs/apps", g.tokenURL))
+		return "", time.Time{}, export.Permanent(fmt.Errorf("reddit: %s refused the app's client_id and client_secret (401): check them at https://www.reddit.com/prefs/apps", g.tokenURL))
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return fmt.Errorf("reddit: the token endpoint %s answered %d", g.tokenURL, resp.StatusCode)
+		return "", time.Time{}, fmt.Errorf("reddit: the token endpoint %s answered %d", g.tokenURL, resp.StatusCode)
 	case tr.Error == "invalid_grant":
-		return export.Permanent(errors.New("reddit: the username or password was not accepted (invalid_grant); for an account with two-factor authentication, use a refresh token instead"))
+		return "", time.Time{}, export.Permanent(errors.New("reddit: the username or password was not accepted (invalid_grant); for an account with two-factor authentication, use a refresh token instead"))
 	case resp.StatusCode != http.StatusOK || jsonErr != nil || tr.Error != nil || tr.AccessToken == "":
-		return export.Permanent(fmt.Errorf("reddit: the token endpoint %s answered %d %.200s", g.tokenURL, resp.StatusCode, g.redactor.Bytes(body)))
+		return "", time.Time{}, export.Permanent(fmt.Errorf("reddit: the token endpoint %s answered %d %.200s", g.tokenURL, resp.StatusCode, g.redactor.Bytes(body)))
 	}
 	if g.redactor != nil {
 		g.redactor.Add(tr.AccessToken)
 	}
-	g.access, g.expiry = tr.AccessToken, time.Time{}
-	if tr.ExpiresIn > 0 {
-		g.expiry = g.now().Add(time.Duration(tr.ExpiresIn)*time.Second - 30*time.Second)
-	}
-	return nil
+	return tr.AccessToken, httpx.ExpiresIn(g.now(), tr.ExpiresIn), nil
 }
 
 // wrapKind returns a Wrap that makes an item of rexport a thing of kind:

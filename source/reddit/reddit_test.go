@@ -195,11 +195,7 @@ func TestEndpointKeysAreKindKeys(t *testing.T) {
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return dectest.ReadFile(t, "testdata/"+name)
 }
 
 const restSample = `{"endpoint":"profile","page":1,"url":"https://oauth.reddit.com/api/v1/me?raw_json=1","status":200,"fetched_at":"2026-01-02T03:04:05Z","style":"full","items":"","body":{"name":"alice_r","id":"abc12"}}

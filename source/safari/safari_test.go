@@ -32,20 +32,7 @@ func TestConformance(t *testing.T) {
 // and checks every visit against sqlite3's view, to the microsecond:
 // visit_time is a real number of seconds since 2001-01-01.
 func TestFixture(t *testing.T) {
-	dir := t.TempDir()
-	data, err := os.ReadFile("testdata/History.db.zst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dectest.WriteSnap(t, dir, 0, "sqlite.zst", data)
-	res := dectest.Merge(t, dir, dal.Spec{Source: "safari", Decoder: Decoder})
-	if errs := res.Errors(); len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	want := dectest.ExpectedLines(t, "testdata/expected.json")
-	if len(res.Items) != len(want) {
-		t.Fatalf("%d visits, want %d", len(res.Items), len(want))
-	}
+	res, want := dectest.Oracle(t, dal.Spec{Source: "safari", Decoder: Decoder}, "testdata/History.db.zst", "sqlite.zst", "testdata/expected.json")
 	apple := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i, w := range want {
 		var exp struct {

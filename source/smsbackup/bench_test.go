@@ -2,14 +2,13 @@ package smsbackup
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/dal/dectest"
 )
 
 // BenchmarkDecode reads a backup of 100,000 SMS (emoji as UTF-16 halves
@@ -36,18 +35,5 @@ func BenchmarkDecode(b *testing.B) {
 	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(buf.Len()))
-	b.ResetTimer()
-	for range b.N {
-		n := 0
-		for _, err := range Decoder.Records(context.Background(), p, &dal.Spec{}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 102000 {
-			b.Fatalf("%d records", n)
-		}
-	}
+	dectest.Bench(b, Decoder, p, 102000)
 }

@@ -18,11 +18,8 @@ import (
 )
 
 func fixture(t testing.TB, name string) []byte {
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	t.Helper()
+	return dectest.ReadFile(t, filepath.Join("testdata", name))
 }
 
 const (

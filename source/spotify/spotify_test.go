@@ -1,10 +1,8 @@
 package spotify
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +11,6 @@ import (
 	"github.com/hoard-dev/hoard/dal/dectest"
 	fake "github.com/hoard-dev/hoard/internal/fakeapi/spotify"
 	"github.com/hoard-dev/hoard/secret"
-	"github.com/hoard-dev/hoard/snapshot"
 	"github.com/hoard-dev/hoard/source/internal/apisource"
 	"github.com/hoard-dev/hoard/source/internal/apisource/apitest"
 )
@@ -22,13 +19,7 @@ const secrets = "client_id = \"spotify-client\"\nclient_secret = \"sp-secret-012
 
 func TestConformance(t *testing.T) {
 	dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "jsonl", Golden: "testdata/golden.txt",
-		Sample: func(t testing.TB) []byte {
-			b, err := os.ReadFile("testdata/sample.jsonl")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}})
+		Sample: dectest.File("testdata/sample.jsonl")})
 }
 
 func setup(t *testing.T) (*apitest.Harness, *fake.Server, apisource.Build) {
@@ -117,7 +108,7 @@ func TestRecentWindow(t *testing.T) {
 	if n := len(h.Read(Decoder)["recently_played"]); n != 80 {
 		t.Errorf("%d plays after two runs, want 80", n)
 	}
-	if g := gaps(t, h); len(g) != 0 {
+	if g := h.Gaps(Decoder, "recently_played"); len(g) != 0 {
 		t.Errorf("gaps %v", g)
 	}
 	h.Clock.Advance(10 * time.Hour)
@@ -128,27 +119,9 @@ func TestRecentWindow(t *testing.T) {
 	if n := len(h.Read(Decoder)["recently_played"]); n != 130 {
 		t.Errorf("%d plays after three runs, want 130", n)
 	}
-	if g := gaps(t, h); len(g) != 1 || g[0].Kind != "recently_played" {
+	if g := h.Gaps(Decoder, "recently_played"); len(g) != 1 || g[0].Kind != "recently_played" {
 		t.Errorf("gaps %v, want one in recently_played", g)
 	}
-}
-
-func gaps(t *testing.T, h *apitest.Harness) []dal.Gap {
-	l, err := snapshot.ListDir(filepath.Join(h.Root, "src"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := dal.Merge(context.Background(), dal.Spec{Source: "src", Decoder: Decoder}, l.Snapshots, dal.Options{Ranges: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []dal.Gap
-	for _, g := range dal.Gaps(res.Files) {
-		if g.Kind == "recently_played" {
-			out = append(out, g)
-		}
-	}
-	return out
 }
 
 // TestPlaylistsOnlyWhenChanged: a playlist's items are fetched again only

@@ -20,13 +20,7 @@ const secrets = "client_id = \"12345\"\nclient_secret = \"cs-0123456789abcdef\"\
 
 func TestConformance(t *testing.T) {
 	dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: "jsonl", Golden: "testdata/golden.txt",
-		Sample: func(t testing.TB) []byte {
-			b, err := os.ReadFile("testdata/sample.jsonl")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}})
+		Sample: dectest.File("testdata/sample.jsonl")})
 }
 
 func setup(t *testing.T, activities int) (*apitest.Harness, *fake.Server, apisource.Build) {

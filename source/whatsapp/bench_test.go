@@ -1,10 +1,8 @@
 package whatsapp
 
 import (
-	"context"
 	"testing"
 
-	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
 )
 
@@ -23,18 +21,5 @@ func BenchmarkDecode(b *testing.B) {
 		`INSERT INTO message_media (message_row_id, chat_row_id, file_path, file_size, mime_type)
 		 SELECT _id, chat_row_id, 'Media/IMG-' || _id || '.jpg', 100000, 'image/jpeg' FROM message WHERE message_type = 1 AND _id > 11`)
 	p := dectest.WriteSnap(b, b.TempDir(), 0, "sqlite", db)
-	b.SetBytes(int64(len(db)))
-	b.ResetTimer()
-	for range b.N {
-		n := 0
-		for _, err := range Decoder.Records(context.Background(), p, &dal.Spec{}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 200010 {
-			b.Fatalf("%d records", n)
-		}
-	}
+	dectest.Bench(b, Decoder, p, 200010)
 }

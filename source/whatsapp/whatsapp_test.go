@@ -19,11 +19,7 @@ func fixture(t testing.TB, name string) []byte {
 
 func mustRead(t testing.TB, name string) []byte {
 	t.Helper()
-	script, err := os.ReadFile(filepath.Join("testdata", name+".sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return script
+	return dectest.ReadFile(t, filepath.Join("testdata", name+".sql"))
 }
 
 var generations = []string{"msgstore-2017", "msgstore-2020", "msgstore-2024"}

@@ -62,10 +62,7 @@ func TestMergeKeepsEveryCommand(t *testing.T) {
 func TestFixtures(t *testing.T) {
 	for _, dir := range []string{"extended", "extended_time", "plain"} {
 		t.Run(dir, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", dir, "zsh_history"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			data := dectest.ReadFile(t, filepath.Join("testdata", dir, "zsh_history"))
 			p := dectest.WriteSnap(t, t.TempDir(), 0, "txt", data)
 			r := dectest.Records(t, Decoder, p, dal.Spec{})
 			if len(r.Errs) > 0 {

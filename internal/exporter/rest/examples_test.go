@@ -11,6 +11,10 @@ import (
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/config"
 	"github.com/hoard-dev/hoard/internal/fakeapi"
+	fakegithub "github.com/hoard-dev/hoard/internal/fakeapi/github"
+	fakehn "github.com/hoard-dev/hoard/internal/fakeapi/hackernews"
+	fakehypothesis "github.com/hoard-dev/hoard/internal/fakeapi/hypothesis"
+	fakemastodon "github.com/hoard-dev/hoard/internal/fakeapi/mastodon"
 )
 
 // loadExample loads docs/examples/<file> unchanged through the strict
@@ -54,8 +58,8 @@ func field(t *testing.T, it Item, name string) any {
 }
 
 func TestExampleGitHub(t *testing.T) {
-	h := newHarness(t, "token = \"ghp_secret_token\"\n")
-	gh := fakeapi.NewGitHub(h.clock, 250, 7, 320)
+	h := newHarness(t, "token = \""+fakegithub.Token+"\"\n")
+	gh := fakegithub.New(h.clock, "", fakegithub.Counts{Stars: 250, Repos: 7, Events: 320})
 	defer gh.Close()
 	gh.Limit = 4 // force pauses: the run needs 8 requests
 	p := loadExample(t, "github.toml", "github", gh.URL)
@@ -73,7 +77,7 @@ func TestExampleGitHub(t *testing.T) {
 		t.Fatalf("rate limit: %d 403 answers, paused %v; want none and a pause until the reset", gh.Forbidden, h.clock.Slept())
 	}
 	snap, _ := os.ReadFile(h.snapshots()[0])
-	if strings.Contains(string(snap), "ghp_secret_token") {
+	if strings.Contains(string(snap), fakegithub.Token) {
 		t.Fatal("token in the snapshot")
 	}
 
@@ -82,8 +86,8 @@ func TestExampleGitHub(t *testing.T) {
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
-	if gh.NotMod != 1 {
-		t.Fatalf("%d 304 answers, want 1 (If-None-Match from the saved ETag)", gh.NotMod)
+	if gh.NotModified != 1 {
+		t.Fatalf("%d 304 answers, want 1 (If-None-Match from the saved ETag)", gh.NotModified)
 	}
 	if got := byEndpoint(h.items()); len(got["events"]) != 0 || len(got["starred"]) != 250 {
 		t.Fatalf("second run: events %d (want 0: not modified), starred %d", len(got["events"]), len(got["starred"]))
@@ -94,8 +98,8 @@ func TestExampleGitHub(t *testing.T) {
 // fake: a secondary rate limit (403 + Retry-After), a 502, a reset
 // connection and a body cut short. The run recovers with every item once.
 func TestExampleGitHubFaults(t *testing.T) {
-	h := newHarness(t, "token = \"ghp_secret_token\"\n")
-	gh := fakeapi.NewGitHub(h.clock, 250, 7, 320)
+	h := newHarness(t, "token = \""+fakegithub.Token+"\"\n")
+	gh := fakegithub.New(h.clock, "", fakegithub.Counts{Stars: 250, Repos: 7, Events: 320})
 	defer gh.Close()
 	gh.Faults.
 		At(2, fakeapi.Fault{Kind: fakeapi.Status, Status: 403, RetryAfter: "60",
@@ -125,7 +129,7 @@ func TestExampleGitHubFaults(t *testing.T) {
 
 func TestExampleGitHubBadToken(t *testing.T) {
 	h := newHarness(t, "token = \"wrong-token\"\n")
-	gh := fakeapi.NewGitHub(h.clock, 3, 1, 1)
+	gh := fakegithub.New(h.clock, "", fakegithub.Counts{Stars: 3, Repos: 1, Events: 1})
 	defer gh.Close()
 	err := h.run(loadExample(t, "github.toml", "github", gh.URL))
 	if err == nil || !strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "Bad credentials") || strings.Contains(err.Error(), "wrong-token") {
@@ -138,7 +142,7 @@ func TestExampleGitHubBadToken(t *testing.T) {
 
 func TestExampleGitHubMissingSecret(t *testing.T) {
 	h := newHarness(t, "tokn = \"x\"\n")
-	gh := fakeapi.NewGitHub(h.clock, 3, 1, 1)
+	gh := fakegithub.New(h.clock, "", fakegithub.Counts{Stars: 3, Repos: 1, Events: 1})
 	defer gh.Close()
 	err := h.run(loadExample(t, "github.toml", "github", gh.URL))
 	if err == nil || !strings.Contains(err.Error(), `key "token"`) {
@@ -147,8 +151,8 @@ func TestExampleGitHubMissingSecret(t *testing.T) {
 }
 
 func TestExampleHypothesisIncremental(t *testing.T) {
-	h := newHarness(t, "token = \"6879-secret\"\n")
-	hyp := fakeapi.NewHypothesis(450)
+	h := newHarness(t, "token = \""+fakehypothesis.Token+"\"\n")
+	hyp := fakehypothesis.New(450)
 	defer hyp.Close()
 	p := loadExample(t, "hypothesis.toml", "hypothesis", hyp.URL+"/api")
 	if err := h.run(p); err != nil {
@@ -158,20 +162,20 @@ func TestExampleHypothesisIncremental(t *testing.T) {
 	if len(anns) != 450 || len(hyp.Calls) != 3 {
 		t.Fatalf("run 1: %d annotations in %d requests, want 450 in 3", len(anns), len(hyp.Calls))
 	}
-	const key = "annotations/acct:alice@hypothes.is"
+	const key = "annotations/" + fakehypothesis.User
 	bookmark := h.cursors()[key]
 	if bookmark != hyp.Anns[449]["updated"] {
 		t.Fatalf("bookmark %q, want the newest updated %q", bookmark, hyp.Anns[449]["updated"])
 	}
 
 	// Run 2: five new annotations and one edited: only those six come back.
-	hyp.Mu.Lock()
 	for range 5 {
 		hyp.Add()
 	}
-	hyp.Mu.Unlock()
-	hyp.Touch(10)
+	hyp.Touch(10, fakehypothesis.Base.Add(465*time.Hour))
+	hyp.Mu.Lock()
 	hyp.Calls = nil
+	hyp.Mu.Unlock()
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
@@ -187,11 +191,15 @@ func TestExampleHypothesisIncremental(t *testing.T) {
 		t.Fatalf("bookmark did not advance: %q", newest)
 	}
 
-	// Run 3 fails: no snapshot, state exactly as it was.
+	// Run 3 fails: the profile is read, then every search answers 500 (the
+	// run gives up after its attempts): no snapshot, state exactly as it was.
 	before, nSnaps := h.state(), len(h.snapshots())
-	hyp.Fail = true
-	if err := h.run(p); err == nil {
-		t.Fatal("run 3 should fail")
+	n := hyp.Faults.Requests()
+	for i, f := range repeat(fakeapi.Fault{Kind: fakeapi.Status, Status: 500, Body: `{"status":"failure","reason":"internal error"}`}, n+2, n+20) {
+		hyp.Faults.At(i, f)
+	}
+	if err := h.run(p); err == nil || !strings.Contains(err.Error(), "annotations") || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("run 3: err = %v, want the searches' 500", err)
 	}
 	if h.state() != before || len(h.snapshots()) != nSnaps {
 		t.Fatal("a failed run changed the state or left a snapshot")
@@ -200,29 +208,34 @@ func TestExampleHypothesisIncremental(t *testing.T) {
 
 func TestExampleHackerNews(t *testing.T) {
 	h := newHarness(t, "")
-	hn := fakeapi.NewHackerNews([]int{5, 3, 9, 1, 7}, 9)
+	// Five comments, submitted newest first; the API answers null for the
+	// third (an item that no longer exists).
+	hn := fakehn.New(0, 5, 0, 0, 0, 0)
 	defer hn.Close()
+	hn.Mu.Lock()
+	delete(hn.Items, 40000003)
+	hn.Mu.Unlock()
 	p := loadExample(t, "hackernews.toml", "hackernews", hn.URL+"/v0")
-	p.Vars["user"] = "alice"
+	p.Vars["user"] = fakehn.User
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
 	got := byEndpoint(h.items())
 	if len(got["user"]) != 1 || len(got["items"]) != 4 {
-		t.Fatalf("user %d, items %d; want 1 and 4 (item 9 is null)", len(got["user"]), len(got["items"]))
+		t.Fatalf("user %d, items %d; want 1 and 4 (item 40000003 is null)", len(got["user"]), len(got["items"]))
 	}
 	var order []string
 	for _, it := range got["items"] {
 		order = append(order, it.Parent)
 	}
-	if strings.Join(order, ",") != "5,3,1,7" {
-		t.Fatalf("items fetched for %v, want 5,3,1,7 in submitted order", order)
+	if strings.Join(order, ",") != "40000005,40000004,40000002,40000001" {
+		t.Fatalf("items fetched for %v, want 40000005,40000004,40000002,40000001 in submitted order", order)
 	}
 }
 
 func TestExampleMastodon(t *testing.T) {
-	h := newHarness(t, "token = \"masto-secret\"\n")
-	m := fakeapi.NewMastodon(h.clock, 95, 45, 3)
+	h := newHarness(t, "token = \""+fakemastodon.Token+"\"\n")
+	m := fakemastodon.New(h.clock, 95, 45, 3)
 	defer m.Close()
 	m.Limit = 6 // 1 + 4 + 3 + 2 requests: pauses needed
 	p := loadExample(t, "mastodon.toml", "mastodon", m.URL)
@@ -236,19 +249,19 @@ func TestExampleMastodon(t *testing.T) {
 	if m.TooMany != 0 {
 		t.Fatalf("%d 429 answers: the client should pause at the limit", m.TooMany)
 	}
-	bookmark := h.cursors()["statuses/4242"]
-	if bookmark != m.Statuses[0]["id"] {
-		t.Fatalf("bookmark %q, want the newest status id %q", bookmark, m.Statuses[0]["id"])
+	const key = "statuses/" + fakemastodon.AccountID
+	ids := m.StatusIDs()
+	bookmark := h.cursors()[key]
+	if bookmark != ids[0] {
+		t.Fatalf("bookmark %q, want the newest status id %q", bookmark, ids[0])
 	}
 
 	// Run 2: three new posts; the first page reaches the bookmark, so only
 	// one page of statuses is fetched, and the 37 older posts on it are
 	// marked as already saved: three items are read back.
-	m.Mu.Lock()
 	for range 3 {
 		m.Post()
 	}
-	m.Mu.Unlock()
 	if err := h.run(p); err != nil {
 		t.Fatal(err)
 	}
@@ -256,12 +269,13 @@ func TestExampleMastodon(t *testing.T) {
 	if len(statuses) != 3 || statuses[2].Page != 1 {
 		t.Fatalf("run 2 read %d statuses, want the 3 new ones from page 1", len(statuses))
 	}
+	ids = m.StatusIDs()
 	for i, it := range statuses {
-		if field(t, it, "id") != m.Statuses[i]["id"] {
-			t.Fatalf("run 2 status %d is %v, want %v", i, field(t, it, "id"), m.Statuses[i]["id"])
+		if field(t, it, "id") != ids[i] {
+			t.Fatalf("run 2 status %d is %v, want %v", i, field(t, it, "id"), ids[i])
 		}
 	}
-	if h.cursors()["statuses/4242"] != m.Statuses[0]["id"] {
+	if h.cursors()[key] != ids[0] {
 		t.Fatal("bookmark not advanced to the newest post")
 	}
 }

@@ -41,14 +41,11 @@ const (
 	Follows = "app.bsky.graph.follow"
 )
 
-// Clock is what the fake reads for token expiry and rate limits.
-type Clock interface{ Now() time.Time }
-
 // Server is the fake.
 type Server struct {
 	*httptest.Server
 	Faults *fakeapi.Injector
-	clock  Clock
+	clock  fakeapi.Clock
 	Mu     sync.Mutex
 	// Limit is the requests per 5-minute window.
 	Limit          int
@@ -69,7 +66,7 @@ type Server struct {
 var Base = time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)
 
 // New starts the fake with so many records of each collection.
-func New(clock Clock, counts map[string]int) *Server {
+func New(clock fakeapi.Clock, counts map[string]int) *Server {
 	s := &Server{clock: clock, Limit: 3000, access: map[string]time.Time{}, refresh: map[string]bool{}, records: map[string][]map[string]any{}}
 	for coll, n := range counts {
 		for range n {

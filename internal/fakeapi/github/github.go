@@ -31,16 +31,13 @@ const Token = "ghp_fakeToken0123456789"
 // Login is the authenticated user.
 const Login = "octo-cat"
 
-// Clock is what the fake reads for its rate-limit windows.
-type Clock interface{ Now() time.Time }
-
 // Server is the fake. Tests may read its counters under Mu.
 type Server struct {
 	*httptest.Server
 	Faults *fakeapi.Injector // scripted transport faults, by request number
 	Prefix string            // path prefix ("/api/v3" for Enterprise)
 
-	clock Clock
+	clock fakeapi.Clock
 	Mu    sync.Mutex
 	// Limit is the core requests per hour; SearchLimit per minute.
 	Limit, SearchLimit int
@@ -64,7 +61,7 @@ type Counts struct {
 var Base = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 
 // New starts the fake with the account's data. Close it when done.
-func New(clock Clock, prefix string, c Counts) *Server {
+func New(clock fakeapi.Clock, prefix string, c Counts) *Server {
 	s := &Server{clock: clock, Prefix: prefix, Limit: 5000, SearchLimit: 30}
 	for i := c.Stars; i >= 1; i-- { // newest star first (sort=created, direction=desc)
 		s.stars = append(s.stars, map[string]any{"starred_at": ts(Base.Add(time.Duration(i) * time.Hour)), "repo": s.repo(1000+i, fmt.Sprintf("someone/tool-%d", i), "A tool ✓ 第"+strconv.Itoa(i))})

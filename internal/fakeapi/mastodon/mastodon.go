@@ -29,9 +29,6 @@ const (
 	AccountID = "109348765432101234"
 )
 
-// Clock is what the fake reads for its rate-limit window.
-type Clock interface{ Now() time.Time }
-
 type entry struct {
 	internal int64 // the id pagination uses
 	status   map[string]any
@@ -41,7 +38,7 @@ type entry struct {
 type Server struct {
 	*httptest.Server
 	Faults *fakeapi.Injector
-	clock  Clock
+	clock  fakeapi.Clock
 	Mu     sync.Mutex
 	// Limit is the requests per 5-minute window.
 	Limit    int
@@ -61,7 +58,7 @@ var Base = time.Date(2016, 11, 1, 9, 0, 0, 0, time.UTC)
 
 // New starts the fake with nStatuses own statuses (the first three with
 // the short ids of 2016), nFavs favourites and nMarks bookmarks.
-func New(clock Clock, nStatuses, nFavs, nMarks int) *Server {
+func New(clock fakeapi.Clock, nStatuses, nFavs, nMarks int) *Server {
 	s := &Server{clock: clock, Limit: 300}
 	for range nStatuses {
 		s.Post()
@@ -107,6 +104,17 @@ func (s *Server) Post() {
 		st["content"], st["url"], st["reblog"] = "", nil, other(700000+n, n)
 	}
 	s.statuses = append([]entry{{internal: id, status: st}}, s.statuses...)
+}
+
+// StatusIDs returns the ids of the account's own statuses, newest first.
+func (s *Server) StatusIDs() []string {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	ids := make([]string, len(s.statuses))
+	for i, e := range s.statuses {
+		ids[i] = e.status["id"].(string)
+	}
+	return ids
 }
 
 func write(w http.ResponseWriter, status int, v any) {

@@ -37,14 +37,11 @@ const (
 // Cap is how many items a listing can reach.
 const Cap = 1000
 
-// Clock is what the fake reads for token expiry and its rate-limit window.
-type Clock interface{ Now() time.Time }
-
 // Server is the fake: the API and the token endpoint on one host.
 type Server struct {
 	*httptest.Server
 	Faults *fakeapi.Injector
-	clock  Clock
+	clock  fakeapi.Clock
 	Mu     sync.Mutex
 	// Limit is the requests per 10-minute window.
 	Limit     int
@@ -69,7 +66,7 @@ var Base = time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 type Counts struct{ Saved, Upvoted, Downvoted, Comments, Submitted, Subreddits int }
 
 // New starts the fake. Saved items alternate links and comments.
-func New(clock Clock, c Counts) *Server {
+func New(clock fakeapi.Clock, c Counts) *Server {
 	s := &Server{clock: clock, Limit: 600, access: map[string]time.Time{}, lists: map[string][]map[string]any{}}
 	for i := c.Saved; i >= 1; i-- {
 		if i%2 == 0 {

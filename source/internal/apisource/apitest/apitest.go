@@ -145,6 +145,28 @@ func (h *Harness) Read(d *dal.Decoder) map[string][]dal.Item {
 	return out
 }
 
+// Gaps merges every snapshot with the source's decoder, with ranges, and
+// returns the gaps dal.Gaps finds in kind: the stretches of a synthetic
+// kind no snapshot covers. A read error fails the test.
+func (h *Harness) Gaps(d *dal.Decoder, kind string) []dal.Gap {
+	h.T.Helper()
+	l, err := snapshot.ListDir(filepath.Join(h.Root, "src"))
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	res, err := dal.Merge(context.Background(), dal.Spec{Source: "src", Decoder: d}, l.Snapshots, dal.Options{Ranges: true})
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	var out []dal.Gap
+	for _, g := range dal.Gaps(res.Files) {
+		if g.Kind == kind {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // Fault is one scripted failure of the standard set, at the request At
 // (from 1) of the fake, and whether a run recovers from it.
 type Fault struct {
