@@ -81,8 +81,8 @@ func TestTakeoutSourcesEndToEnd(t *testing.T) {
 	inFirst := func(n string) bool {
 		return strings.HasPrefix(n, "Takeout/YouTube") || strings.HasPrefix(n, "Takeout/My Activity/") && !strings.HasPrefix(n, "Takeout/My Activity/Drive/")
 	}
-	putDownloaded(t, filepath.Join(dl, "takeout-20240315T101500Z-001.zip"), takeoutZip(t, "googletakeout", "en", inFirst))
-	putDownloaded(t, filepath.Join(dl, "takeout-20240315T101500Z-002.zip"), takeoutZip(t, "googletakeout", "en", func(n string) bool { return !inFirst(n) }))
+	putDownloaded(t, filepath.Join(dl, "takeout-20240315T101500Z-001.zip"), takeoutZip(t, "google-takeout", "en", inFirst))
+	putDownloaded(t, filepath.Join(dl, "takeout-20240315T101500Z-002.zip"), takeoutZip(t, "google-takeout", "en", func(n string) bool { return !inFirst(n) }))
 	putDownloaded(t, filepath.Join(dl, "twitter-2024-03-01-5f2c9a0b1d.zip"), takeoutZip(t, "twitter", "archive-2024", nil))
 	putDownloaded(t, filepath.Join(dl, "facebook-memuller-2024-03-01-AbCd.zip"), takeoutZip(t, "facebook", "facebook-2024", nil))
 	putDownloaded(t, filepath.Join(dl, "instagram-me.myself-2023-09-10-XyZ.zip"), takeoutZip(t, "instagram", "instagram-2023", nil))

@@ -193,8 +193,8 @@ func TestDeviceSourcesListedAndReadable(t *testing.T) {
 	sqliteFrom(t, filepath.Join(dir("bluemaestro"), "bm-20200826.db"), sourceTestdata(t, "bluemaestro", "tempo-plus.sql"))
 	for _, f := range []struct{ dir, name, pkg, fixture string }{
 		{"kindle", "clippings-2025-04-03.txt", "kindle", "My Clippings.txt"},
-		{"sms-backup", "sms-20240301120000.xml", "smsbackup", "sms-20240301120000.xml"},
-		{"sms-backup", "calls-20240301120005.xml", "smsbackup", "calls-20240301120005.xml"},
+		{"sms-backup", "sms-20240301120000.xml", "sms-backup", "sms-20240301120000.xml"},
+		{"sms-backup", "calls-20240301120005.xml", "sms-backup", "calls-20240301120005.xml"},
 		{"gpx", "2024-03-10-run.gpx", "gpx", "strava-run.gpx"},
 	} {
 		os.MkdirAll(dir(f.dir), 0o700)

@@ -85,11 +85,11 @@ func TestTakeoutPartsWatched(t *testing.T) {
 	inFirst := func(n string) bool {
 		return strings.HasPrefix(n, "Takeout/YouTube") || strings.HasPrefix(n, "Takeout/My Activity/") && !strings.HasPrefix(n, "Takeout/My Activity/Drive/")
 	}
-	part1 := exportZip(t, "googletakeout", "en", inFirst)
-	part2 := exportZip(t, "googletakeout", "en", func(n string) bool { return !inFirst(n) })
+	part1 := exportZip(t, "google-takeout", "en", inFirst)
+	part2 := exportZip(t, "google-takeout", "en", func(n string) bool { return !inFirst(n) })
 	put("takeout-20240315T101500Z-001.zip", part1)
 	put("takeout-20240315T101500Z-002.zip", part2)
-	older := exportZip(t, "googletakeout", "old", nil)
+	older := exportZip(t, "google-takeout", "old", nil)
 	put("takeout-20190201T080000Z-001.zip.crdownload", older[:len(older)/2])
 
 	out, errb, code := e.run("init")
@@ -200,7 +200,7 @@ func TestTakeoutSourcesCLI(t *testing.T) {
 		data          []byte
 		items, code   int
 	}{
-		{"google-takeout", "takeout-20190201T080000Z-001.zip", exportZip(t, "googletakeout", "old", nil), 41, 0},
+		{"google-takeout", "takeout-20190201T080000Z-001.zip", exportZip(t, "google-takeout", "old", nil), 41, 0},
 		{"twitter", "twitter-2019-11-12.zip", exportZip(t, "twitter", "archive-2019", nil), 7, 0},
 		{"facebook", "facebook-me-2020-06-01.zip", exportZip(t, "facebook", "facebook-2020", nil), 16, 0},
 		{"instagram", "instagram-me-2020-02-01.zip", exportZip(t, "instagram", "instagram-2020", nil), 4, 0},

@@ -10,7 +10,7 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/source/facebook"
-	"github.com/hoard-dev/hoard/source/googletakeout"
+	googletakeout "github.com/hoard-dev/hoard/source/google-takeout"
 	"github.com/hoard-dev/hoard/source/instagram"
 	"github.com/hoard-dev/hoard/source/telegram"
 	"github.com/hoard-dev/hoard/source/twitter"
