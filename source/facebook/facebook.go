@@ -31,7 +31,6 @@ package facebook
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"strings"
@@ -84,31 +83,22 @@ var Source = &source.Source{
 	Needs:    "the JSON export Facebook mails you a link to (accountscenter.facebook.com, Download your information)",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/facebook-*.zip", "Facebook exports, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"facebook-*.zip"}, Watch: "facebook-*.zip",
+	What: "Facebook exports",
+	Each: "each zip is imported once and read in place.",
+	Help: `# Request one at https://accountscenter.facebook.com/info_and_permissions/dyi
+# (Download your information; Format: JSON, not HTML).
+`,
 }
 
 // Stanza is the config of a source that imports every export downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: each zip is imported once and read in place.
-# Request one at https://accountscenter.facebook.com/info_and_permissions/dyi
-# (Download your information; Format: JSON, not HTML).
-[sources.NAME]
-exporter = %q
-watch = %q
-schedule = "every 1h"
-`, comment, Name, watch)
-}
-
-func detect(env source.Env) []source.Found {
-	found := source.Glob(env.Home, "Downloads/facebook-*.zip")
-	if len(found) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("Facebook exports in ~/Downloads (%d found)", len(found))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/facebook-*.zip", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // kindOf returns the kind of an archive member by its name, or "".
 func kindOf(spec *dal.Spec) string {

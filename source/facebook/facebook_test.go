@@ -118,7 +118,7 @@ func TestDetect(t *testing.T) {
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
 	os.WriteFile(filepath.Join(home, "Downloads", "facebook-memyself-2024-03-01-AbCdEfGh.zip"), []byte("PK"), 0o644)
-	f := detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }})
+	f := Source.Detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }})
 	if len(f) != 1 || f[0].Name != "facebook" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/facebook-*.zip"`) {
 		t.Errorf("%+v", f)
 	}

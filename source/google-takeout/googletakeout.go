@@ -98,31 +98,25 @@ var Source = &source.Source{
 	Needs:    "a Takeout archive (takeout.google.com), or a phone's Timeline.json",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/takeout-*", "Google Takeout archives, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"takeout-*.zip", "takeout-*.tgz"}, Watch: "takeout-*",
+	What: "Google Takeout archives",
+	Count: func(parts []string) string {
+		return plural(len(Parts(parts)), "takeout") + ", " + plural(len(parts), "part")
+	},
+	Each: "every part of every takeout is imported once and read in place.",
+	Help: `# Request one at https://takeout.google.com (choose JSON for My Activity
+# under "Multiple formats": its times are exact to the millisecond).
+`,
 }
 
 // Stanza is the config of a source that imports every takeout downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: every part of every takeout is imported once and read in place.
-# Request one at https://takeout.google.com (choose JSON for My Activity
-# under "Multiple formats": its times are exact to the millisecond).
-[sources.NAME]
-exporter = %q
-watch = %s
-schedule = "every 1h"
-`, comment, Name, strconv.Quote(watch))
-}
-
-func detect(env source.Env) []source.Found {
-	parts := source.Glob(env.Home, "Downloads/takeout-*.zip", "Downloads/takeout-*.tgz")
-	if len(parts) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("Google Takeout archives in ~/Downloads (%s, %s)", plural(len(Parts(parts)), "takeout"), plural(len(parts), "part"))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/takeout-*", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // plural writes n things: "1 part", "2 parts".
 func plural(n int, thing string) string {

@@ -241,14 +241,14 @@ func TestParts(t *testing.T) {
 func TestDetect(t *testing.T) {
 	home := t.TempDir()
 	env := source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }}
-	if f := detect(env); len(f) != 0 {
+	if f := Source.Detect(env); len(f) != 0 {
 		t.Errorf("nothing downloaded: %v", f)
 	}
 	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
 	for _, n := range []string{"takeout-20240101T000000Z-001.zip", "takeout-20240101T000000Z-002.zip", "takeout-20230101T000000Z-001.tgz", "takeout-20240101T000000Z-003.zip.crdownload"} {
 		os.WriteFile(filepath.Join(home, "Downloads", n), []byte("PK"), 0o644)
 	}
-	f := detect(env)
+	f := Source.Detect(env)
 	if len(f) != 1 || f[0].Name != "google-takeout" || f[0].Path != "" || !strings.Contains(f[0].Comment, "2 takeouts, 3 parts") ||
 		!strings.Contains(f[0].Stanza, `watch = "~/Downloads/takeout-*"`) || !strings.Contains(f[0].Stanza, `exporter = "google-takeout"`) {
 		t.Errorf("%+v", f)

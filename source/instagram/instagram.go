@@ -83,31 +83,22 @@ var Source = &source.Source{
 	Needs:    "the JSON export Instagram mails you a link to (accountscenter.instagram.com, Download your information)",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/instagram-*.zip", "Instagram exports, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"instagram-*.zip"}, Watch: "instagram-*.zip",
+	What: "Instagram exports",
+	Each: "each zip is imported once and read in place.",
+	Help: `# Request one at https://accountscenter.instagram.com/info_and_permissions/dyi/
+# (Download your information; Format: JSON, not HTML).
+`,
 }
 
 // Stanza is the config of a source that imports every export downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: each zip is imported once and read in place.
-# Request one at https://accountscenter.instagram.com/info_and_permissions/dyi/
-# (Download your information; Format: JSON, not HTML).
-[sources.NAME]
-exporter = %q
-watch = %q
-schedule = "every 1h"
-`, comment, Name, watch)
-}
-
-func detect(env source.Env) []source.Found {
-	found := source.Glob(env.Home, "Downloads/instagram-*.zip")
-	if len(found) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("Instagram exports in ~/Downloads (%d found)", len(found))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/instagram-*.zip", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // kindOf returns the kind of an archive member by its name, or "".
 func kindOf(spec *dal.Spec) string {

@@ -108,7 +108,7 @@ func TestDetect(t *testing.T) {
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
 	os.WriteFile(filepath.Join(home, "Downloads", "instagram-me.myself-2025-06-13-YOudpLi7.zip"), []byte("PK"), 0o644)
-	f := detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }})
+	f := Source.Detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }})
 	if len(f) != 1 || f[0].Name != "instagram" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/instagram-*.zip"`) {
 		t.Errorf("%+v", f)
 	}

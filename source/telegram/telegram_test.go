@@ -154,7 +154,7 @@ func TestDetect(t *testing.T) {
 		os.MkdirAll(p, 0o755)
 		os.WriteFile(filepath.Join(p, "result.json"), []byte("{}"), 0o644)
 	}
-	f := detect(env)
+	f := Source.Detect(env)
 	if len(f) != 1 || f[0].Name != "telegram" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/Telegram Desktop/*/result.json"`) || !strings.Contains(f[0].Comment, "(2 found)") {
 		t.Errorf("%+v", f)
 	}

@@ -61,31 +61,22 @@ var Source = &source.Source{
 	Needs:    "the archive X mails you a link to (x.com/settings/download_your_data)",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/twitter-*.zip", "X (Twitter) archives, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"twitter-*.zip"}, Watch: "twitter-*.zip",
+	What: "X (Twitter) archives",
+	Each: "each is imported once and read in place.",
+	Help: `# Request one at https://x.com/settings/download_your_data (Settings, Your
+# account, Download an archive of your data).
+`,
 }
 
 // Stanza is the config of a source that imports every archive downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: each is imported once and read in place.
-# Request one at https://x.com/settings/download_your_data (Settings, Your
-# account, Download an archive of your data).
-[sources.NAME]
-exporter = %q
-watch = %q
-schedule = "every 1h"
-`, comment, Name, watch)
-}
-
-func detect(env source.Env) []source.Found {
-	found := source.Glob(env.Home, "Downloads/twitter-*.zip")
-	if len(found) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("X (Twitter) archives in ~/Downloads (%d found)", len(found))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/twitter-*.zip", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // dataName returns the name a data file assigns to ("tweets" for
 // "window.YTD.tweets.part0"), or "".

@@ -123,7 +123,7 @@ func TestDetect(t *testing.T) {
 	env := source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }}
 	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
 	os.WriteFile(filepath.Join(home, "Downloads", "twitter-2024-03-01-0123456789abcdef.zip"), []byte("PK"), 0o644)
-	f := detect(env)
+	f := Source.Detect(env)
 	if len(f) != 1 || f[0].Name != "twitter" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/twitter-*.zip"`) {
 		t.Errorf("%+v", f)
 	}
