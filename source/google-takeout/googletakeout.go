@@ -34,8 +34,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"iter"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -85,7 +83,7 @@ var Decoder = &dal.Decoder{
 var reader = &takeoutkit.Reader{
 	Kind:    Name,
 	Members: []string{"**/*.json", "**/*.html"},
-	Read:    readFile,
+	Read:    takeoutkit.Sniffed(readFile),
 }
 
 func init() { Decoder.Records = reader.Records }
@@ -129,36 +127,28 @@ func plural(n int, thing string) string {
 // readFile reads one file of a takeout. A file that is none of those read is
 // skipped in an archive and an error when it is the whole snapshot
 // (whole).
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
-		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
+func readFile(ctx context.Context, br *bufio.Reader, h takeoutkit.Head, name string, spec *dal.Spec, whole bool, yield func(dal.Record, error) bool) {
+	j := &jsonRead{ctx: ctx, br: br, name: name, spec: spec, yield: yield}
+	switch {
+	case h.Type == '<' && isActivityPage(h.Bytes):
+		readHTML(dal.WithContext(ctx, br), name, yield)
+		if err := ctx.Err(); err != nil {
+			yield(dal.Record{}, err)
 		}
-		j := &jsonRead{ctx: ctx, br: br, name: name, spec: spec, yield: yield}
-		switch {
-		case h.Type == '<' && isActivityPage(h.Bytes):
-			readHTML(dal.WithContext(ctx, br), name, yield)
-			if err := ctx.Err(); err != nil {
-				yield(dal.Record{}, err)
-			}
-		case h.Type == '{' && h.First() == "locations":
-			j.each("locations", location)
-		case h.Type == '{' && h.First() == "timelineObjects":
-			j.each("timelineObjects", semantic)
-		case h.Type == '{' && (h.Has("semanticSegments") || h.First() == "rawSignals" || h.First() == "userLocationProfile"):
-			j.each("semanticSegments", timelineSegment)
-		case h.Type == '{' && h.First() == "Browser History":
-			j.each("Browser History", func(raw []byte) (string, []byte, error) { return "chrome", raw, nil })
-		case h.Type == '[' && (h.Has("header") || (h.Has("title") && h.Has("time"))):
-			j.each("", activity)
-		case h.Type == '[' && h.Has("startTime") && (h.Has("visit") || h.Has("activity") || h.Has("timelinePath") || h.Has("timelineMemory")):
-			j.each("", timelineSegment)
-		case whole:
-			yield(dal.Record{}, takeoutkit.Unrecognised(name, h, "a Google Takeout file (My Activity, YouTube history, Records.json, Semantic Location History, Timeline.json, BrowserHistory.json)"))
-		}
+	case h.Type == '{' && h.First() == "locations":
+		j.each("locations", location)
+	case h.Type == '{' && h.First() == "timelineObjects":
+		j.each("timelineObjects", semantic)
+	case h.Type == '{' && (h.Has("semanticSegments") || h.First() == "rawSignals" || h.First() == "userLocationProfile"):
+		j.each("semanticSegments", timelineSegment)
+	case h.Type == '{' && h.First() == "Browser History":
+		j.each("Browser History", func(raw []byte) (string, []byte, error) { return "chrome", raw, nil })
+	case h.Type == '[' && (h.Has("header") || (h.Has("title") && h.Has("time"))):
+		j.each("", activity)
+	case h.Type == '[' && h.Has("startTime") && (h.Has("visit") || h.Has("activity") || h.Has("timelinePath") || h.Has("timelineMemory")):
+		j.each("", timelineSegment)
+	case whole:
+		yield(dal.Record{}, takeoutkit.Unrecognised(name, h, "a Google Takeout file (My Activity, YouTube history, Records.json, Semantic Location History, Timeline.json, BrowserHistory.json)"))
 	}
 }
 

@@ -35,8 +35,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -71,7 +69,7 @@ var Members = []string{
 	"**/saved/saved_posts.json", "**/saved.json",
 }
 
-var reader = &takeoutkit.Reader{Kind: Name, Members: Members, Read: readFile}
+var reader = &takeoutkit.Reader{Kind: Name, Members: Members, Read: metaexport.ReadFunc(kindOf, sniff, read)}
 
 func init() { Decoder.Records = reader.Records }
 
@@ -147,22 +145,6 @@ func sniff(h takeoutkit.Head) string {
 		}
 	}
 	return ""
-}
-
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
-		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
-		}
-		kind := kindOf(spec)
-		if kind == "" {
-			kind = sniff(h)
-		}
-		read(ctx, br, name, spec, kind, h, whole, yield)
-	}
 }
 
 func read(ctx context.Context, br *bufio.Reader, name string, spec *dal.Spec, kind string, h takeoutkit.Head, whole bool, yield func(dal.Record, error) bool) {

@@ -21,12 +21,12 @@
 package telegram
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"strings"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -45,7 +45,7 @@ var Decoder = &dal.Decoder{
 	},
 }
 
-var reader = &takeoutkit.Reader{Kind: Name, Members: []string{"**/result.json"}, Read: readFile}
+var reader = &takeoutkit.Reader{Kind: Name, Members: []string{"**/result.json"}, Read: takeoutkit.Sniffed(readFile)}
 
 func init() { Decoder.Records = reader.Records }
 
@@ -87,25 +87,17 @@ var downloads = &takeoutkit.Downloads{
 func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // readFile reads one result.json.
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
-		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
+func readFile(ctx context.Context, br *bufio.Reader, h takeoutkit.Head, name string, spec *dal.Spec, whole bool, yield func(dal.Record, error) bool) {
+	if h.Type != '{' || !(h.Has("messages") || h.Has("chats") || h.Has("personal_information") || h.Has("about")) {
+		if whole {
+			yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a Telegram Desktop export (result.json, "Machine-readable JSON")`))
 		}
-		if h.Type != '{' || !(h.Has("messages") || h.Has("chats") || h.Has("personal_information") || h.Has("about")) {
-			if whole {
-				yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a Telegram Desktop export (result.json, "Machine-readable JSON")`))
-			}
-			return
-		}
-		w := &walker{dec: json.NewDecoder(&escapes{r: dal.WithContext(ctx, br)}), name: name, yield: yield}
-		w.dec.UseNumber()
-		if err := w.document(); err != nil && !w.stopped {
-			yield(dal.Record{}, w.fail(err))
-		}
+		return
+	}
+	w := &walker{dec: json.NewDecoder(&escapes{r: dal.WithContext(ctx, br)}), name: name, yield: yield}
+	w.dec.UseNumber()
+	if err := w.document(); err != nil && !w.stopped {
+		yield(dal.Record{}, w.fail(err))
 	}
 }
 
