@@ -18,6 +18,7 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
+	"github.com/hoard-dev/hoard/source"
 )
 
 // File is one member of an archive.
@@ -196,4 +197,61 @@ func Diff(got, want []string) string {
 		b.WriteString("the same lines in another order:\n" + strings.Join(got, "\n"))
 	}
 	return b.String()
+}
+
+// Testdata returns the fixture file testdata/name.
+func Testdata(t testing.TB, name string) []byte {
+	t.Helper()
+	return dectest.ReadFile(t, filepath.Join("testdata", name))
+}
+
+// Archive returns the tree testdata/dir as a zip, as the services pack
+// it.
+func Archive(t testing.TB, dir string) []byte {
+	t.Helper()
+	return Zip(t, Tree(t, filepath.Join("testdata", dir), nil))
+}
+
+// ArchiveOf is a Sample's Data that is Archive of dir.
+func ArchiveOf(dir string) func(testing.TB) []byte {
+	return func(t testing.TB) []byte { return Archive(t, dir) }
+}
+
+// TestdataOf is a Sample's Data that is the fixture file testdata/name.
+func TestdataOf(name string) func(testing.TB) []byte {
+	return dectest.File(filepath.Join("testdata", name))
+}
+
+// Sample is a snapshot a takeout decoder's conformance is run on: its
+// extension and bytes, and its golden file, testdata/golden/NAME.golden.
+type Sample struct {
+	Name, Ext string
+	Data      func(testing.TB) []byte
+}
+
+// Conformance runs the decoder conformance suite (dectest.Run) on dec
+// with each sample, a subtest named after it.
+func Conformance(t *testing.T, dec *dal.Decoder, samples []Sample) {
+	for _, s := range samples {
+		t.Run(s.Name, func(t *testing.T) {
+			dectest.Run(t, dectest.Case{Decoder: dec, Ext: s.Ext, Golden: "testdata/golden/" + s.Name + ".golden", Sample: s.Data})
+		})
+	}
+}
+
+// Home returns the environment of a home holding the files named
+// (slash-separated, under the home; empty), as Detect sees it on Linux.
+func Home(t testing.TB, files ...string) source.Env {
+	t.Helper()
+	home := t.TempDir()
+	for _, f := range files {
+		p := filepath.Join(home, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }}
 }
