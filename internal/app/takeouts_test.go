@@ -1,10 +1,7 @@
 package app_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +12,7 @@ import (
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/snapshot"
 	"github.com/hoard-dev/hoard/source"
@@ -24,35 +22,7 @@ import (
 // directory, named relative to it; keep chooses them.
 func takeoutZip(t *testing.T, pkg, dir string, keep func(name string) bool) []byte {
 	t.Helper()
-	root := filepath.Join("..", "..", "source", pkg, "testdata", dir)
-	var names []string
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			rel, _ := filepath.Rel(root, p)
-			if keep == nil || keep(filepath.ToSlash(rel)) {
-				names = append(names, rel)
-			}
-		}
-		return err
-	})
-	sort.Strings(names)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		data, err := os.ReadFile(filepath.Join(root, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(n), Method: zip.Deflate, Modified: time.Date(2024, 3, 15, 10, 15, 0, 0, time.UTC)})
-		w.Write(data)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if len(names) == 0 {
-		t.Fatalf("nothing in %s", root)
-	}
-	return buf.Bytes()
+	return archivetest.ZipTree(t, filepath.Join("..", "..", "source", pkg, "testdata", dir), keep)
 }
 
 // putDownloaded writes a file as a finished download: older than the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/source/internal/takeoutkit/kittest"
 )
 
@@ -15,8 +16,8 @@ import (
 // Activity and YouTube in the first zip, Location History, Chrome and
 // the rest in the second (the second holds the member cut short).
 func parts(t testing.TB) (first, second []byte) {
-	all := kittest.Tree(t, "testdata/en", nil)
-	var a, b []kittest.File
+	all := archivetest.Tree(t, "testdata/en", nil)
+	var a, b []archivetest.File
 	for _, f := range all {
 		if strings.HasPrefix(f.Name, "Takeout/My Activity/Drive/") || !strings.HasPrefix(f.Name, "Takeout/My Activity/") && !strings.HasPrefix(f.Name, "Takeout/YouTube") {
 			b = append(b, f)
@@ -24,13 +25,13 @@ func parts(t testing.TB) (first, second []byte) {
 			a = append(a, f)
 		}
 	}
-	return kittest.Zip(t, a), kittest.Zip(t, b)
+	return archivetest.Zip(t, a), archivetest.Zip(t, b)
 }
 
 func TestConformance(t *testing.T) {
 	kittest.Conformance(t, Decoder, []kittest.Sample{
 		{Name: "zip", Ext: "zip", Data: func(t testing.TB) []byte { first, _ := parts(t); return first }},
-		{Name: "tgz", Ext: "tgz", Data: func(t testing.TB) []byte { return kittest.Tgz(t, kittest.Tree(t, "testdata/old", nil)) }},
+		{Name: "tgz", Ext: "tgz", Data: func(t testing.TB) []byte { return archivetest.Tgz(t, archivetest.Tree(t, "testdata/old", nil)) }},
 		{Name: "records", Ext: "json", Data: kittest.TestdataOf("old/Takeout/Location History/Location History.json")},
 		{Name: "timeline", Ext: "json", Data: kittest.TestdataOf("Timeline.json")},
 		{Name: "html", Ext: "html", Data: kittest.TestdataOf("en/Takeout/My Activity/YouTube/MyActivity.html")},
@@ -53,10 +54,10 @@ func read(t *testing.T, snaps ...kittest.Snap) *dal.Result {
 func TestTakeouts(t *testing.T) {
 	first, second := parts(t)
 	res := read(t,
-		kittest.Snap{Ext: "zip", Data: kittest.Zip(t, kittest.Tree(t, "testdata/old", nil))},
+		kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "old")},
 		kittest.Snap{Ext: "zip", Data: first},
 		kittest.Snap{Ext: "zip", Data: second},
-		kittest.Snap{Ext: "tgz", Data: kittest.Tgz(t, kittest.Tree(t, "testdata/de", nil))},
+		kittest.Snap{Ext: "tgz", Data: archivetest.Tgz(t, archivetest.Tree(t, "testdata/de", nil))},
 	)
 	counts := kittest.Counts(res)
 	want := map[string]int{"activity": 18, "youtube_watch": 7, "youtube_search": 4, "location": 52, "place_visits": 5,

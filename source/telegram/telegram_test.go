@@ -10,6 +10,7 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
+	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/source/internal/takeoutkit/kittest"
 )
 
@@ -19,8 +20,8 @@ func TestConformance(t *testing.T) {
 		{Name: "account", Ext: "json", Data: kittest.TestdataOf("DataExport_2024-03-01/result.json")},
 		// a folder stored by hoard import: a tar with the photos beside
 		{Name: "folder", Ext: "tar", Data: func(t testing.TB) []byte {
-			return kittest.Tgz(t, append(kittest.Prefix("ChatExport_2021-06-01", kittest.Tree(t, "testdata/ChatExport_2021-06-01", nil)),
-				kittest.File{Name: "ChatExport_2021-06-01/photos/photo_1@01-05-2021_14-00-00.jpg", Data: []byte("\xff\xd8\xff\xe0 not really a jpeg")}))
+			return archivetest.Tgz(t, append(archivetest.Prefix("ChatExport_2021-06-01", archivetest.Tree(t, "testdata/ChatExport_2021-06-01", nil)),
+				archivetest.File{Name: "ChatExport_2021-06-01/photos/photo_1@01-05-2021_14-00-00.jpg", Data: []byte("\xff\xd8\xff\xe0 not really a jpeg")}))
 		}},
 	})
 }
