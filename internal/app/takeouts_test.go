@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,11 +9,9 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
-	"github.com/hoard-dev/hoard/export"
 	"github.com/hoard-dev/hoard/internal/app"
 	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/internal/paths"
-	"github.com/hoard-dev/hoard/snapshot"
 	"github.com/hoard-dev/hoard/source"
 )
 
@@ -157,49 +154,4 @@ func keysOf(m map[string][]dal.Item) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// runAndReadProblems is runAndRead for exports with members cut short:
-// the source runs once, and reads back through the index and without it
-// alike, items and problems; there are exactly problems of them.
-func runAndReadProblems(t *testing.T, a *app.App, source string, problems int) map[string][]dal.Item {
-	t.Helper()
-	exp, err := a.Exporter(source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &app.Runner{Runner: &export.Runner{}, Store: snapshot.New(a.Config.Root), Layout: a.Layout}
-	if res := r.Run(context.Background(), a.Config.Sources[source].Source, a.Extension(source), exp); res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	ts, err := a.Targets([]string{source})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var outs []string
-	var kinds map[string][]dal.Item
-	for _, noCache := range []bool{true, false} {
-		rd, err := a.Reader(noCache).Read(context.Background(), ts, dal.Query{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		kinds = map[string][]dal.Item{}
-		var b strings.Builder
-		for it, err := range rd.Items {
-			if err != nil {
-				t.Fatal(err)
-			}
-			kinds[it.Kind] = append(kinds[it.Kind], it)
-			b.Write(it.AppendJSON(nil))
-		}
-		rd.Close()
-		if len(rd.Problems) != problems {
-			t.Fatalf("%d problems reading %s (want %d): %v", len(rd.Problems), source, problems, rd.Problems)
-		}
-		outs = append(outs, b.String()+strings.Join(rd.Problems, "\n"))
-	}
-	if outs[0] != outs[1] {
-		t.Fatal("the index and the snapshots read differently")
-	}
-	return kinds
 }
