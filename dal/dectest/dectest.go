@@ -354,6 +354,13 @@ func SQLite(t testing.TB, stmts ...string) []byte {
 	return data
 }
 
+// SQLiteScript is SQLite of the SQL script in the file at path (a
+// fixture's schema and rows), then of more statements.
+func SQLiteScript(t testing.TB, path string, more ...string) []byte {
+	t.Helper()
+	return SQLite(t, append([]string{string(ReadFile(t, path))}, more...)...)
+}
+
 // OneError checks that errs is one error naming path that contains want,
 // or none when want is "".
 func OneError(t testing.TB, errs []error, want, path string) {

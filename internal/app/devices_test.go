@@ -17,14 +17,11 @@ import (
 // run into a new SQLite database.
 func sourceFixture(t *testing.T, pkg, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "source", pkg, "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join("..", "..", "source", pkg, "testdata", name)
 	if strings.HasSuffix(name, ".sql") {
-		return dectest.SQLite(t, string(b))
+		return dectest.SQLiteScript(t, path)
 	}
-	return b
+	return dectest.ReadFile(t, path)
 }
 
 func put(t *testing.T, path string, data []byte) {
