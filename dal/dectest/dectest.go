@@ -302,6 +302,13 @@ func Oracle(t testing.TB, spec dal.Spec, path, ext, expected string) (*dal.Resul
 // error.
 func Bench(b *testing.B, d *dal.Decoder, path string, want int) {
 	b.Helper()
+	BenchSpec(b, d, path, &dal.Spec{}, want)
+}
+
+// BenchSpec is Bench reading with spec (a generic decoder's items, the
+// bar a source's decoder is measured against).
+func BenchSpec(b *testing.B, d *dal.Decoder, path string, spec *dal.Spec, want int) {
+	b.Helper()
 	info, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -309,7 +316,7 @@ func Bench(b *testing.B, d *dal.Decoder, path string, want int) {
 	b.SetBytes(info.Size())
 	for b.Loop() {
 		n := 0
-		for _, err := range d.Records(context.Background(), path, &dal.Spec{}) {
+		for _, err := range d.Records(context.Background(), path, spec) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -345,6 +352,13 @@ func SQLite(t testing.TB, stmts ...string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// SQLiteScript is SQLite of the SQL script in the file at path (a
+// fixture's schema and rows), then of more statements.
+func SQLiteScript(t testing.TB, path string, more ...string) []byte {
+	t.Helper()
+	return SQLite(t, append([]string{string(ReadFile(t, path))}, more...)...)
 }
 
 // OneError checks that errs is one error naming path that contains want,

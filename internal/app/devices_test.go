@@ -10,7 +10,6 @@ import (
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
 	"github.com/hoard-dev/hoard/internal/app"
-	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/hoard-dev/hoard/source"
 )
 
@@ -18,14 +17,11 @@ import (
 // run into a new SQLite database.
 func sourceFixture(t *testing.T, pkg, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "source", pkg, "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join("..", "..", "source", pkg, "testdata", name)
 	if strings.HasSuffix(name, ".sql") {
-		return dectest.SQLite(t, string(b))
+		return dectest.SQLiteScript(t, path)
 	}
-	return b
+	return dectest.ReadFile(t, path)
 }
 
 func put(t *testing.T, path string, data []byte) {
@@ -60,25 +56,12 @@ func TestDeviceSourcesEndToEnd(t *testing.T) {
 	put(t, bm, sourceFixture(t, "bluemaestro", "tempo-utility.sql"))
 
 	env := source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }, Mounts: []string{media}}
-	found := app.Sources.Detect(env)
-	var names []string
-	for _, f := range found {
-		names = append(names, f.Name)
-	}
-	if strings.Join(names, " ") != "kobo kindle sms-backup sms-backup-2 whatsapp garmin" {
-		t.Fatalf("detected %v", names)
-	}
-	text := app.StarterConfig(filepath.Join(home, "exports"), found)
-	// The user names the Kindle's and the phone's zones, and adds the
-	// BlueMaestro database they copied.
-	text = strings.Replace(text, `# time_zone = "Europe/Berlin"`, `time_zone = "Europe/Berlin"`, 1)
-	text += "\n[sources.bluemaestro]\nexporter = \"bluemaestro\"\npath = \"" + bm + "\"\ntime_zone = \"Europe/London\"\n"
-	cfgPath := filepath.Join(home, "hoard.toml")
-	put(t, cfgPath, []byte(text))
-	a, err := app.Load(cfgPath, paths.Layout{State: filepath.Join(home, "state"), Cache: filepath.Join(home, "cache")})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, text)
-	}
+	a := detectAndLoad(t, env, "kobo kindle sms-backup sms-backup-2 whatsapp garmin", func(text string) string {
+		// The user names the Kindle's and the phone's zones, and adds the
+		// BlueMaestro database they copied.
+		text = strings.Replace(text, `# time_zone = "Europe/Berlin"`, `time_zone = "Europe/Berlin"`, 1)
+		return text + "\n[sources.bluemaestro]\nexporter = \"bluemaestro\"\npath = \"" + bm + "\"\ntime_zone = \"Europe/London\"\n"
+	})
 
 	// The mounted devices are exported when they appear, and only then.
 	for name, dir := range map[string]string{"kobo": "KOBOeReader", "kindle": "Kindle", "garmin": "GARMIN"} {
@@ -88,63 +71,39 @@ func TestDeviceSourcesEndToEnd(t *testing.T) {
 		}
 	}
 
-	type want struct{ kind, key, time, title string }
 	for _, c := range []struct {
 		source string
 		counts map[string]int
-		items  []want
+		items  []wantItem
 	}{
-		{"kobo", map[string]int{"highlights": 5, "annotations": 2, "bookmarks": 1, "books": 4}, []want{
+		{"kobo", map[string]int{"highlights": 5, "annotations": 2, "bookmarks": 1, "books": 4}, []wantItem{
 			{"highlights", "5b1c3e2a-0001-4d8e-9a51-7f2b8c9d0e11", "2024-02-10T21:33:05Z", "The Left Hand of Darkness"},
 			{"books", "file:///mnt/onboard/Murakami, Haruki/ノルウェイの森.epub", "2025-01-05T22:41:07Z", "ノルウェイの森"},
 		}},
-		{"kindle", map[string]int{"highlights": 13, "notes": 4, "bookmarks": 4, "clips": 1}, []want{
+		{"kindle", map[string]int{"highlights": 13, "notes": 4, "bookmarks": 4, "clips": 1}, []wantItem{
 			// 22:00 on the Kindle's clock in Berlin (CET) is 21:00 UTC
 			{"highlights", "07f277f2016f8756", "2012-03-07T21:00:00Z", "The Hitchhiker's Guide to the Galaxy"},
 		}},
-		{"sms-backup", map[string]int{"sms": 9, "mms": 2}, []want{
+		{"sms-backup", map[string]int{"sms": 9, "mms": 2}, []wantItem{
 			{"sms", `["+15555550101","1262304000123","Happy new decade! Let's meet at Tom & Jo's <8pm>"]`, "2010-01-01T00:00:00.123Z", "Alice"},
 			{"mms", `["+15555550101~+15555550102","1709289912000"]`, "2024-03-01T10:45:12Z", "Alice, Bob"},
 		}},
-		{"sms-backup-2", map[string]int{"calls": 7}, []want{
+		{"sms-backup-2", map[string]int{"calls": 7}, []wantItem{
 			{"calls", `["+306900000001","1404204100250"]`, "2014-07-01T08:41:40.25Z", "Νίκος"},
 		}},
-		{"whatsapp", map[string]int{"messages": 10}, []want{
+		{"whatsapp", map[string]int{"messages": 10}, []wantItem{
 			{"messages", `["819012345678@s.whatsapp.net",0,"3EB0F1F2F3F4F5F6F7F8"]`, "2024-05-29T16:26:40.001Z", "819012345678@s.whatsapp.net"},
 		}},
-		{"garmin", map[string]int{"tracks": 2, "points": 50, "waypoints": 2, "routes": 1}, []want{
+		{"garmin", map[string]int{"tracks": 2, "points": 50, "waypoints": 2, "routes": 1}, []wantItem{
 			{"tracks", "2024-12-31T23:50:00Z", "2024-12-31T23:50:00Z", "Silvester 🎆"},
 		}},
-		{"bluemaestro", map[string]int{"readings": 9}, []want{
+		{"bluemaestro", map[string]int{"readings": 9}, []wantItem{
 			// the old app's 23:58 in London in summer (BST) is 22:58 UTC
 			{"readings", `["FFE5A2C3","2018-07-29T23:58:00"]`, "2018-07-29T22:58:00Z", "FFE5A2C3"},
 		}},
 	} {
 		t.Run(c.source, func(t *testing.T) {
-			got := runAndRead(t, a, c.source)
-			for kind, n := range c.counts {
-				if len(got[kind]) != n {
-					t.Errorf("%d %s, want %d", len(got[kind]), kind, n)
-				}
-			}
-			if len(got) != len(c.counts) {
-				t.Errorf("kinds %v", got)
-			}
-			for _, w := range c.items {
-				var match *dal.Item
-				for i := range got[w.kind] {
-					if got[w.kind][i].Key == w.key {
-						match = &got[w.kind][i]
-					}
-				}
-				if match == nil {
-					t.Errorf("no %s item %s", w.kind, w.key)
-					continue
-				}
-				if when(*match) != w.time || match.Title != w.title || match.Source != c.source {
-					t.Errorf("%s %s: time %s title %q source %s; want %s %q", w.kind, w.key, when(*match), match.Title, match.Source, w.time, w.title)
-				}
-			}
+			checkItems(t, runAndRead(t, a, c.source), c.source, c.counts, c.items)
 		})
 	}
 }

@@ -1,22 +1,13 @@
 package app_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hoard-dev/hoard/dal"
-	"github.com/hoard-dev/hoard/export"
-	"github.com/hoard-dev/hoard/internal/app"
-	"github.com/hoard-dev/hoard/internal/paths"
-	"github.com/hoard-dev/hoard/snapshot"
+	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/source"
 )
 
@@ -24,35 +15,7 @@ import (
 // directory, named relative to it; keep chooses them.
 func takeoutZip(t *testing.T, pkg, dir string, keep func(name string) bool) []byte {
 	t.Helper()
-	root := filepath.Join("..", "..", "source", pkg, "testdata", dir)
-	var names []string
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			rel, _ := filepath.Rel(root, p)
-			if keep == nil || keep(filepath.ToSlash(rel)) {
-				names = append(names, rel)
-			}
-		}
-		return err
-	})
-	sort.Strings(names)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		data, err := os.ReadFile(filepath.Join(root, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(n), Method: zip.Deflate, Modified: time.Date(2024, 3, 15, 10, 15, 0, 0, time.UTC)})
-		w.Write(data)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if len(names) == 0 {
-		t.Fatalf("nothing in %s", root)
-	}
-	return buf.Bytes()
+	return archivetest.ZipTree(t, filepath.Join("..", "..", "source", pkg, "testdata", dir), keep)
 }
 
 // putDownloaded writes a file as a finished download: older than the
@@ -92,81 +55,45 @@ func TestTakeoutSourcesEndToEnd(t *testing.T) {
 	}
 	putDownloaded(t, filepath.Join(dl, "Telegram Desktop", "DataExport_2024-03-01", "result.json"), tg)
 
-	found := app.Sources.Detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }})
-	var names []string
-	for _, f := range found {
-		names = append(names, f.Name)
-	}
-	if strings.Join(names, " ") != "google-takeout twitter facebook instagram telegram" {
-		t.Fatalf("detected %v", names)
-	}
-	text := app.StarterConfig(filepath.Join(home, "exports"), found)
-	// Telegram's old exports write local times: the user names the zone
-	text = strings.Replace(text, `# time_zone = "Europe/Berlin"`, `time_zone = "Europe/Berlin"`, 1)
-	text = strings.ReplaceAll(text, "~/Downloads", dl)
-	cfgPath := filepath.Join(home, "hoard.toml")
-	os.WriteFile(cfgPath, []byte(text), 0o600)
-	a, err := app.Load(cfgPath, paths.Layout{State: filepath.Join(home, "state"), Cache: filepath.Join(home, "cache")})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, text)
-	}
+	env := source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }}
+	a := detectAndLoad(t, env, "google-takeout twitter facebook instagram telegram", func(text string) string {
+		// Telegram's old exports write local times: the user names the zone
+		text = strings.Replace(text, `# time_zone = "Europe/Berlin"`, `time_zone = "Europe/Berlin"`, 1)
+		return strings.ReplaceAll(text, "~/Downloads", dl)
+	})
 
-	type want struct{ kind, key, time, title string }
 	for _, c := range []struct {
 		source   string
 		counts   map[string]int
-		items    []want
+		items    []wantItem
 		problems int
 	}{
 		{"google-takeout", map[string]int{"activity": 13, "youtube_watch": 6, "youtube_search": 3, "location": 37, "place_visits": 5,
-			"activity_segments": 3, "chrome": 3}, []want{
+			"activity_segments": 3, "chrome": 3}, []wantItem{
 			{"youtube_watch", `["YouTube","Watched Never Gonna Give You Up","2021-01-05T15:00:00Z"]`, "2021-01-05T15:00:00.123Z", "Watched Never Gonna Give You Up"},
 			{"location", `["2019-01-10T13:42:01.234Z",488585756,22947978]`, "2019-01-10T13:42:01.234Z", "48.8585756, 2.2947978"},
 			{"chrome", `["https://www.sqlite.org/wal.html",1710408430481234]`, "2024-03-14T09:27:10.481234Z", "Write-Ahead Logging"},
 			{"place_visits", `["2023-03-15T09:00:00Z","ChIJ3S-JXmauEmsRUcIaWtf4MzE",-338567844,1512152967]`, "2023-03-15T09:00:00Z", "Sydney Opera House"},
 		}, 1},
-		{"twitter", map[string]int{"tweets": 7, "likes": 4, "direct_messages": 4}, []want{
+		{"twitter", map[string]int{"tweets": 7, "likes": 4, "direct_messages": 4}, []wantItem{
 			{"tweets", "1193478612345678901", "2019-11-11T10:22:58Z", ""},
 			{"direct_messages", "1760000200000000003", "2024-02-21T10:20:00Z", ""},
 		}, 1},
-		{"facebook", map[string]int{"messages": 6, "posts": 2, "comments": 2, "reactions": 2}, []want{
+		{"facebook", map[string]int{"messages": 6, "posts": 2, "comments": 2, "reactions": 2}, []wantItem{
 			{"messages", `[1577833200500,"Bis gleich – ich bringe Käse 🧀 mit"]`, "2019-12-31T23:00:00.5Z", "Alice Müller"},
 			{"reactions", `[1700000600,"LOVE"]`, "2023-11-14T22:23:20Z", "Me Müller gefällt der Beitrag von Bob Ødegård."},
 		}, 1},
-		{"instagram", map[string]int{"messages": 3, "likes": 3, "comments": 2, "saved": 2}, []want{
+		{"instagram", map[string]int{"messages": 3, "likes": 3, "comments": 2, "saved": 2}, []wantItem{
 			{"likes", `["zoë.fotografie","2020-01-01T14:46:40Z"]`, "2020-01-01T14:46:40Z", "zoë.fotografie"},
 			{"comments", `["2023-09-08T12:28:20Z","すごい！🗼"]`, "2023-09-08T12:28:20Z", "tokyo_streets"},
 		}, 0},
-		{"telegram", map[string]int{"messages": 14}, []want{
+		{"telegram", map[string]int{"messages": 14}, []wantItem{
 			{"messages", "[123456789,2]", "2021-05-01T10:01:02Z", "Алиса"},
 			{"messages", "[1777888999,10]", "2024-03-01T08:00:00Z", "hoard news"},
 		}, 0},
 	} {
 		t.Run(c.source, func(t *testing.T) {
-			got := runAndReadProblems(t, a, c.source, c.problems)
-			for kind, n := range c.counts {
-				if len(got[kind]) != n {
-					t.Errorf("%d %s, want %d", len(got[kind]), kind, n)
-				}
-			}
-			if len(got) != len(c.counts) {
-				t.Errorf("kinds %v", keysOf(got))
-			}
-			for _, w := range c.items {
-				var match *dal.Item
-				for i := range got[w.kind] {
-					if got[w.kind][i].Key == w.key {
-						match = &got[w.kind][i]
-					}
-				}
-				if match == nil {
-					t.Errorf("no %s item %s", w.kind, w.key)
-					continue
-				}
-				if tm := match.Time.Format(time.RFC3339Nano); tm != w.time || match.Title != w.title || match.Source != c.source {
-					t.Errorf("%s %s: time %s title %q source %s; want %s %q", w.kind, w.key, tm, match.Title, match.Source, w.time, w.title)
-				}
-			}
+			checkItems(t, runAndReadProblems(t, a, c.source, c.problems), c.source, c.counts, c.items)
 		})
 	}
 	// the two parts of the takeout are two snapshots, stored as they are
@@ -178,58 +105,4 @@ func TestTakeoutSourcesEndToEnd(t *testing.T) {
 	if strings.Join(snaps, " ") != "20240315T101500Z.zip 20240315T101500Z_001.zip" {
 		t.Errorf("takeout snapshots %v", snaps)
 	}
-}
-
-func keysOf(m map[string][]dal.Item) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// runAndReadProblems is runAndRead for exports with members cut short:
-// the source runs once, and reads back through the index and without it
-// alike, items and problems; there are exactly problems of them.
-func runAndReadProblems(t *testing.T, a *app.App, source string, problems int) map[string][]dal.Item {
-	t.Helper()
-	exp, err := a.Exporter(source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &app.Runner{Runner: &export.Runner{}, Store: snapshot.New(a.Config.Root), Layout: a.Layout}
-	if res := r.Run(context.Background(), a.Config.Sources[source].Source, a.Extension(source), exp); res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	ts, err := a.Targets([]string{source})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var outs []string
-	var kinds map[string][]dal.Item
-	for _, noCache := range []bool{true, false} {
-		rd, err := a.Reader(noCache).Read(context.Background(), ts, dal.Query{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		kinds = map[string][]dal.Item{}
-		var b strings.Builder
-		for it, err := range rd.Items {
-			if err != nil {
-				t.Fatal(err)
-			}
-			kinds[it.Kind] = append(kinds[it.Kind], it)
-			b.Write(it.AppendJSON(nil))
-		}
-		rd.Close()
-		if len(rd.Problems) != problems {
-			t.Fatalf("%d problems reading %s (want %d): %v", len(rd.Problems), source, problems, rd.Problems)
-		}
-		outs = append(outs, b.String()+strings.Join(rd.Problems, "\n"))
-	}
-	if outs[0] != outs[1] {
-		t.Fatal("the index and the snapshots read differently")
-	}
-	return kinds
 }

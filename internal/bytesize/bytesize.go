@@ -1,5 +1,6 @@
 // Package bytesize reads byte counts written by people: "256MiB", "1GiB",
-// "1000000", for hoard.toml and flags.
+// "1000000", for hoard.toml and flags; and writes them for people ("1.5
+// KiB"), for the CLI and the web app.
 package bytesize
 
 import (
@@ -44,4 +45,19 @@ func (z *Size) UnmarshalTOML(v any) error {
 		return err
 	}
 	return fmt.Errorf("expected a size such as \"512MiB\" or a number of bytes, not %T", v)
+}
+
+// Format writes a byte count with binary units: "1023 B", "1.5 KiB",
+// "5.0 GiB".
+func Format(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -55,7 +55,14 @@ type daemonProc struct {
 
 func (e *env) startDaemon(args ...string) *daemonProc {
 	e.t.Helper()
-	p := &daemonProc{t: e.t, cmd: e.cmd(append([]string{"daemon"}, args...)...), stderr: &syncBuffer{}, exited: make(chan struct{})}
+	return e.startProc(append([]string{"daemon"}, args...)...)
+}
+
+// startProc starts a hoard command that runs until it is stopped (daemon,
+// serve), killed when the test ends if it has not exited.
+func (e *env) startProc(args ...string) *daemonProc {
+	e.t.Helper()
+	p := &daemonProc{t: e.t, cmd: e.cmd(args...), stderr: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Stderr = p.stderr
 	if err := p.cmd.Start(); err != nil {
 		e.t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hoard-dev/hoard/internal/bytesize"
 )
 
 // Log formats (--log-format).
@@ -138,7 +140,7 @@ func humanValue(a slog.Attr) string {
 		return d.String()
 	case slog.KindInt64:
 		if a.Key == "bytes" {
-			return humanBytes(v.Int64())
+			return bytesize.Format(v.Int64())
 		}
 	case slog.KindTime:
 		return v.Time().Local().Format("2006-01-02 15:04:05 MST")

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/bytesize"
 	"github.com/hoard-dev/hoard/snapshot"
 	"golang.org/x/term"
 )
@@ -141,7 +142,7 @@ func attemptStatus(a *export.Attempt) string {
 	if p := a.Pages(); p > 0 {
 		counts = fmt.Sprintf(", %d pages, %d items", p, a.Items())
 	}
-	return fmt.Sprintf("%s: %s%s, %s%s", a.Source, humanBytes(a.Bytes()), counts, time.Since(a.Start).Round(100*time.Millisecond), attempt)
+	return fmt.Sprintf("%s: %s%s, %s%s", a.Source, bytesize.Format(a.Bytes()), counts, time.Since(a.Start).Round(100*time.Millisecond), attempt)
 }
 
 func (r *reporter) clear() {
@@ -189,9 +190,9 @@ func (r *reporter) AttemptEnded(a *export.Attempt, res *snapshot.Result, err err
 	case err != nil:
 		// The final failure is reported once by the command.
 	case a.Unchanged() && r.events:
-		r.line("%s: unchanged: the same %s as %s, no new file (%s)", a.Source, humanBytes(res.Bytes), res.Path, took)
+		r.line("%s: unchanged: the same %s as %s, no new file (%s)", a.Source, bytesize.Format(res.Bytes), res.Path, took)
 	case r.events:
-		r.line("%s: saved %s (%s, %s)", a.Source, res.Path, humanBytes(res.Bytes), took)
+		r.line("%s: saved %s (%s, %s)", a.Source, res.Path, bytesize.Format(res.Bytes), took)
 	}
 }
 
@@ -201,18 +202,4 @@ func (r *reporter) Retrying(a *export.Attempt, wait time.Duration) {
 		return
 	}
 	r.line("%s: retrying in %s", a.Source, wait.Round(100*time.Millisecond))
-}
-
-// humanBytes formats a byte count with binary units.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/bytesize"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/spf13/cobra"
 )
@@ -144,7 +145,7 @@ func printPrune(w io.Writer, rs []app.PruneReport, o pruneOpts, p *app.Pruner) {
 			verb = "removed"
 		}
 		fmt.Fprintf(w, "%s: %d snapshot(s), %d %s, %s freed (%d items and %d item versions compared)\n",
-			r.Source, r.Snapshots, len(r.Removed), verb, humanBytes(r.BytesFreed), r.Items, r.Versions)
+			r.Source, r.Snapshots, len(r.Removed), verb, bytesize.Format(r.BytesFreed), r.Items, r.Versions)
 		if r.Skipped != "" {
 			fmt.Fprintf(w, "  skipped: %s\n", r.Skipped)
 		}
@@ -177,7 +178,7 @@ func printPrune(w io.Writer, rs []app.PruneReport, o pruneOpts, p *app.Pruner) {
 			if f.Trash != "" {
 				to = " -> " + f.Trash
 			}
-			fmt.Fprintf(w, "  %s (%s)%s\n", f.Path, humanBytes(f.Bytes), to)
+			fmt.Fprintf(w, "  %s (%s)%s\n", f.Path, bytesize.Format(f.Bytes), to)
 		}
 		total += r.BytesFreed
 		n += len(r.Removed)
@@ -185,10 +186,10 @@ func printPrune(w io.Writer, rs []app.PruneReport, o pruneOpts, p *app.Pruner) {
 	switch {
 	case n == 0:
 	case !o.Apply:
-		fmt.Fprintf(w, "Dry run: nothing was removed. 'hoard prune --apply' moves the %d snapshot(s) (%s) to %s, or --apply --delete deletes them.\n", n, humanBytes(total), p.Layout.Trash("SOURCE", ""))
+		fmt.Fprintf(w, "Dry run: nothing was removed. 'hoard prune --apply' moves the %d snapshot(s) (%s) to %s, or --apply --delete deletes them.\n", n, bytesize.Format(total), p.Layout.Trash("SOURCE", ""))
 	case o.Delete:
-		fmt.Fprintf(w, "Deleted %d snapshot(s), %s.\n", n, humanBytes(total))
+		fmt.Fprintf(w, "Deleted %d snapshot(s), %s.\n", n, bytesize.Format(total))
 	default:
-		fmt.Fprintf(w, "Moved %d snapshot(s), %s, to the trash under %s: delete them from there when you are sure.\n", n, humanBytes(total), p.Layout.Trash("", ""))
+		fmt.Fprintf(w, "Moved %d snapshot(s), %s, to the trash under %s: delete them from there when you are sure.\n", n, bytesize.Format(total), p.Layout.Trash("", ""))
 	}
 }

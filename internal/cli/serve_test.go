@@ -81,20 +81,7 @@ var servingRE = regexp.MustCompile(`Serving the web app \(read-only\) at (http:/
 // base URL.
 func (e *env) startServe(args ...string) (*daemonProc, string) {
 	e.t.Helper()
-	p := &daemonProc{t: e.t, cmd: e.cmd(append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...), stderr: &syncBuffer{}, exited: make(chan struct{})}
-	p.cmd.Stderr = p.stderr
-	if err := p.cmd.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
-	e.t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			p.cmd.Process.Signal(syscall.SIGKILL)
-			<-p.exited
-		}
-	})
+	p := e.startProc(append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	p.waitLog("Serving the web app")
 	return p, servingRE.FindStringSubmatch(p.stderr.String())[1]
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/bytesize"
 	"github.com/hoard-dev/hoard/internal/journal"
 	"github.com/hoard-dev/hoard/internal/paths"
 	"github.com/spf13/cobra"
@@ -168,7 +169,7 @@ func printStatus(w io.Writer, rows []app.SourceStatus, now time.Time) error {
 			newest += " (same " + ago(r.Confirmed, now) + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", name, state, ago(r.LastAttempt, now), outcome,
-			ago(r.LastSuccess, now), next(&r, now), r.Snapshots, humanBytes(r.Bytes), newest)
+			ago(r.LastSuccess, now), next(&r, now), r.Snapshots, bytesize.Format(r.Bytes), newest)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -1,17 +1,15 @@
 package cli_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/internal/journal"
 )
 
@@ -19,32 +17,7 @@ import (
 // directory, named relative to it; keep chooses them.
 func exportZip(t *testing.T, pkg, dir string, keep func(name string) bool) []byte {
 	t.Helper()
-	root := filepath.Join("..", "..", "source", pkg, "testdata", dir)
-	var names []string
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			rel, _ := filepath.Rel(root, p)
-			if keep == nil || keep(filepath.ToSlash(rel)) {
-				names = append(names, filepath.ToSlash(rel))
-			}
-		}
-		return err
-	})
-	sort.Strings(names)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		data, err := os.ReadFile(filepath.Join(root, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate, Modified: time.Date(2024, 3, 15, 10, 15, 0, 0, time.UTC)})
-		w.Write(data)
-	}
-	if err := zw.Close(); err != nil || len(names) == 0 {
-		t.Fatalf("zip of %s: %v (%d files)", root, err, len(names))
-	}
-	return buf.Bytes()
+	return archivetest.ZipTree(t, filepath.Join("..", "..", "source", pkg, "testdata", dir), keep)
 }
 
 // jsonLines decodes JSON lines.

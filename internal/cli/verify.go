@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/bytesize"
 	"github.com/spf13/cobra"
 )
 
@@ -83,7 +84,7 @@ func printVerifications(w io.Writer, vs []app.Verification) {
 			state = "PROBLEMS"
 		}
 		fmt.Fprintf(w, "%s: %s\n  %d snapshot(s), %s read: %d as written (SHA-256 and size match the journal), %d without a journal record (read whole)\n",
-			v.Source, state, v.Checked, humanBytes(v.Bytes), v.Verified, v.Unrecorded)
+			v.Source, state, v.Checked, bytesize.Format(v.Bytes), v.Verified, v.Unrecorded)
 		for _, d := range v.Damaged {
 			fmt.Fprintf(w, "  damaged: %s: %s\n", d.Path, d.Problem)
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/internal/app"
+	"github.com/hoard-dev/hoard/internal/bytesize"
 )
 
 //go:embed templates/*.html
@@ -72,7 +73,7 @@ func (s *Server) funcs() template.FuncMap {
 		"ago":       s.ago,
 		"agop":      func(t *time.Time) string { return s.ago(deref(t)) },
 		"until":     s.until,
-		"bytes":     humanBytes,
+		"bytes":     bytesize.Format,
 		"took":      func(a, b time.Time) string { return humanDuration(b.Sub(a)) },
 		"href":      safeHref,
 		"itemURL":   itemURL,
@@ -162,19 +163,6 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%d days", int(d.Hours()/24))
 	}
 	return fmt.Sprintf("%.1f years", d.Hours()/24/365)
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // safeHref returns u if it may become a link: an absolute http or https

@@ -14,8 +14,7 @@ import (
 
 func fixture(t testing.TB, name string, more ...string) []byte {
 	t.Helper()
-	script := dectest.ReadFile(t, filepath.Join("testdata", name+".sql"))
-	return dectest.SQLite(t, append([]string{string(script)}, more...)...)
+	return dectest.SQLiteScript(t, filepath.Join("testdata", name+".sql"), more...)
 }
 
 func TestConformance(t *testing.T) {

@@ -31,9 +31,6 @@ package facebook
 import (
 	"bufio"
 	"context"
-	"fmt"
-	"io"
-	"iter"
 	"strings"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -72,7 +69,7 @@ var Members = []string{
 	"**/comments_and_reactions/likes_and_reactions*.json",
 }
 
-var reader = &takeoutkit.Reader{Kind: Name, Members: Members, Read: readFile}
+var reader = &takeoutkit.Reader{Kind: Name, Members: Members, Read: metaexport.ReadFunc(kindOf, sniff, read)}
 
 func init() { Decoder.Records = reader.Records }
 
@@ -84,31 +81,22 @@ var Source = &source.Source{
 	Needs:    "the JSON export Facebook mails you a link to (accountscenter.facebook.com, Download your information)",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/facebook-*.zip", "Facebook exports, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"facebook-*.zip"}, Watch: "facebook-*.zip",
+	What: "Facebook exports",
+	Each: "each zip is imported once and read in place.",
+	Help: `# Request one at https://accountscenter.facebook.com/info_and_permissions/dyi
+# (Download your information; Format: JSON, not HTML).
+`,
 }
 
 // Stanza is the config of a source that imports every export downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: each zip is imported once and read in place.
-# Request one at https://accountscenter.facebook.com/info_and_permissions/dyi
-# (Download your information; Format: JSON, not HTML).
-[sources.NAME]
-exporter = %q
-watch = %q
-schedule = "every 1h"
-`, comment, Name, watch)
-}
-
-func detect(env source.Env) []source.Found {
-	found := source.Glob(env.Home, "Downloads/facebook-*.zip")
-	if len(found) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("Facebook exports in ~/Downloads (%d found)", len(found))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/facebook-*.zip", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // kindOf returns the kind of an archive member by its name, or "".
 func kindOf(spec *dal.Spec) string {
@@ -163,23 +151,6 @@ func sniff(h takeoutkit.Head) string {
 		return "posts"
 	}
 	return ""
-}
-
-// readFile reads one file of an export.
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
-		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
-		}
-		kind := kindOf(spec)
-		if kind == "" {
-			kind = sniff(h)
-		}
-		read(ctx, br, name, spec, kind, h, whole, yield)
-	}
 }
 
 func read(ctx context.Context, br *bufio.Reader, name string, spec *dal.Spec, kind string, h takeoutkit.Head, whole bool, yield func(dal.Record, error) bool) {

@@ -1,45 +1,20 @@
 package facebook
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hoard-dev/hoard/dal/dectest"
-	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/takeoutkit/kittest"
 )
 
-func archive(t testing.TB, dir string) []byte {
-	return kittest.Zip(t, kittest.Tree(t, filepath.Join("testdata", dir), nil))
-}
-
-func file(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestConformance(t *testing.T) {
-	for _, c := range []struct {
-		name, ext string
-		sample    func(testing.TB) []byte
-	}{
-		{"facebook-2020", "zip", func(t testing.TB) []byte { return archive(t, "facebook-2020") }},
-		{"thread", "json", func(t testing.TB) []byte {
-			return file(t, "facebook-2020/messages/inbox/alicemueller_ab12cd34ef/message_1.json")
-		}},
-		{"posts", "json", func(t testing.TB) []byte { return file(t, "facebook-2020/posts/your_posts_1.json") }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: c.ext, Golden: "testdata/golden/" + c.name + ".golden", Sample: c.sample})
-		})
-	}
+	kittest.Conformance(t, Decoder, []kittest.Sample{
+		{Name: "facebook-2020", Ext: "zip", Data: kittest.ArchiveOf("facebook-2020")},
+		{Name: "thread", Ext: "json", Data: kittest.TestdataOf("facebook-2020/messages/inbox/alicemueller_ab12cd34ef/message_1.json")},
+		{Name: "posts", Ext: "json", Data: kittest.TestdataOf("facebook-2020/posts/your_posts_1.json")},
+	})
 }
 
 // TestExports: an export of 2020 and one of 2024 (folders moved, the
@@ -48,7 +23,7 @@ func TestConformance(t *testing.T) {
 // UTF-8 repaired, each message, post, comment and reaction once, exact
 // UTC times, the file cut short named.
 func TestExports(t *testing.T) {
-	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "zip", Data: archive(t, "facebook-2020")}, kittest.Snap{Ext: "zip", Data: archive(t, "facebook-2024")})
+	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "facebook-2020")}, kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "facebook-2024")})
 	got := kittest.Lines(res, "")
 	want := []string{
 		`reactions | [1257938031,"LIKE"] | 2009-11-11T11:13:51Z | Me Myself gefällt der Link von Bob Ødegård. | LIKE`,
@@ -103,22 +78,19 @@ func TestOneFile(t *testing.T) {
 		"facebook-2024/your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json":        "posts",
 		"facebook-2024/your_facebook_activity/messages/inbox/alicemueller_10153948362940284/message_2.json": "messages",
 	} {
-		res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: file(t, name)})
+		res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, name)})
 		if c := kittest.Counts(res); len(c) != 1 || c[kind] == 0 || len(res.Errors()) > 0 {
 			t.Errorf("%s: %v, errors %v", name, c, res.Errors())
 		}
 	}
-	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: file(t, "facebook-2020/profile_information/profile_information.json")})
+	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "facebook-2020/profile_information/profile_information.json")})
 	if errs := kittest.Errors(res); len(errs) != 1 || !strings.Contains(errs[0], `not a file of Facebook's JSON export`) {
 		t.Errorf("profile: %v", errs)
 	}
 }
 
 func TestDetect(t *testing.T) {
-	home := t.TempDir()
-	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
-	os.WriteFile(filepath.Join(home, "Downloads", "facebook-memyself-2024-03-01-AbCdEfGh.zip"), []byte("PK"), 0o644)
-	f := detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }})
+	f := Source.Detect(kittest.Home(t, "Downloads/facebook-memyself-2024-03-01-AbCdEfGh.zip"))
 	if len(f) != 1 || f[0].Name != "facebook" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/facebook-*.zip"`) {
 		t.Errorf("%+v", f)
 	}

@@ -167,16 +167,7 @@ func TestBadToken(t *testing.T) {
 // reading back agree, and every kind has a time or is a list of things
 // without one.
 func TestEndpointKeysAreKindKeys(t *testing.T) {
-	for _, ep := range restParams(&Params{}).Endpoints {
-		k, ok := Decoder.Kinds[ep.Name]
-		if !ok {
-			t.Errorf("endpoint %s has no read defaults", ep.Name)
-			continue
-		}
-		if ep.Key != "" && (len(k.Key) != 1 || k.Key[0] != ep.Key) {
-			t.Errorf("endpoint %s: key %q, kind key %v", ep.Name, ep.Key, k.Key)
-		}
-	}
+	sourcetest.EndpointKeys(t, restParams(&Params{}), Decoder)
 }
 
 const restSample = `{"endpoint":"profile","page":1,"url":"https://api.github.com/user","status":200,"fetched_at":"2026-01-02T03:04:05Z","style":"full","items":"","body":{"login":"octo-cat","id":1}}

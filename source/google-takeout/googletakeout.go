@@ -34,8 +34,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"iter"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -85,7 +83,7 @@ var Decoder = &dal.Decoder{
 var reader = &takeoutkit.Reader{
 	Kind:    Name,
 	Members: []string{"**/*.json", "**/*.html"},
-	Read:    readFile,
+	Read:    takeoutkit.Sniffed(readFile),
 }
 
 func init() { Decoder.Records = reader.Records }
@@ -98,31 +96,25 @@ var Source = &source.Source{
 	Needs:    "a Takeout archive (takeout.google.com), or a phone's Timeline.json",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/takeout-*", "Google Takeout archives, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"takeout-*.zip", "takeout-*.tgz"}, Watch: "takeout-*",
+	What: "Google Takeout archives",
+	Count: func(parts []string) string {
+		return plural(len(Parts(parts)), "takeout") + ", " + plural(len(parts), "part")
+	},
+	Each: "every part of every takeout is imported once and read in place.",
+	Help: `# Request one at https://takeout.google.com (choose JSON for My Activity
+# under "Multiple formats": its times are exact to the millisecond).
+`,
 }
 
 // Stanza is the config of a source that imports every takeout downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: every part of every takeout is imported once and read in place.
-# Request one at https://takeout.google.com (choose JSON for My Activity
-# under "Multiple formats": its times are exact to the millisecond).
-[sources.NAME]
-exporter = %q
-watch = %s
-schedule = "every 1h"
-`, comment, Name, strconv.Quote(watch))
-}
-
-func detect(env source.Env) []source.Found {
-	parts := source.Glob(env.Home, "Downloads/takeout-*.zip", "Downloads/takeout-*.tgz")
-	if len(parts) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("Google Takeout archives in ~/Downloads (%s, %s)", plural(len(Parts(parts)), "takeout"), plural(len(parts), "part"))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/takeout-*", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // plural writes n things: "1 part", "2 parts".
 func plural(n int, thing string) string {
@@ -135,36 +127,28 @@ func plural(n int, thing string) string {
 // readFile reads one file of a takeout. A file that is none of those read is
 // skipped in an archive and an error when it is the whole snapshot
 // (whole).
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
-		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
+func readFile(ctx context.Context, br *bufio.Reader, h takeoutkit.Head, name string, spec *dal.Spec, whole bool, yield func(dal.Record, error) bool) {
+	j := &jsonRead{ctx: ctx, br: br, name: name, spec: spec, yield: yield}
+	switch {
+	case h.Type == '<' && isActivityPage(h.Bytes):
+		readHTML(dal.WithContext(ctx, br), name, yield)
+		if err := ctx.Err(); err != nil {
+			yield(dal.Record{}, err)
 		}
-		j := &jsonRead{ctx: ctx, br: br, name: name, spec: spec, yield: yield}
-		switch {
-		case h.Type == '<' && isActivityPage(h.Bytes):
-			readHTML(dal.WithContext(ctx, br), name, yield)
-			if err := ctx.Err(); err != nil {
-				yield(dal.Record{}, err)
-			}
-		case h.Type == '{' && h.First() == "locations":
-			j.each("locations", location)
-		case h.Type == '{' && h.First() == "timelineObjects":
-			j.each("timelineObjects", semantic)
-		case h.Type == '{' && (h.Has("semanticSegments") || h.First() == "rawSignals" || h.First() == "userLocationProfile"):
-			j.each("semanticSegments", timelineSegment)
-		case h.Type == '{' && h.First() == "Browser History":
-			j.each("Browser History", func(raw []byte) (string, []byte, error) { return "chrome", raw, nil })
-		case h.Type == '[' && (h.Has("header") || (h.Has("title") && h.Has("time"))):
-			j.each("", activity)
-		case h.Type == '[' && h.Has("startTime") && (h.Has("visit") || h.Has("activity") || h.Has("timelinePath") || h.Has("timelineMemory")):
-			j.each("", timelineSegment)
-		case whole:
-			yield(dal.Record{}, takeoutkit.Unrecognised(name, h, "a Google Takeout file (My Activity, YouTube history, Records.json, Semantic Location History, Timeline.json, BrowserHistory.json)"))
-		}
+	case h.Type == '{' && h.First() == "locations":
+		j.each("locations", location)
+	case h.Type == '{' && h.First() == "timelineObjects":
+		j.each("timelineObjects", semantic)
+	case h.Type == '{' && (h.Has("semanticSegments") || h.First() == "rawSignals" || h.First() == "userLocationProfile"):
+		j.each("semanticSegments", timelineSegment)
+	case h.Type == '{' && h.First() == "Browser History":
+		j.each("Browser History", func(raw []byte) (string, []byte, error) { return "chrome", raw, nil })
+	case h.Type == '[' && (h.Has("header") || (h.Has("title") && h.Has("time"))):
+		j.each("", activity)
+	case h.Type == '[' && h.Has("startTime") && (h.Has("visit") || h.Has("activity") || h.Has("timelinePath") || h.Has("timelineMemory")):
+		j.each("", timelineSegment)
+	case whole:
+		yield(dal.Record{}, takeoutkit.Unrecognised(name, h, "a Google Takeout file (My Activity, YouTube history, Records.json, Semantic Location History, Timeline.json, BrowserHistory.json)"))
 	}
 }
 

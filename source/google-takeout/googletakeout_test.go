@@ -2,34 +2,22 @@ package googletakeout
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
-	"github.com/hoard-dev/hoard/dal/dectest"
-	"github.com/hoard-dev/hoard/source"
+	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/source/internal/takeoutkit/kittest"
 )
-
-func file(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // parts returns the English takeout as Google splits a large one: My
 // Activity and YouTube in the first zip, Location History, Chrome and
 // the rest in the second (the second holds the member cut short).
 func parts(t testing.TB) (first, second []byte) {
-	all := kittest.Tree(t, "testdata/en", nil)
-	var a, b []kittest.File
+	all := archivetest.Tree(t, "testdata/en", nil)
+	var a, b []archivetest.File
 	for _, f := range all {
 		if strings.HasPrefix(f.Name, "Takeout/My Activity/Drive/") || !strings.HasPrefix(f.Name, "Takeout/My Activity/") && !strings.HasPrefix(f.Name, "Takeout/YouTube") {
 			b = append(b, f)
@@ -37,24 +25,17 @@ func parts(t testing.TB) (first, second []byte) {
 			a = append(a, f)
 		}
 	}
-	return kittest.Zip(t, a), kittest.Zip(t, b)
+	return archivetest.Zip(t, a), archivetest.Zip(t, b)
 }
 
 func TestConformance(t *testing.T) {
-	for _, c := range []struct {
-		name, ext string
-		sample    func(testing.TB) []byte
-	}{
-		{"zip", "zip", func(t testing.TB) []byte { first, _ := parts(t); return first }},
-		{"tgz", "tgz", func(t testing.TB) []byte { return kittest.Tgz(t, kittest.Tree(t, "testdata/old", nil)) }},
-		{"records", "json", func(t testing.TB) []byte { return file(t, "old/Takeout/Location History/Location History.json") }},
-		{"timeline", "json", func(t testing.TB) []byte { return file(t, "Timeline.json") }},
-		{"html", "html", func(t testing.TB) []byte { return file(t, "en/Takeout/My Activity/YouTube/MyActivity.html") }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: c.ext, Golden: "testdata/golden/" + c.name + ".golden", Sample: c.sample})
-		})
-	}
+	kittest.Conformance(t, Decoder, []kittest.Sample{
+		{Name: "zip", Ext: "zip", Data: func(t testing.TB) []byte { first, _ := parts(t); return first }},
+		{Name: "tgz", Ext: "tgz", Data: func(t testing.TB) []byte { return archivetest.Tgz(t, archivetest.Tree(t, "testdata/old", nil)) }},
+		{Name: "records", Ext: "json", Data: kittest.TestdataOf("old/Takeout/Location History/Location History.json")},
+		{Name: "timeline", Ext: "json", Data: kittest.TestdataOf("Timeline.json")},
+		{Name: "html", Ext: "html", Data: kittest.TestdataOf("en/Takeout/My Activity/YouTube/MyActivity.html")},
+	})
 }
 
 // read merges the snapshots with the decoder's defaults, one a day.
@@ -73,10 +54,10 @@ func read(t *testing.T, snaps ...kittest.Snap) *dal.Result {
 func TestTakeouts(t *testing.T) {
 	first, second := parts(t)
 	res := read(t,
-		kittest.Snap{Ext: "zip", Data: kittest.Zip(t, kittest.Tree(t, "testdata/old", nil))},
+		kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "old")},
 		kittest.Snap{Ext: "zip", Data: first},
 		kittest.Snap{Ext: "zip", Data: second},
-		kittest.Snap{Ext: "tgz", Data: kittest.Tgz(t, kittest.Tree(t, "testdata/de", nil))},
+		kittest.Snap{Ext: "tgz", Data: archivetest.Tgz(t, archivetest.Tree(t, "testdata/de", nil))},
 	)
 	counts := kittest.Counts(res)
 	want := map[string]int{"activity": 18, "youtube_watch": 7, "youtube_search": 4, "location": 52, "place_visits": 5,
@@ -139,7 +120,7 @@ func TestTakeouts(t *testing.T) {
 // member names, with the caption's sections (products, details,
 // locations, and the rest by their label).
 func TestHTMLActivity(t *testing.T) {
-	res := read(t, kittest.Snap{Ext: "html", Data: file(t, "en/Takeout/My Activity/YouTube/MyActivity.html")})
+	res := read(t, kittest.Snap{Ext: "html", Data: kittest.Testdata(t, "en/Takeout/My Activity/YouTube/MyActivity.html")})
 	var raw string
 	for _, m := range res.Items {
 		if m.Title == "Watched Me at the zoo" {
@@ -198,7 +179,7 @@ func TestHTMLTimes(t *testing.T) {
 // iOS, each an item per segment, kind by what it holds, times with the
 // phone's offset read exactly.
 func TestTimelineExports(t *testing.T) {
-	res := read(t, kittest.Snap{Ext: "json", Data: file(t, "Timeline.json")}, kittest.Snap{Ext: "json", Data: file(t, "Timeline-ios.json")})
+	res := read(t, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "Timeline.json")}, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "Timeline-ios.json")})
 	got := kittest.Lines(res, "")
 	want := []string{
 		`timeline_memories | ["2024-05-01T00:00:00.000+02:00","2024-05-03T00:00:00.000+02:00"] | 2024-04-30T22:00:00Z |  | `,
@@ -219,11 +200,11 @@ func TestTimelineExports(t *testing.T) {
 // TestOneFile: a file of a takeout imported on its own is read as it is
 // in the archive; a file no kind reads is an error naming it.
 func TestOneFile(t *testing.T) {
-	res := read(t, kittest.Snap{Ext: "json", Data: file(t, "en/Takeout/Chrome/History.json")})
+	res := read(t, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "en/Takeout/Chrome/History.json")})
 	if n := kittest.Counts(res)["chrome"]; n != 3 || len(res.Errors()) > 0 {
 		t.Errorf("History.json alone: %d items, errors %v", n, res.Errors())
 	}
-	res = read(t, kittest.Snap{Ext: "json", Data: file(t, "en/Takeout/Google Photos/Photos from 2023/IMG_20230704_120001.jpg.json")})
+	res = read(t, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "en/Takeout/Google Photos/Photos from 2023/IMG_20230704_120001.jpg.json")})
 	if errs := kittest.Errors(res); len(errs) != 1 || !strings.HasSuffix(errs[0], `20240101T120000Z.json: not a Google Takeout file (My Activity, YouTube history, Records.json, Semantic Location History, Timeline.json, BrowserHistory.json): its first members are "title", "description", "imageViews", "creationTime", ...`) {
 		t.Errorf("a photo's metadata alone: %v", errs)
 	}
@@ -239,16 +220,11 @@ func TestParts(t *testing.T) {
 
 // TestDetect: takeout parts in ~/Downloads give one watch source.
 func TestDetect(t *testing.T) {
-	home := t.TempDir()
-	env := source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }}
-	if f := detect(env); len(f) != 0 {
+	if f := Source.Detect(kittest.Home(t)); len(f) != 0 {
 		t.Errorf("nothing downloaded: %v", f)
 	}
-	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
-	for _, n := range []string{"takeout-20240101T000000Z-001.zip", "takeout-20240101T000000Z-002.zip", "takeout-20230101T000000Z-001.tgz", "takeout-20240101T000000Z-003.zip.crdownload"} {
-		os.WriteFile(filepath.Join(home, "Downloads", n), []byte("PK"), 0o644)
-	}
-	f := detect(env)
+	f := Source.Detect(kittest.Home(t, "Downloads/takeout-20240101T000000Z-001.zip", "Downloads/takeout-20240101T000000Z-002.zip",
+		"Downloads/takeout-20230101T000000Z-001.tgz", "Downloads/takeout-20240101T000000Z-003.zip.crdownload"))
 	if len(f) != 1 || f[0].Name != "google-takeout" || f[0].Path != "" || !strings.Contains(f[0].Comment, "2 takeouts, 3 parts") ||
 		!strings.Contains(f[0].Stanza, `watch = "~/Downloads/takeout-*"`) || !strings.Contains(f[0].Stanza, `exporter = "google-takeout"`) {
 		t.Errorf("%+v", f)
@@ -277,7 +253,7 @@ func TestLargeFiles(t *testing.T) {
 			488583701+i, 22944813-i, time.Unix(1600000000+int64(i)*60, int64(i%1000)*1e6).UTC().Format(time.RFC3339Nano))
 	}
 	rec.WriteString(" ]\n}\n")
-	page := string(file(t, "en/Takeout/My Activity/YouTube/MyActivity.html"))
+	page := string(kittest.Testdata(t, "en/Takeout/My Activity/YouTube/MyActivity.html"))
 	one := page[strings.Index(page, `<div class="outer-cell`) : strings.Index(page, `</div></div><div class="outer-cell`)+len(`</div></div>`)]
 	var html strings.Builder
 	html.WriteString(page[:strings.Index(page, `<div class="outer-cell`)])

@@ -153,12 +153,7 @@ func TestTokenNotAccepted(t *testing.T) {
 }
 
 func TestEndpointKeysAreKindKeys(t *testing.T) {
-	for _, ep := range restParams(&Params{}).Endpoints {
-		k, ok := Decoder.Kinds[ep.Name]
-		if !ok || ep.Key != "" && (len(k.Key) != 1 || k.Key[0] != ep.Key) {
-			t.Errorf("endpoint %s: key %q, read defaults %+v", ep.Name, ep.Key, k)
-		}
-	}
+	sourcetest.EndpointKeys(t, restParams(&Params{}), Decoder)
 }
 
 const restSample = `{"endpoint":"profile","page":1,"url":"https://api.hypothes.is/api/profile","status":200,"fetched_at":"2026-01-02T03:04:05Z","style":"full","items":"","body":{"userid":"acct:alice@hypothes.is","authority":"hypothes.is"}}

@@ -35,8 +35,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -71,7 +69,7 @@ var Members = []string{
 	"**/saved/saved_posts.json", "**/saved.json",
 }
 
-var reader = &takeoutkit.Reader{Kind: Name, Members: Members, Read: readFile}
+var reader = &takeoutkit.Reader{Kind: Name, Members: Members, Read: metaexport.ReadFunc(kindOf, sniff, read)}
 
 func init() { Decoder.Records = reader.Records }
 
@@ -83,31 +81,22 @@ var Source = &source.Source{
 	Needs:    "the JSON export Instagram mails you a link to (accountscenter.instagram.com, Download your information)",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/instagram-*.zip", "Instagram exports, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"instagram-*.zip"}, Watch: "instagram-*.zip",
+	What: "Instagram exports",
+	Each: "each zip is imported once and read in place.",
+	Help: `# Request one at https://accountscenter.instagram.com/info_and_permissions/dyi/
+# (Download your information; Format: JSON, not HTML).
+`,
 }
 
 // Stanza is the config of a source that imports every export downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: each zip is imported once and read in place.
-# Request one at https://accountscenter.instagram.com/info_and_permissions/dyi/
-# (Download your information; Format: JSON, not HTML).
-[sources.NAME]
-exporter = %q
-watch = %q
-schedule = "every 1h"
-`, comment, Name, watch)
-}
-
-func detect(env source.Env) []source.Found {
-	found := source.Glob(env.Home, "Downloads/instagram-*.zip")
-	if len(found) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("Instagram exports in ~/Downloads (%d found)", len(found))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/instagram-*.zip", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // kindOf returns the kind of an archive member by its name, or "".
 func kindOf(spec *dal.Spec) string {
@@ -156,22 +145,6 @@ func sniff(h takeoutkit.Head) string {
 		}
 	}
 	return ""
-}
-
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
-		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
-		}
-		kind := kindOf(spec)
-		if kind == "" {
-			kind = sniff(h)
-		}
-		read(ctx, br, name, spec, kind, h, whole, yield)
-	}
 }
 
 func read(ctx context.Context, br *bufio.Reader, name string, spec *dal.Spec, kind string, h takeoutkit.Head, whole bool, yield func(dal.Record, error) bool) {

@@ -1,54 +1,29 @@
 package instagram
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hoard-dev/hoard/dal/dectest"
-	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/takeoutkit/kittest"
 )
 
-func archive(t testing.TB, dir string) []byte {
-	return kittest.Zip(t, kittest.Tree(t, filepath.Join("testdata", dir), nil))
-}
-
-func file(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestConformance(t *testing.T) {
-	for _, c := range []struct {
-		name, ext string
-		sample    func(testing.TB) []byte
-	}{
-		{"instagram-2020", "zip", func(t testing.TB) []byte { return archive(t, "instagram-2020") }},
-		{"instagram-2023", "zip", func(t testing.TB) []byte { return archive(t, "instagram-2023") }},
-		{"instagram-2025", "zip", func(t testing.TB) []byte { return archive(t, "instagram-2025") }},
-		{"liked_posts", "json", func(t testing.TB) []byte {
-			return file(t, "instagram-2023/your_instagram_activity/likes/liked_posts.json")
-		}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: c.ext, Golden: "testdata/golden/" + c.name + ".golden", Sample: c.sample})
-		})
-	}
+	kittest.Conformance(t, Decoder, []kittest.Sample{
+		{Name: "instagram-2020", Ext: "zip", Data: kittest.ArchiveOf("instagram-2020")},
+		{Name: "instagram-2023", Ext: "zip", Data: kittest.ArchiveOf("instagram-2023")},
+		{Name: "instagram-2025", Ext: "zip", Data: kittest.ArchiveOf("instagram-2025")},
+		{Name: "liked_posts", Ext: "json", Data: kittest.TestdataOf("instagram-2023/your_instagram_activity/likes/liked_posts.json")},
+	})
 }
 
 // TestGenerations: the exports of 2020, 2023 and 2025, whose lists have
 // three shapes: a like, comment or saved post in several is one item,
 // keyed by what every generation writes; text repaired; exact UTC times.
 func TestGenerations(t *testing.T) {
-	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "zip", Data: archive(t, "instagram-2020")},
-		kittest.Snap{Ext: "zip", Data: archive(t, "instagram-2023")}, kittest.Snap{Ext: "zip", Data: archive(t, "instagram-2025")})
+	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "instagram-2020")},
+		kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "instagram-2023")}, kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "instagram-2025")})
 	got := kittest.Lines(res, "")
 	want := []string{
 		`likes | ["nordlicht_norge","2019-06-20T03:06:40Z"] | 2019-06-20T03:06:40Z | nordlicht_norge | `,
@@ -93,22 +68,19 @@ func TestGenerations(t *testing.T) {
 // TestOneFile: a list imported on its own is read by what it holds; a
 // list of label records cannot say which kind it is.
 func TestOneFile(t *testing.T) {
-	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: file(t, "instagram-2020/saved.json")},
-		kittest.Snap{Ext: "json", Data: file(t, "instagram-2023/your_instagram_activity/comments/post_comments_1.json")})
+	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "instagram-2020/saved.json")},
+		kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "instagram-2023/your_instagram_activity/comments/post_comments_1.json")})
 	if c := kittest.Counts(res); c["saved"] != 1 || c["comments"] != 2 || len(res.Errors()) > 0 {
 		t.Errorf("%v %v", c, res.Errors())
 	}
-	res = kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: file(t, "instagram-2025/your_instagram_activity/saved/saved_posts.json")})
+	res = kittest.Merge(t, Decoder, kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "instagram-2025/your_instagram_activity/saved/saved_posts.json")})
 	if errs := kittest.Errors(res); len(errs) != 1 || !strings.Contains(errs[0], "a list of label records does not say whether it holds likes or saved posts: import the whole export") {
 		t.Errorf("%v", errs)
 	}
 }
 
 func TestDetect(t *testing.T) {
-	home := t.TempDir()
-	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
-	os.WriteFile(filepath.Join(home, "Downloads", "instagram-me.myself-2025-06-13-YOudpLi7.zip"), []byte("PK"), 0o644)
-	f := detect(source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }})
+	f := Source.Detect(kittest.Home(t, "Downloads/instagram-me.myself-2025-06-13-YOudpLi7.zip"))
 	if len(f) != 1 || f[0].Name != "instagram" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/instagram-*.zip"`) {
 		t.Errorf("%+v", f)
 	}

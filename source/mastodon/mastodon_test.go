@@ -136,12 +136,7 @@ func TestBaseURLRequired(t *testing.T) {
 }
 
 func TestEndpointKeysAreKindKeys(t *testing.T) {
-	for _, ep := range restParams(&Params{BaseURL: "https://x"}).Endpoints {
-		k, ok := Decoder.Kinds[ep.Name]
-		if !ok || ep.Key != "" && (len(k.Key) != 1 || k.Key[0] != ep.Key) {
-			t.Errorf("endpoint %s: key %q, read defaults %+v", ep.Name, ep.Key, k)
-		}
-	}
+	sourcetest.EndpointKeys(t, restParams(&Params{BaseURL: "https://x"}), Decoder)
 }
 
 func TestConformance(t *testing.T) {

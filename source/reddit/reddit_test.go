@@ -185,12 +185,7 @@ func TestCredentialErrorsArePermanent(t *testing.T) {
 }
 
 func TestEndpointKeysAreKindKeys(t *testing.T) {
-	for _, ep := range restParams(&Params{}).Endpoints {
-		k, ok := Decoder.Kinds[ep.Name]
-		if !ok || ep.Key != "" && (len(k.Key) != 1 || k.Key[0] != ep.Key) {
-			t.Errorf("endpoint %s: key %q, read defaults %+v", ep.Name, ep.Key, k)
-		}
-	}
+	sourcetest.EndpointKeys(t, restParams(&Params{}), Decoder)
 }
 
 func fixture(t testing.TB, name string) []byte {

@@ -1,21 +1,19 @@
 package telegram
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/dal/dectest"
 )
 
 // bigAccount writes a whole-account result.json of chats chats of n
 // messages each, as Telegram Desktop writes it (one-space indentation,
 // date and date_unixtime, text as a string or as entities, text_entities).
-func bigAccount(b *testing.B, chats, n int) (string, int64) {
+func bigAccount(b *testing.B, chats, n int) string {
 	var sb strings.Builder
 	sb.WriteString("{\n \"about\": \"Here is the data you requested.\",\n \"chats\": {\n  \"about\": \"This page lists all chats from this export.\",\n  \"list\": [\n")
 	for c := range chats {
@@ -40,22 +38,7 @@ func bigAccount(b *testing.B, chats, n int) (string, int64) {
 		sb.WriteString("\n    ]\n   }")
 	}
 	sb.WriteString("\n  ]\n }\n}\n")
-	path := filepath.Join(b.TempDir(), "20240301T000000Z.json")
-	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	return path, int64(sb.Len())
-}
-
-func records(b *testing.B, dec *dal.Decoder, path string, spec *dal.Spec) int {
-	n := 0
-	for _, err := range dec.Records(context.Background(), path, spec) {
-		if err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	return n
+	return dectest.WriteSnap(b, b.TempDir(), 0, "json", []byte(sb.String()))
 }
 
 // BenchmarkAccount: 200,000 messages in 20 chats (about 80 MB) through
@@ -63,22 +46,9 @@ func records(b *testing.B, dec *dal.Decoder, path string, spec *dal.Spec) int {
 // "chats.list[].messages"), the bar.
 func BenchmarkAccount(b *testing.B) {
 	const chats, n = 20, 10000
-	path, size := bigAccount(b, chats, n)
-	for _, c := range []struct {
-		name string
-		dec  *dal.Decoder
-		spec *dal.Spec
-	}{
-		{"telegram", Decoder, &dal.Spec{}},
-		{"json", dal.JSON, &dal.Spec{Items: []string{"chats.list[].messages"}}},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			b.SetBytes(size)
-			for b.Loop() {
-				if got := records(b, c.dec, path, c.spec); got != chats*n {
-					b.Fatalf("%d records, want %d", got, chats*n)
-				}
-			}
-		})
-	}
+	path := bigAccount(b, chats, n)
+	b.Run("telegram", func(b *testing.B) { dectest.Bench(b, Decoder, path, chats*n) })
+	b.Run("json", func(b *testing.B) {
+		dectest.BenchSpec(b, dal.JSON, path, &dal.Spec{Items: []string{"chats.list[].messages"}}, chats*n)
+	})
 }

@@ -21,12 +21,12 @@
 package telegram
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"strings"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -45,7 +45,7 @@ var Decoder = &dal.Decoder{
 	},
 }
 
-var reader = &takeoutkit.Reader{Kind: Name, Members: []string{"**/result.json"}, Read: readFile}
+var reader = &takeoutkit.Reader{Kind: Name, Members: []string{"**/result.json"}, Read: takeoutkit.Sniffed(readFile)}
 
 func init() { Decoder.Records = reader.Records }
 
@@ -57,69 +57,47 @@ var Source = &source.Source{
 	Needs:    "a JSON export from Telegram Desktop (Settings, Advanced, Export Telegram data)",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "json"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza: Stanza("~/Downloads/Telegram Desktop/*/result.json",
 		"Telegram Desktop's JSON exports, imported as they are made"),
 }
 
-// Stanza is the config of a source that imports every export found where
-// watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: each result.json is imported once.
-# Export with Telegram Desktop: Settings, Advanced, Export Telegram data
+var downloads = &takeoutkit.Downloads{
+	Name: Name,
+	// where Telegram Desktop puts its exports on Linux (the
+	// distribution's package, Flatpak, Snap) and macOS
+	Dirs: []string{
+		"Downloads/Telegram Desktop",
+		".var/app/org.telegram.desktop/Downloads/Telegram Desktop",
+		"snap/telegram-desktop/current/Downloads/Telegram Desktop",
+	},
+	Files: []string{"ChatExport_*/result.json", "DataExport_*/result.json"}, Watch: "*/result.json",
+	What: "Telegram Desktop exports",
+	Each: "each result.json is imported once.",
+	Help: `# Export with Telegram Desktop: Settings, Advanced, Export Telegram data
 # (or a chat's menu, Export chat history), format "Machine-readable JSON".
 # Telegram writes times in this computer's zone as well as exactly; old
 # exports only in the zone: name it if it is not UTC.
-[sources.NAME]
-exporter = %q
-watch = %q
-schedule = "every 1h"
-# time_zone = "Europe/Berlin"
-`, comment, Name, watch)
+`,
+	Tail: "# time_zone = \"Europe/Berlin\"\n",
 }
 
-// exportDirs are where Telegram Desktop puts its exports on Linux (the
-// distribution's package, Flatpak, Snap) and macOS.
-var exportDirs = []string{
-	"Downloads/Telegram Desktop",
-	".var/app/org.telegram.desktop/Downloads/Telegram Desktop",
-	"snap/telegram-desktop/current/Downloads/Telegram Desktop",
-}
-
-func detect(env source.Env) []source.Found {
-	var out []source.Found
-	for _, d := range exportDirs {
-		found := source.Glob(env.Home, d+"/ChatExport_*/result.json", d+"/DataExport_*/result.json")
-		if len(found) == 0 {
-			continue
-		}
-		comment := fmt.Sprintf("Telegram Desktop exports in ~/%s (%d found)", d, len(found))
-		out = append(out, source.Found{Name: source.Number(Name, len(out)), Comment: comment,
-			Stanza: Stanza("~/"+d+"/*/result.json", comment)})
-	}
-	return out
-}
+// Stanza is the config of a source that imports every export found where
+// watch names.
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // readFile reads one result.json.
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
-		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
+func readFile(ctx context.Context, br *bufio.Reader, h takeoutkit.Head, name string, spec *dal.Spec, whole bool, yield func(dal.Record, error) bool) {
+	if h.Type != '{' || !(h.Has("messages") || h.Has("chats") || h.Has("personal_information") || h.Has("about")) {
+		if whole {
+			yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a Telegram Desktop export (result.json, "Machine-readable JSON")`))
 		}
-		if h.Type != '{' || !(h.Has("messages") || h.Has("chats") || h.Has("personal_information") || h.Has("about")) {
-			if whole {
-				yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a Telegram Desktop export (result.json, "Machine-readable JSON")`))
-			}
-			return
-		}
-		w := &walker{dec: json.NewDecoder(&escapes{r: dal.WithContext(ctx, br)}), name: name, yield: yield}
-		w.dec.UseNumber()
-		if err := w.document(); err != nil && !w.stopped {
-			yield(dal.Record{}, w.fail(err))
-		}
+		return
+	}
+	w := &walker{dec: json.NewDecoder(&escapes{r: dal.WithContext(ctx, br)}), name: name, yield: yield}
+	w.dec.UseNumber()
+	if err := w.document(); err != nil && !w.stopped {
+		yield(dal.Record{}, w.fail(err))
 	}
 }
 

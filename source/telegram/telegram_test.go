@@ -3,8 +3,6 @@ package telegram
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,36 +10,20 @@ import (
 
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/dal/dectest"
-	"github.com/hoard-dev/hoard/source"
+	"github.com/hoard-dev/hoard/internal/archivetest"
 	"github.com/hoard-dev/hoard/source/internal/takeoutkit/kittest"
 )
 
-func file(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestConformance(t *testing.T) {
-	for _, c := range []struct {
-		name, ext string
-		sample    func(testing.TB) []byte
-	}{
-		{"chat", "json", func(t testing.TB) []byte { return file(t, "ChatExport_2021-06-01/result.json") }},
-		{"account", "json", func(t testing.TB) []byte { return file(t, "DataExport_2024-03-01/result.json") }},
+	kittest.Conformance(t, Decoder, []kittest.Sample{
+		{Name: "chat", Ext: "json", Data: kittest.TestdataOf("ChatExport_2021-06-01/result.json")},
+		{Name: "account", Ext: "json", Data: kittest.TestdataOf("DataExport_2024-03-01/result.json")},
 		// a folder stored by hoard import: a tar with the photos beside
-		{"folder", "tar", func(t testing.TB) []byte {
-			return kittest.Tgz(t, append(kittest.Prefix("ChatExport_2021-06-01", kittest.Tree(t, "testdata/ChatExport_2021-06-01", nil)),
-				kittest.File{Name: "ChatExport_2021-06-01/photos/photo_1@01-05-2021_14-00-00.jpg", Data: []byte("\xff\xd8\xff\xe0 not really a jpeg")}))
+		{Name: "folder", Ext: "tar", Data: func(t testing.TB) []byte {
+			return archivetest.Tgz(t, append(archivetest.Prefix("ChatExport_2021-06-01", archivetest.Tree(t, "testdata/ChatExport_2021-06-01", nil)),
+				archivetest.File{Name: "ChatExport_2021-06-01/photos/photo_1@01-05-2021_14-00-00.jpg", Data: []byte("\xff\xd8\xff\xe0 not really a jpeg")}))
 		}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: c.ext, Golden: "testdata/golden/" + c.name + ".golden", Sample: c.sample})
-		})
-	}
+	})
 }
 
 func read(t *testing.T, zone string, snaps ...kittest.Snap) *dal.Result {
@@ -61,9 +43,9 @@ func read(t *testing.T, zone string, snaps ...kittest.Snap) *dal.Result {
 // messages (a chat without a name), channels and chats left are read.
 func TestExports(t *testing.T) {
 	res := read(t, "Europe/Berlin",
-		kittest.Snap{Ext: "json", Data: file(t, "ChatExport_2020-03-28/result.json")},
-		kittest.Snap{Ext: "json", Data: file(t, "ChatExport_2021-06-01/result.json")},
-		kittest.Snap{Ext: "json", Data: file(t, "DataExport_2024-03-01/result.json")})
+		kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "ChatExport_2020-03-28/result.json")},
+		kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "ChatExport_2021-06-01/result.json")},
+		kittest.Snap{Ext: "json", Data: kittest.Testdata(t, "DataExport_2024-03-01/result.json")})
 	got := kittest.Lines(res, "")
 	want := []string{
 		"messages | [42424242,7] | 2019-01-01T00:00:00Z | Old flat share | Who took my cheese?",
@@ -128,7 +110,7 @@ func readAll(r interface{ Read([]byte) (int, error) }) ([]byte, error) {
 // TestTruncated: an export cut short keeps the messages before the cut
 // and says where it ends.
 func TestTruncated(t *testing.T) {
-	data := file(t, "DataExport_2024-03-01/result.json")
+	data := kittest.Testdata(t, "DataExport_2024-03-01/result.json")
 	cut := data[:bytes.Index(data, []byte("Rule 2"))]
 	var n int
 	var errs []string
@@ -147,14 +129,7 @@ func TestTruncated(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	home := t.TempDir()
-	env := source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }}
-	for _, d := range []string{"ChatExport_2021-06-01", "DataExport_2024-03-01"} {
-		p := filepath.Join(home, "Downloads", "Telegram Desktop", d)
-		os.MkdirAll(p, 0o755)
-		os.WriteFile(filepath.Join(p, "result.json"), []byte("{}"), 0o644)
-	}
-	f := detect(env)
+	f := Source.Detect(kittest.Home(t, "Downloads/Telegram Desktop/ChatExport_2021-06-01/result.json", "Downloads/Telegram Desktop/DataExport_2024-03-01/result.json"))
 	if len(f) != 1 || f[0].Name != "telegram" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/Telegram Desktop/*/result.json"`) || !strings.Contains(f[0].Comment, "(2 found)") {
 		t.Errorf("%+v", f)
 	}

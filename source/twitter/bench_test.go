@@ -1,21 +1,19 @@
 package twitter
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hoard-dev/hoard/dal"
+	"github.com/hoard-dev/hoard/dal/dectest"
 )
 
 // bigTweets writes a data/tweets.js of n tweets as the archive has
 // written it since 2020 (the window.YTD prefix, each tweet wrapped in
 // {"tweet": ...}, Twitter's "key" : value printer).
-func bigTweets(b *testing.B, n int) (string, int64) {
+func bigTweets(b *testing.B, n int) string {
 	var sb strings.Builder
 	sb.WriteString("window.YTD.tweets.part0 = [ ")
 	for i := range n {
@@ -27,22 +25,7 @@ func bigTweets(b *testing.B, n int) (string, int64) {
 			id, i%100, id, id, time.Unix(1500000000+int64(i)*600, 0).UTC().Format(time.RubyDate), i)
 	}
 	sb.WriteString(" ]")
-	path := filepath.Join(b.TempDir(), "20240101T000000Z.js")
-	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	return path, int64(sb.Len())
-}
-
-func records(b *testing.B, dec *dal.Decoder, path string, spec *dal.Spec) int {
-	n := 0
-	for _, err := range dec.Records(context.Background(), path, spec) {
-		if err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	return n
+	return dectest.WriteSnap(b, b.TempDir(), 0, "js", []byte(sb.String()))
 }
 
 // BenchmarkTweets: 100,000 tweets (about 80 MB) through the decoder, and
@@ -50,18 +33,7 @@ func records(b *testing.B, dec *dal.Decoder, path string, spec *dal.Spec) int {
 // the bar.
 func BenchmarkTweets(b *testing.B) {
 	const n = 100000
-	path, size := bigTweets(b, n)
-	for _, c := range []struct {
-		name string
-		dec  *dal.Decoder
-	}{{"twitter", Decoder}, {"json", dal.JSON}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.SetBytes(size)
-			for b.Loop() {
-				if got := records(b, c.dec, path, &dal.Spec{}); got != n {
-					b.Fatalf("%d records, want %d", got, n)
-				}
-			}
-		})
-	}
+	path := bigTweets(b, n)
+	b.Run("twitter", func(b *testing.B) { dectest.Bench(b, Decoder, path, n) })
+	b.Run("json", func(b *testing.B) { dectest.Bench(b, dal.JSON, path, n) })
 }

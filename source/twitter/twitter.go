@@ -25,10 +25,9 @@
 package twitter
 
 import (
+	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"iter"
 	"strings"
 
 	"github.com/hoard-dev/hoard/dal"
@@ -49,7 +48,7 @@ var Decoder = &dal.Decoder{
 	},
 }
 
-var reader = &takeoutkit.Reader{Kind: Name, Members: []string{"**/*.js"}, Read: readFile}
+var reader = &takeoutkit.Reader{Kind: Name, Members: []string{"**/*.js"}, Read: takeoutkit.Sniffed(readFile)}
 
 func init() { Decoder.Records = reader.Records }
 
@@ -61,31 +60,22 @@ var Source = &source.Source{
 	Needs:    "the archive X mails you a link to (x.com/settings/download_your_data)",
 	Decoder:  Decoder,
 	Exporter: source.FileKind(Name, "zip"),
-	Detect:   detect,
+	Detect:   downloads.Detect,
 	Stanza:   Stanza("~/Downloads/twitter-*.zip", "X (Twitter) archives, imported as they are downloaded"),
+}
+
+var downloads = &takeoutkit.Downloads{
+	Name: Name, Dirs: []string{"Downloads"}, Files: []string{"twitter-*.zip"}, Watch: "twitter-*.zip",
+	What: "X (Twitter) archives",
+	Each: "each is imported once and read in place.",
+	Help: `# Request one at https://x.com/settings/download_your_data (Settings, Your
+# account, Download an archive of your data).
+`,
 }
 
 // Stanza is the config of a source that imports every archive downloaded
 // to the place watch names.
-func Stanza(watch, comment string) string {
-	return fmt.Sprintf(`# %s: each is imported once and read in place.
-# Request one at https://x.com/settings/download_your_data (Settings, Your
-# account, Download an archive of your data).
-[sources.NAME]
-exporter = %q
-watch = %q
-schedule = "every 1h"
-`, comment, Name, watch)
-}
-
-func detect(env source.Env) []source.Found {
-	found := source.Glob(env.Home, "Downloads/twitter-*.zip")
-	if len(found) == 0 {
-		return nil
-	}
-	comment := fmt.Sprintf("X (Twitter) archives in ~/Downloads (%d found)", len(found))
-	return []source.Found{{Name: Name, Comment: comment, Stanza: Stanza("~/Downloads/twitter-*.zip", comment)}}
-}
+func Stanza(watch, comment string) string { return downloads.Stanza(watch, comment) }
 
 // dataName returns the name a data file assigns to ("tweets" for
 // "window.YTD.tweets.part0"), or "".
@@ -99,50 +89,42 @@ func dataName(js string) string {
 }
 
 // readFile reads one data file of an archive.
-func readFile(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
-	return func(yield func(dal.Record, error) bool) {
-		br := takeoutkit.NewReader(r)
-		h, err := takeoutkit.Sniff(br)
+func readFile(ctx context.Context, br *bufio.Reader, h takeoutkit.Head, name string, spec *dal.Spec, whole bool, yield func(dal.Record, error) bool) {
+	var each func(raw []byte, yield func(dal.Record, error) bool) bool
+	switch dataName(h.JS) {
+	case "tweet", "tweets", "deleted_tweet", "deleted_tweets":
+		each = func(raw []byte, yield func(dal.Record, error) bool) bool {
+			return yieldObject(name, "tweets", takeoutkit.Unwrap(raw, "tweet"), yield)
+		}
+	case "like":
+		each = func(raw []byte, yield func(dal.Record, error) bool) bool {
+			return yieldObject(name, "likes", takeoutkit.Unwrap(raw, "like"), yield)
+		}
+	case "direct_message", "direct_messages", "direct_message_group", "direct_messages_group":
+		each = func(raw []byte, yield func(dal.Record, error) bool) bool { return conversation(name, raw, yield) }
+	default:
+		if whole {
+			yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a data file of an X (Twitter) archive ("window.YTD.tweets.part0 = [...]", likes, direct messages)`))
+		}
+		return
+	}
+	sub := &dal.Spec{Source: spec.Source, MaxItemSize: spec.MaxItemSize}
+	for rec, err := range dal.JSON.Stream(ctx, br, name, sub) {
 		if err != nil {
-			yield(dal.Record{}, takeoutkit.ReadError(name, "", err))
-			return
-		}
-		var each func(raw []byte, yield func(dal.Record, error) bool) bool
-		switch dataName(h.JS) {
-		case "tweet", "tweets", "deleted_tweet", "deleted_tweets":
-			each = func(raw []byte, yield func(dal.Record, error) bool) bool {
-				return yieldObject(name, "tweets", takeoutkit.Unwrap(raw, "tweet"), yield)
-			}
-		case "like":
-			each = func(raw []byte, yield func(dal.Record, error) bool) bool {
-				return yieldObject(name, "likes", takeoutkit.Unwrap(raw, "like"), yield)
-			}
-		case "direct_message", "direct_messages", "direct_message_group", "direct_messages_group":
-			each = func(raw []byte, yield func(dal.Record, error) bool) bool { return conversation(name, raw, yield) }
-		default:
-			if whole {
-				yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a data file of an X (Twitter) archive ("window.YTD.tweets.part0 = [...]", likes, direct messages)`))
-			}
-			return
-		}
-		sub := &dal.Spec{Source: spec.Source, MaxItemSize: spec.MaxItemSize}
-		for rec, err := range dal.JSON.Stream(ctx, br, name, sub) {
-			if err != nil {
-				if !yield(dal.Record{}, err) {
-					return
-				}
-				continue
-			}
-			raw := rec.Raw
-			if !takeoutkit.IsObject(raw) {
-				if !yield(dal.Record{}, takeoutkit.ReadError(name, "", takeoutkit.ErrNotObject)) {
-					return
-				}
-				continue
-			}
-			if !each(raw, yield) {
+			if !yield(dal.Record{}, err) {
 				return
 			}
+			continue
+		}
+		raw := rec.Raw
+		if !takeoutkit.IsObject(raw) {
+			if !yield(dal.Record{}, takeoutkit.ReadError(name, "", takeoutkit.ErrNotObject)) {
+				return
+			}
+			continue
+		}
+		if !each(raw, yield) {
+			return
 		}
 	}
 }

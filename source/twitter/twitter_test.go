@@ -1,43 +1,19 @@
 package twitter
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/hoard-dev/hoard/dal/dectest"
-	"github.com/hoard-dev/hoard/source"
 	"github.com/hoard-dev/hoard/source/internal/takeoutkit/kittest"
 )
 
-func archive(t testing.TB, dir string) []byte {
-	return kittest.Zip(t, kittest.Tree(t, filepath.Join("testdata", dir), nil))
-}
-
-func file(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestConformance(t *testing.T) {
-	for _, c := range []struct {
-		name, ext string
-		sample    func(testing.TB) []byte
-	}{
-		{"archive-2019", "zip", func(t testing.TB) []byte { return archive(t, "archive-2019") }},
-		{"tweets", "js", func(t testing.TB) []byte { return file(t, "archive-2024/data/tweets.js") }},
-		{"direct-messages", "js", func(t testing.TB) []byte { return file(t, "archive-2024/data/direct-messages.js") }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			dectest.Run(t, dectest.Case{Decoder: Decoder, Ext: c.ext, Golden: "testdata/golden/" + c.name + ".golden", Sample: c.sample})
-		})
-	}
+	kittest.Conformance(t, Decoder, []kittest.Sample{
+		{Name: "archive-2019", Ext: "zip", Data: kittest.ArchiveOf("archive-2019")},
+		{Name: "tweets", Ext: "js", Data: kittest.TestdataOf("archive-2024/data/tweets.js")},
+		{Name: "direct-messages", Ext: "js", Data: kittest.TestdataOf("archive-2024/data/direct-messages.js")},
+	})
 }
 
 // TestArchives: an archive of 2019 (files at the top, tweets unwrapped,
@@ -46,7 +22,7 @@ func TestConformance(t *testing.T) {
 // tweet, like or message in both is one item in its newest version,
 // with exact UTC times; the file cut short is named.
 func TestArchives(t *testing.T) {
-	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "zip", Data: archive(t, "archive-2019")}, kittest.Snap{Ext: "zip", Data: archive(t, "archive-2024")})
+	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "archive-2019")}, kittest.Snap{Ext: "zip", Data: kittest.Archive(t, "archive-2024")})
 	got := kittest.Lines(res, "")
 	want := []string{
 		// likes have no time: first, in the order first seen
@@ -96,7 +72,7 @@ func TestArchives(t *testing.T) {
 // TestGroupMessages: a group conversation's messages, without the
 // events that are not messages.
 func TestGroupMessages(t *testing.T) {
-	data := file(t, "archive-2024/data/direct-messages-group.js")
+	data := kittest.Testdata(t, "archive-2024/data/direct-messages-group.js")
 	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "js", Data: []byte(string(data) + `"Thanks!","mediaUrls":[],"senderId":"123456789","id":"1600000000000000900","createdAt":"2022-09-13T12:29:30.250Z"}}]}}]`)})
 	got := kittest.Lines(res, "")
 	want := []string{
@@ -112,18 +88,14 @@ func TestGroupMessages(t *testing.T) {
 // whole snapshot, and skipped in an archive (account.js, the viewer's
 // JavaScript).
 func TestOtherFiles(t *testing.T) {
-	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "js", Data: file(t, "archive-2024/data/account.js")})
+	res := kittest.Merge(t, Decoder, kittest.Snap{Ext: "js", Data: kittest.Testdata(t, "archive-2024/data/account.js")})
 	if errs := kittest.Errors(res); len(errs) != 1 || !strings.Contains(errs[0], `not a data file of an X (Twitter) archive`) {
 		t.Errorf("account.js: %v", errs)
 	}
 }
 
 func TestDetect(t *testing.T) {
-	home := t.TempDir()
-	env := source.Env{Home: home, GOOS: "linux", Getenv: func(string) string { return "" }}
-	os.MkdirAll(filepath.Join(home, "Downloads"), 0o755)
-	os.WriteFile(filepath.Join(home, "Downloads", "twitter-2024-03-01-0123456789abcdef.zip"), []byte("PK"), 0o644)
-	f := detect(env)
+	f := Source.Detect(kittest.Home(t, "Downloads/twitter-2024-03-01-0123456789abcdef.zip"))
 	if len(f) != 1 || f[0].Name != "twitter" || !strings.Contains(f[0].Stanza, `watch = "~/Downloads/twitter-*.zip"`) {
 		t.Errorf("%+v", f)
 	}

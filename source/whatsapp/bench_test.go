@@ -9,7 +9,7 @@ import (
 // BenchmarkDecode reads a msgstore.db of 200,000 messages in 400 chats,
 // one in ten with media (the current schema, with jid_map).
 func BenchmarkDecode(b *testing.B) {
-	db := dectest.SQLite(b, string(mustRead(b, "msgstore-2024")),
+	db := dectest.SQLiteScript(b, "testdata/msgstore-2024.sql",
 		`INSERT INTO jid (user, server, agent, device, type, raw_string)
 		 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 399)
 		 SELECT '4915200' || i, 's.whatsapp.net', 0, 0, 0, '4915200' || i || '@s.whatsapp.net' FROM n`,

@@ -14,12 +14,7 @@ import (
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	return dectest.SQLite(t, string(mustRead(t, name)))
-}
-
-func mustRead(t testing.TB, name string) []byte {
-	t.Helper()
-	return dectest.ReadFile(t, filepath.Join("testdata", name+".sql"))
+	return dectest.SQLiteScript(t, filepath.Join("testdata", name+".sql"))
 }
 
 var generations = []string{"msgstore-2017", "msgstore-2020", "msgstore-2024"}

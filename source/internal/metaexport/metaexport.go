@@ -90,6 +90,20 @@ func ReadThread(ctx context.Context, r io.Reader, name, kind string, limit int64
 	}
 }
 
+// ReadFunc returns how a Meta export's files are read: a file's kind is
+// told by its name in the archive (byName, "" when it does not tell), else
+// by what it holds (byHead), and read reads it as that kind ("" for a
+// file of neither).
+func ReadFunc(byName func(spec *dal.Spec) string, byHead func(h takeoutkit.Head) string, read func(ctx context.Context, br *bufio.Reader, name string, spec *dal.Spec, kind string, h takeoutkit.Head, whole bool, yield func(dal.Record, error) bool)) takeoutkit.ReadFunc {
+	return takeoutkit.Sniffed(func(ctx context.Context, br *bufio.Reader, h takeoutkit.Head, name string, spec *dal.Spec, whole bool, yield func(dal.Record, error) bool) {
+		kind := byName(spec)
+		if kind == "" {
+			kind = byHead(h)
+		}
+		read(ctx, br, name, spec, kind, h, whole, yield)
+	})
+}
+
 // ListPath returns where the items of a list document are: "" for a
 // top-level array, else the first of the names among the document's
 // members (Meta renamed them over the years: comments, comments_v2), or

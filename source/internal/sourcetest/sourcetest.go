@@ -18,6 +18,7 @@ import (
 	"github.com/hoard-dev/hoard/clock"
 	"github.com/hoard-dev/hoard/dal"
 	"github.com/hoard-dev/hoard/export"
+	"github.com/hoard-dev/hoard/internal/exporter/rest"
 	"github.com/hoard-dev/hoard/secret"
 	"github.com/hoard-dev/hoard/snapshot"
 )
@@ -166,6 +167,23 @@ func Unique(t testing.TB, items map[string][]dal.Item) {
 				t.Errorf("%s: key %s twice", kind, it.Key)
 			}
 			seen[it.Key] = true
+		}
+	}
+}
+
+// EndpointKeys checks that every endpoint of p has read defaults in dec,
+// and that an endpoint's key is its kind's one key, so that in-run dedupe
+// and reading back agree.
+func EndpointKeys(t testing.TB, p *rest.Params, dec *dal.Decoder) {
+	t.Helper()
+	for _, ep := range p.Endpoints {
+		k, ok := dec.Kinds[ep.Name]
+		if !ok {
+			t.Errorf("endpoint %s has no read defaults", ep.Name)
+			continue
+		}
+		if ep.Key != "" && (len(k.Key) != 1 || k.Key[0] != ep.Key) {
+			t.Errorf("endpoint %s: key %q, kind key %v", ep.Name, ep.Key, k.Key)
 		}
 	}
 }

@@ -59,6 +59,27 @@ func IsArchive(head []byte) bool {
 // files no source reads). Its records carry their own kinds.
 type ReadFunc func(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error]
 
+// SniffedFunc reads one file of an export (see ReadFunc) through br,
+// whose head Sniff has looked at (h), yielding its records.
+type SniffedFunc func(ctx context.Context, br *bufio.Reader, h Head, name string, spec *dal.Spec, whole bool, yield func(dal.Record, error) bool)
+
+// Sniffed returns the ReadFunc that looks at the head of each file and
+// reads it with read; a file whose head cannot be read is an error naming
+// it.
+func Sniffed(read SniffedFunc) ReadFunc {
+	return func(ctx context.Context, r io.Reader, name string, spec *dal.Spec, whole bool) iter.Seq2[dal.Record, error] {
+		return func(yield func(dal.Record, error) bool) {
+			br := NewReader(r)
+			h, err := Sniff(br)
+			if err != nil {
+				yield(dal.Record{}, ReadError(name, "", err))
+				return
+			}
+			read(ctx, br, h, name, spec, whole, yield)
+		}
+	}
+}
+
 // Reader is a source's way of reading its snapshots.
 type Reader struct {
 	// Kind names the read settings under which archive members are read
