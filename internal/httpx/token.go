@@ -39,18 +39,19 @@ func (t *AccessToken) Get() string {
 }
 
 // Apply sets "Authorization: Bearer <token>" on req, renewing the token
-// first when there is none or it has expired by now.
+// first when there is none or it has expired by now. Requests that find
+// it expired together wait for one renewal.
 func (t *AccessToken) Apply(req *http.Request, now time.Time, renew RenewFunc) error {
 	t.mu.Lock()
-	tok, exp := t.token, t.expiry
-	t.mu.Unlock()
-	if tok == "" || !exp.IsZero() && !now.Before(exp) {
-		if err := t.Renew(req.Context(), renew); err != nil {
+	defer t.mu.Unlock()
+	if t.token == "" || !t.expiry.IsZero() && !now.Before(t.expiry) {
+		tok, exp, err := renew(req.Context())
+		if err != nil {
 			return err
 		}
-		tok = t.Get()
+		t.token, t.expiry = tok, exp
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Authorization", "Bearer "+t.token)
 	return nil
 }
 

@@ -140,3 +140,38 @@ func TestExpiresIn(t *testing.T) {
 		}
 	}
 }
+
+// Requests that find no token at the same moment wait for one renewal
+// instead of each renewing (a rotating refresh token spent once).
+func TestAccessTokenConcurrentApplyRenewsOnce(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	r := &renewer{life: time.Hour, now: t0}
+	// a renewal slow enough that every request arrives during the first
+	slow := func(ctx context.Context) (string, time.Time, error) {
+		time.Sleep(20 * time.Millisecond)
+		return r.renew(ctx)
+	}
+	var tok AccessToken
+	var wg sync.WaitGroup
+	got := make([]string, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodGet, "http://api.test/", nil)
+			if err := tok.Apply(req, t0, slow); err != nil {
+				t.Error(err)
+			}
+			got[i] = req.Header.Get("Authorization")
+		}()
+	}
+	wg.Wait()
+	if r.n != 1 {
+		t.Fatalf("%d renewals for 8 requests without a token, want 1", r.n)
+	}
+	for i, h := range got {
+		if h != "Bearer tok-1" {
+			t.Fatalf("request %d sent %q, want Bearer tok-1", i, h)
+		}
+	}
+}
