@@ -281,11 +281,19 @@ func e7(v []byte) string {
 	if !ok || err != nil {
 		return ""
 	}
-	sign := ""
+	u := uint64(n)
+	var b [32]byte
+	out := b[:0]
 	if n < 0 {
-		sign, n = "-", -n
+		out, u = append(out, '-'), -u // -u: the magnitude, math.MinInt64's too
 	}
-	return fmt.Sprintf("%s%d.%07d", sign, n/10000000, n%10000000)
+	out = strconv.AppendUint(out, u/1e7, 10)
+	var frac [8]byte // ".0000000"
+	frac[0] = '.'
+	for i, f := 7, u%1e7; i > 0; i, f = i-1, f/10 {
+		frac[i] = byte('0' + f%10)
+	}
+	return string(append(out, frac[:]...))
 }
 
 // eitherTime reads a time written as NAME (RFC 3339; iso is its value)

@@ -266,3 +266,19 @@ func TestLargeFiles(t *testing.T) {
 		t.Errorf("%v %v", c, res.Errors())
 	}
 }
+
+// TestE7Bounds: zero, whole degrees and the ends of int64 (whose
+// magnitude does not fit a negated int64).
+func TestE7Bounds(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"0", "0.0000000"},
+		{"-10000000", "-1.0000000"},
+		{"-9223372036854775808", "-922337203685.4775808"},
+		{"9223372036854775807", "922337203685.4775807"},
+		{"null", ""},
+	} {
+		if got := e7([]byte(c.in)); got != c.want {
+			t.Errorf("e7(%s) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
