@@ -7,7 +7,7 @@
 //     snapshots of the same bytes, and through the decoder's Stream (which
 //     reads archive members) when it has one;
 //   - they match a golden file, so that a change of output comes with a
-//     new Decoder.Version (go test -update rewrites the file);
+//     new Decoder.Version (go test -dectest.update rewrites the file);
 //   - the decoder stops when its consumer stops, and once its context is
 //     cancelled (yielding the context's error);
 //   - garbage and truncated input never panic, and every error names the
@@ -34,7 +34,10 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
-var update = flag.Bool("update", false, "rewrite golden files of decoder conformance tests")
+// update is -dectest.update, named like the testing package's own flags
+// (-test.run) so that it never collides with a flag of the test binary
+// that imports this package (a test's own -update, say).
+var update = flag.Bool("dectest.update", false, "rewrite golden files of decoder conformance tests")
 
 // Case is one decoder under test.
 type Case struct {
@@ -104,15 +107,15 @@ func golden(t *testing.T, c Case, got Read) {
 	}
 	want, err := os.ReadFile(c.Golden)
 	if err != nil {
-		t.Fatalf("%v (create it with go test -run %s -update)", err, t.Name())
+		t.Fatalf("%v (create it with go test -run %s -dectest.update)", err, t.Name())
 	}
 	head, _, _ := strings.Cut(string(want), "\n")
 	switch {
 	case string(want) == text:
 	case head != fmt.Sprintf("decoder %s version %d", c.Decoder.Name, c.Decoder.Version):
-		t.Errorf("%s is for %q; the decoder is version %d: check the records, then go test -update", c.Golden, head, c.Decoder.Version)
+		t.Errorf("%s is for %q; the decoder is version %d: check the records, then go test -dectest.update", c.Golden, head, c.Decoder.Version)
 	default:
-		t.Errorf("the records differ from %s although Version is still %d: bump Decoder.Version (caches must be rebuilt), then go test -update\ngot:\n%s", c.Golden, c.Decoder.Version, got)
+		t.Errorf("the records differ from %s although Version is still %d: bump Decoder.Version (caches must be rebuilt), then go test -dectest.update\ngot:\n%s", c.Golden, c.Decoder.Version, got)
 	}
 }
 
