@@ -57,7 +57,7 @@ var activityKey = []string{"header", "title", "hoard.second"}
 // Decoder reads Takeout snapshots: a whole takeout (zip or tar, as
 // Google made it or as hoard import stored a folder), or one file of it.
 var Decoder = &dal.Decoder{
-	Name: Name, Version: 1,
+	Name: Name, Version: 2,
 	Kinds: map[string]dal.KindSpec{
 		"activity":       {Key: activityKey, Time: "time", Title: "title", URL: "titleUrl", Text: "subtitles.0.name"},
 		"youtube_watch":  {Key: activityKey, Time: "time", Title: "title", URL: "titleUrl", Text: "subtitles.0.name"},

@@ -42,6 +42,10 @@ var zoneOffsets = map[string]int{
 	"BRT": -180, "ART": -180, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "PHT": 480, "WIB": 420,
 	"AEST": 600, "AEDT": 660, "ACST": 570, "ACDT": 630, "AWST": 480, "NZST": 720, "NZDT": 780, "SAST": 120,
 	"HNE": -300, "HAE": -240, "HNC": -360, "HAC": -300, "HNP": -480, "HAP": -420, // French Canadian
+	"WEZ": 0, "WESZ": 60, // German, Western European
+	// the short names CLDR's English locales of Africa and Asia write
+	// (en_KE, en_ZA, en_NG, en_MY, en_PK, en_GU)
+	"EAT": 180, "CAT": 120, "WAT": 60, "MYT": 480, "PKT": 300, "ChST": 600,
 }
 
 // monthNames are month abbreviations and names, lower case, without a
