@@ -47,7 +47,7 @@ import (
 // Decoder yields one record per clipping, of kind highlights, notes,
 // bookmarks or clips.
 var Decoder = &dal.Decoder{
-	Name: "kindle", Version: 1,
+	Name: "kindle", Version: 2,
 	Kinds: map[string]dal.KindSpec{
 		"highlights": {Key: []string{"id"}, Time: "added", Title: "book", Text: "text"},
 		"notes":      {Key: []string{"id"}, Time: "added", Title: "book", Text: "text"},
@@ -181,7 +181,8 @@ func parse(lines []string) (dal.Record, error) {
 	}
 	title := strings.TrimSpace(strings.TrimPrefix(lines[0], "\ufeff"))
 	meta := strings.TrimSpace(lines[1])
-	if !strings.HasPrefix(meta, "-") {
+	dash, ok := detailsDash(meta)
+	if !ok {
 		return dal.Record{}, fmt.Errorf("the clipping of %q: its second line %q is not the details line (\"- Your Highlight ... | Added on ...\")", title, meta)
 	}
 	body := lines[2:]
@@ -196,7 +197,7 @@ func parse(lines []string) (dal.Record, error) {
 	sum := sha256.Sum256([]byte(title + "\n" + meta + "\n" + c.text))
 	c.id = hex.EncodeToString(sum[:8])
 
-	parts := strings.Split(strings.TrimSpace(strings.TrimPrefix(meta, "-")), "|")
+	parts := strings.Split(strings.TrimSpace(strings.TrimPrefix(meta, dash)), "|")
 	when := strings.TrimSpace(parts[len(parts)-1])
 	details := parts[:len(parts)-1]
 	if len(parts) == 1 { // no time: everything is details
@@ -238,6 +239,18 @@ func (c clipping) json() []byte {
 	return append(b, '}')
 }
 
+// detailsDash returns the dash a details line starts with: "-", or the
+// en dash of Russian Kindles ("– Ваш выделенный отрывок на странице 8 |
+// ..."). ok is false when the line starts with neither.
+func detailsDash(meta string) (dash string, ok bool) {
+	for _, d := range []string{"-", "–"} {
+		if strings.HasPrefix(meta, d) {
+			return d, true
+		}
+	}
+	return "", false
+}
+
 // blank reports whether s is only spaces and byte order marks.
 func blank(s string) bool { return strings.TrimSpace(strings.ReplaceAll(s, "\ufeff", "")) == "" }
 
@@ -276,7 +289,7 @@ var kindWords = []struct {
 }{
 	{"bookmark", []string{"bookmark", "lesezeichen", "signet", "marcador", "segnalibro", "bladwijzer", "ブックマーク", "书签", "закладка"}},
 	{"clip", []string{"clip", "ausschnitt", "extrait", "recorte", "ritaglio", "knipsel", "クリップ", "剪贴", "вырезка"}},
-	{"highlight", []string{"highlight", "markierung", "surlignement", "surlignage", "subrayado", "evidenziazione", "destaque", "markering", "ハイライト", "标注", "выделение"}},
+	{"highlight", []string{"highlight", "markierung", "surlignement", "surlignage", "subrayado", "evidenziazione", "destaque", "markering", "ハイライト", "标注", "выделен"}}, // выделение, выделенный отрывок
 	{"note", []string{"note", "notiz", "nota", "notitie", "メモ", "笔记", "заметка"}},
 }
 
@@ -293,9 +306,9 @@ func kindOf(details []string) string {
 }
 
 var (
-	locationWords = []string{"location", "loc.", "position", "emplacement", "posición", "posizione", "posição", "locatie", "位置", "позиция"}
-	pageWords     = []string{"page", "seite", "página", "pagina", "ページ", "页", "страница", "стр."}
-	numberRange   = regexp.MustCompile(`[0-9]+(?:\s*-\s*[0-9]+)?`)
+	locationWords = []string{"location", "loc.", "position", "emplacement", "posición", "posizione", "posição", "locatie", "位置", "позиция", "место"}
+	pageWords     = []string{"page", "seite", "página", "pagina", "ページ", "页", "страниц", "стр."} // страница, на странице
+	numberRange   = regexp.MustCompile(`[0-9]+(?:\s*[-–]\s*[0-9]+)?`) // Russian Kindles write 243–245
 	romanPage     = regexp.MustCompile(`(?i)\b[ivxlcdm]+\b`)
 )
 
@@ -309,7 +322,7 @@ func positions(details []string) (page, location string) {
 		case containsAny(l, locationWords) && location == "":
 			i := indexAny(l, locationWords)
 			if m := numberRange.FindString(d[i:]); m != "" {
-				location = strings.ReplaceAll(m, " ", "")
+				location = strings.NewReplacer(" ", "", "–", "-").Replace(m)
 			}
 			// "Ihre Notiz auf Seite 12 | bei Position 183": a page may
 			// come first in the same part.
@@ -325,7 +338,7 @@ func positions(details []string) (page, location string) {
 
 func pageNumber(s string) string {
 	if m := numberRange.FindString(s); m != "" {
-		return strings.ReplaceAll(m, " ", "")
+		return strings.NewReplacer(" ", "", "–", "-").Replace(m)
 	}
 	l := strings.ToLower(s)
 	for _, w := range pageWords {

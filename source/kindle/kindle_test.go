@@ -103,6 +103,37 @@ func TestEveryLanguage(t *testing.T) {
 	}
 }
 
+// TestRussian: Russian Kindles start the details line with an en dash
+// and write location ranges with one ("– Ваш выделенный отрывок на
+// странице 8 | Место 243–245 | Добавлено: пятница, 26 февраля 2016 г. в
+// 11:00:57", the form of a real file's highlight).
+func TestRussian(t *testing.T) {
+	in := "\ufeffМастер и Маргарита (Булгаков, Михаил)\r\n" +
+		"– Ваш выделенный отрывок на странице 8 | Место 243–245 | Добавлено: пятница, 26 февраля 2016 г. в 11:00:57\r\n\r\n" +
+		"Никогда и ничего не просите!\r\n==========\r\n" +
+		"Мастер и Маргарита (Булгаков, Михаил)\r\n" +
+		"– Ваша заметка на странице 8 | Место 245 | Добавлено: суббота, 27 февраля 2016 г. в 0:05:09\r\n\r\n" +
+		"сильно\r\n==========\r\n" +
+		"Мастер и Маргарита (Булгаков, Михаил)\r\n" +
+		"– Ваша закладка на странице 9 | Место 260 | Добавлено: суббота, 27 февраля 2016 г. в 0:06:00\r\n\r\n\r\n==========\r\n"
+	got, errs := decode(t, []byte(in))
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	want := []string{
+		"highlight | Мастер и Маргарита | Булгаков, Михаил | p8 | l243-245 | 2016-02-26T11:00:57 | Никогда и ничего не просите!",
+		"note | Мастер и Маргарита | Булгаков, Михаил | p8 | l245 | 2016-02-27T00:05:09 | сильно",
+		"bookmark | Мастер и Маргарита | Булгаков, Михаил | p9 | l260 | 2016-02-27T00:06:00 | ",
+	}
+	var lines []string
+	for _, r := range got {
+		lines = append(lines, r.String())
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestMergeAndIDs: the repeated clipping is one item; a copy of the file
 // with \n line endings and no BOM, from which the user deleted the first
 // clippings, keeps every id, and the union keeps every clipping.
