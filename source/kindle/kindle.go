@@ -308,7 +308,7 @@ func kindOf(details []string) string {
 var (
 	locationWords = []string{"location", "loc.", "position", "emplacement", "posición", "posizione", "posição", "locatie", "位置", "позиция", "место"}
 	pageWords     = []string{"page", "seite", "página", "pagina", "ページ", "页", "страниц", "стр."} // страница, на странице
-	numberRange   = regexp.MustCompile(`[0-9]+(?:\s*[-–]\s*[0-9]+)?`) // Russian Kindles write 243–245
+	numberRange   = regexp.MustCompile(`[0-9]+(?:\s*[-–]\s*[0-9]+)?`)                            // Russian Kindles write 243–245
 	romanPage     = regexp.MustCompile(`(?i)\b[ivxlcdm]+\b`)
 )
 
