@@ -75,9 +75,10 @@ func TestTakeoutSourcesEndToEnd(t *testing.T) {
 			{"chrome", `["https://www.sqlite.org/wal.html",1710408430481234]`, "2024-03-14T09:27:10.481234Z", "Write-Ahead Logging"},
 			{"place_visits", `["2023-03-15T09:00:00Z","ChIJ3S-JXmauEmsRUcIaWtf4MzE",-338567844,1512152967]`, "2023-03-15T09:00:00Z", "Sydney Opera House"},
 		}, 1},
-		{"twitter", map[string]int{"tweets": 7, "likes": 4, "direct_messages": 4}, []wantItem{
+		{"twitter", map[string]int{"tweets": 7, "likes": 4, "direct_messages": 4, "note_tweets": 1}, []wantItem{
 			{"tweets", "1193478612345678901", "2019-11-11T10:22:58Z", ""},
 			{"direct_messages", "1760000200000000003", "2024-02-21T10:20:00Z", ""},
+			{"note_tweets", "1761000000000000001", "2024-02-22T08:00:00Z", ""},
 		}, 1},
 		{"facebook", map[string]int{"messages": 6, "posts": 2, "comments": 2, "reactions": 2}, []wantItem{
 			{"messages", `[1577833200500,"Bis gleich – ich bringe Käse 🧀 mit"]`, "2019-12-31T23:00:00.5Z", "Alice Müller"},

@@ -15,6 +15,10 @@
 //     an old and a new archive is one item;
 //   - like: kind likes ({"like": {"tweetId", "fullText", "expandedUrl"}},
 //     held the same way); the archive gives a like no time;
+//   - note_tweet (since 2023): kind note_tweets, the whole text of posts
+//     longer than 280 characters, which tweets.js cuts short
+//     ({"noteTweet": {"noteTweetId", "createdAt", "core": {"text"}}}; the
+//     note's id is its own, not its tweet's);
 //   - direct_messages, direct_messages_group (direct_message,
 //     direct_message_group before 2020): kind direct_messages, one item
 //     per message of each conversation ({"messageCreate": {...}}), with
@@ -40,10 +44,11 @@ const Name = "twitter"
 
 // Decoder reads Twitter/X archives: the zip, or one of its data files.
 var Decoder = &dal.Decoder{
-	Name: Name, Version: 1,
+	Name: Name, Version: 2,
 	Kinds: map[string]dal.KindSpec{
 		"tweets":          {Key: []string{"id_str"}, Time: "created_at", Text: "full_text"},
 		"likes":           {Key: []string{"tweetId"}, Text: "fullText", URL: "expandedUrl"},
+		"note_tweets":     {Key: []string{"noteTweetId"}, Time: "createdAt", Text: "core.text"},
 		"direct_messages": {Key: []string{"id"}, Time: "createdAt", Text: "text"},
 	},
 }
@@ -55,7 +60,7 @@ func init() { Decoder.Records = reader.Records }
 // Source describes the Twitter/X archive.
 var Source = &source.Source{
 	Name:     Name,
-	Title:    "X (Twitter) archive: tweets, likes, direct messages",
+	Title:    "X (Twitter) archive: tweets, long posts, likes, direct messages",
 	Category: source.Takeout,
 	Needs:    "the archive X mails you a link to (x.com/settings/download_your_data)",
 	Decoder:  Decoder,
@@ -100,11 +105,15 @@ func readFile(ctx context.Context, br *bufio.Reader, h takeoutkit.Head, name str
 		each = func(raw []byte, yield func(dal.Record, error) bool) bool {
 			return yieldObject(name, "likes", takeoutkit.Unwrap(raw, "like"), yield)
 		}
+	case "note_tweet":
+		each = func(raw []byte, yield func(dal.Record, error) bool) bool {
+			return yieldObject(name, "note_tweets", takeoutkit.Unwrap(raw, "noteTweet"), yield)
+		}
 	case "direct_message", "direct_messages", "direct_message_group", "direct_messages_group":
 		each = func(raw []byte, yield func(dal.Record, error) bool) bool { return conversation(name, raw, yield) }
 	default:
 		if whole {
-			yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a data file of an X (Twitter) archive ("window.YTD.tweets.part0 = [...]", likes, direct messages)`))
+			yield(dal.Record{}, takeoutkit.Unrecognised(name, h, `a data file of an X (Twitter) archive ("window.YTD.tweets.part0 = [...]", likes, note tweets, direct messages)`))
 		}
 		return
 	}

@@ -42,6 +42,8 @@ func TestArchives(t *testing.T) {
 		"direct_messages | 1700000100000000002 | 2023-09-08T12:30:00Z |  | back in Tokyo 🗼",
 		"tweets | 1760000000000000003 | 2024-02-21T10:15:30Z |  | Reading about \"archives as snapshots\" & <escaping> https://t.co/AbCdEf",
 		"direct_messages | 1760000200000000003 | 2024-02-21T10:20:00Z |  | see https://t.co/XyZ",
+		// a long post's whole text, from note-tweet.js
+		"note_tweets | 1761000000000000001 | 2024-02-22T08:00:00Z |  | " + strings.Repeat("Backups are a practice, not a product. ", 9) + "Test your restores. 🧪",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("%s", kittest.Diff(got, want))

@@ -97,6 +97,14 @@ groups = [{"dmConversation": {"conversationId": "1600000000000000777", "messages
     msg("1600000000000000900", "123456789", None, "2022-09-13T12:29:30.250Z", "Thanks!"),
 ]}}]
 
+# long posts (over 280 characters, since 2023): tweets.js holds the first 280 and a t.co link,
+# note-tweet.js the whole text; the note has an id of its own
+long_text = ("Backups are a practice, not a product. " * 9) + "Test your restores. 🧪"
+notes = [{"noteTweet": {"noteTweetId": "1761000000000000001", "updatedAt": "2024-02-22T08:00:00.000Z",
+    "lifecycle": {"value": "1", "name": "Created", "originalName": "Created", "annotations": {}},
+    "createdAt": "2024-02-22T08:00:00.000Z",
+    "core": {"styletags": [], "urls": [], "text": long_text, "mentions": [], "cashtags": [], "hashtags": []}}}]
+
 os.makedirs('archive-2019', exist_ok=True)
 os.makedirs('archive-2024/data', exist_ok=True)
 os.makedirs('archive-2024/assets/js', exist_ok=True)
@@ -109,6 +117,7 @@ files = {
     'archive-2024/data/tweets-part1.js': datafile('tweets', 1, [{"tweet": t} for t in part1]),
     'archive-2024/data/deleted-tweets.js': datafile('deleted_tweets', 0, deleted),
     'archive-2024/data/like.js': datafile('like', 0, likes_new),
+    'archive-2024/data/note-tweet.js': datafile('note_tweet', 0, notes),
     'archive-2024/data/direct-messages.js': datafile('direct_messages', 0, dms_new),
     'archive-2024/data/account.js': datafile('account', 0, [{"account": {"email": "me@example.org", "createdVia": "web", "username": "me", "accountId": "123456789", "createdAt": "2009-03-01T12:00:00.000Z", "accountDisplayName": "Me"}}]),
     'archive-2024/assets/js/ondemand.App.f3c1.js': '(self.webpackChunk=self.webpackChunk||[]).push([[1],{42:function(e,t,n){"use strict";n.r(t)}}]);\n',
