@@ -5,7 +5,8 @@
 //
 // Every attribute becomes a member of the item as the app wrote it (a
 // string, "null" included); the decoder adds the time as RFC 3339 (the app
-// writes Java milliseconds), and for an MMS its parts and addresses, the
+// writes Java milliseconds), who it was with (the contact's name, or the
+// number when the app knew none: the item's title), and for an MMS its parts and addresses, the
 // text of its text parts, and for each part with a binary attachment its
 // size and SHA-256 in place of the base64 data, which stays in the
 // snapshot.
@@ -32,13 +33,13 @@ import (
 
 // Decoder yields kinds sms, mms and calls.
 var Decoder = &dal.Decoder{
-	Name: "sms-backup", Version: 1,
+	Name: "sms-backup", Version: 2,
 	Kinds: map[string]dal.KindSpec{
 		// A message is its correspondent, its millisecond and its text;
 		// the type (outbox, then sent) may change between backups.
-		"sms":   {Key: []string{"address", "date", "body"}, Time: "time", Title: "contact_name", Text: "body"},
-		"mms":   {Key: []string{"address", "date"}, Time: "time", Title: "contact_name", Text: "text"},
-		"calls": {Key: []string{"number", "date"}, Time: "time", Title: "contact_name", Text: "number"},
+		"sms":   {Key: []string{"address", "date", "body"}, Time: "time", Title: "who", Text: "body"},
+		"mms":   {Key: []string{"address", "date"}, Time: "time", Title: "who", Text: "text"},
+		"calls": {Key: []string{"number", "date"}, Time: "time", Title: "who", Text: "number"},
 	},
 	Stream:  stream,
 	Records: dal.RecordsOf(stream),
@@ -167,6 +168,28 @@ func (w *walker) run(ctx context.Context) {
 
 // item reads one child of the root and yields its record; an error ends
 // the document (the XML cannot be read on).
+// who is whom a message or call was with, for its title: the contact's
+// name as the app wrote it, or the number when the app knew no name (it
+// writes contact_name "null" or "(Unknown)" then, or none at all); a
+// withheld number leaves the name as written.
+func who(attrs []xml.Attr, kind string) string {
+	name := attr(attrs, "contact_name")
+	if name != "" && name != "null" && name != "(Unknown)" {
+		return name
+	}
+	number := "address"
+	if kind == "calls" {
+		number = "number"
+	}
+	if n := attr(attrs, number); n != "" && n != "null" {
+		return n
+	}
+	if name == "null" {
+		return ""
+	}
+	return name
+}
+
 func (w *walker) item(se xml.StartElement) error {
 	var kind string
 	switch se.Name.Local {
@@ -199,6 +222,10 @@ func (w *walker) item(se xml.StartElement) error {
 		b = dal.AppendJSONString(b, localtime.UnixMilli(t))
 	} else if err != nil {
 		damage = append(damage, fmt.Errorf("<%s> at line %d: date %q is not Java milliseconds: the item has no time", se.Name.Local, line, date))
+	}
+	if who := who(se.Attr, kind); who != "" && !has(se.Attr, "who") {
+		b = append(sep(b), `"who":`...)
+		b = dal.AppendJSONString(b, who)
 	}
 	if kind == "mms" && !has(se.Attr, "text") {
 		b = append(sep(b), `"text":`...)
